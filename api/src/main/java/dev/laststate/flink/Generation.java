@@ -1,0 +1,49 @@
+package dev.laststate.flink;
+
+import dev.laststate.store.StoreUri;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * One promoted snapshot as the pointer record remembers it.
+ *
+ * @param jobId the job that wrote the snapshot
+ * @param checkpointId its id, when known
+ * @param kind checkpoint or savepoint
+ * @param source the snapshot's own directory
+ * @param completedAt when Flink completed it
+ * @param files the names, relative to the target, that this generation copied there (empty in pointer mode)
+ */
+public record Generation(String jobId, OptionalLong checkpointId, SnapshotKind kind, StoreUri source, Instant completedAt,
+                         List<String> files) {
+    public Generation {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(checkpointId, "checkpointId");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(completedAt, "completedAt");
+        files = List.copyOf(files);
+    }
+
+    static Generation of(Snapshot snapshot, List<String> files) {
+        return new Generation(snapshot.jobId(), snapshot.checkpointId(), snapshot.kind(), snapshot.directory(),
+                snapshot.completedAt(), files);
+    }
+
+    /**
+     * How {@code snapshot} compares with this generation (by id where both have one, else by time).
+     *
+     * @return positive when the snapshot is newer, zero when neither is newer, negative when it is older
+     */
+    public int compareNewness(Snapshot snapshot) {
+        return Snapshot.compareNewness(snapshot.checkpointId(), snapshot.completedAt(), checkpointId, completedAt);
+    }
+
+    /** A short description for messages. */
+    public String describe() {
+        String id = checkpointId.isPresent() ? " " + checkpointId.getAsLong() : "";
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + id + " of job " + jobId + " (" + source + ")";
+    }
+}

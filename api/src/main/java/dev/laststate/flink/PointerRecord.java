@@ -1,0 +1,171 @@
+package dev.laststate.flink;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.laststate.store.InvalidStoreUriException;
+import dev.laststate.store.StoreUri;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The record {@code <target>/_laststate.json}: which snapshot the target holds (or, in pointer mode,
+ * names), the generation before it, and the version of the target's {@code _metadata} that this record
+ * describes. A record whose {@code metadataVersion} differs from the target's {@code _metadata} is stale:
+ * a promoter committed {@code _metadata} and has not yet (or never) written its record.
+ *
+ * @param mode how the current generation was promoted
+ * @param promotedAt when
+ * @param current the promoted snapshot
+ * @param previous the generation before it, whose files stay for restores that already read its
+ *     {@code _metadata}
+ * @param metadataVersion the version of {@code <target>/_metadata} this record goes with (empty: none)
+ */
+public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation current, Optional<Generation> previous,
+                            Optional<String> metadataVersion) {
+
+    /** The format this laststate writes and reads; a record of another format is refused. */
+    public static final int FORMAT_VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public PointerRecord {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(promotedAt, "promotedAt");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(previous, "previous");
+        Objects.requireNonNull(metadataVersion, "metadataVersion");
+    }
+
+    /** The location a deployment passes to {@code --fromSavepoint}. */
+    public StoreUri restorePath(StoreUri target) {
+        return mode == PromotionMode.COPY ? target : current.source();
+    }
+
+    public byte[] toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("formatVersion", FORMAT_VERSION);
+        writeGeneration(root, current);
+        root.put("mode", mode.name());
+        root.put("promotedAt", promotedAt.toString());
+        metadataVersion.ifPresent(v -> root.put("metadataVersion", v));
+        previous.ifPresent(p -> writeGeneration(root.putObject("previous"), p));
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a pointer record", e);
+        }
+    }
+
+    /**
+     * Reads a record.
+     *
+     * @throws CorruptPointerRecordException when the bytes are not a record of {@link #FORMAT_VERSION}
+     */
+    public static PointerRecord parse(StoreUri uri, byte[] bytes) throws CorruptPointerRecordException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new CorruptPointerRecordException(uri, "not valid JSON (" + e.getOriginalMessage() + ")", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new CorruptPointerRecordException(uri, "not a JSON object", null);
+        }
+        JsonNode format = root.get("formatVersion");
+        if (format == null || !format.isInt()) {
+            throw new CorruptPointerRecordException(uri, "no formatVersion", null);
+        }
+        if (format.intValue() != FORMAT_VERSION) {
+            throw new CorruptPointerRecordException(uri, "format version " + format.intValue()
+                    + " is not the supported version " + FORMAT_VERSION + " (written by another laststate release?)", null);
+        }
+        try {
+            PromotionMode mode = PromotionMode.valueOf(text(root, "mode"));
+            Instant promotedAt = Instant.parse(text(root, "promotedAt"));
+            Generation current = readGeneration(root);
+            Optional<Generation> previous = root.hasNonNull("previous")
+                    ? Optional.of(readGeneration(root.get("previous")))
+                    : Optional.empty();
+            Optional<String> metadataVersion = root.hasNonNull("metadataVersion")
+                    ? Optional.of(text(root, "metadataVersion"))
+                    : Optional.empty();
+            return new PointerRecord(mode, promotedAt, current, previous, metadataVersion);
+        } catch (IllegalArgumentException | DateTimeParseException | NullPointerException e) {
+            throw new CorruptPointerRecordException(uri, e.getMessage(), e);
+        }
+    }
+
+    private static void writeGeneration(ObjectNode node, Generation generation) {
+        node.put("jobId", generation.jobId());
+        if (generation.checkpointId().isPresent()) {
+            node.put("checkpointId", generation.checkpointId().getAsLong());
+        } else {
+            node.putNull("checkpointId");
+        }
+        node.put("kind", generation.kind().name());
+        node.put("source", generation.source().toString());
+        node.put("completedAt", generation.completedAt().toString());
+        ArrayNode files = node.putArray("files");
+        generation.files().forEach(files::add);
+    }
+
+    private static Generation readGeneration(JsonNode node) {
+        String jobId = FlinkLayout.requireJobId(text(node, "jobId"));
+        JsonNode id = node.get("checkpointId");
+        OptionalLong checkpointId;
+        if (id == null || id.isNull()) {
+            checkpointId = OptionalLong.empty();
+        } else if (id.canConvertToLong() && id.isIntegralNumber() && id.longValue() >= 0) {
+            checkpointId = OptionalLong.of(id.longValue());
+        } else {
+            throw new IllegalArgumentException("checkpointId is not a non-negative whole number");
+        }
+        SnapshotKind kind = SnapshotKind.valueOf(text(node, "kind"));
+        StoreUri source;
+        try {
+            source = StoreUri.parse(text(node, "source"));
+        } catch (InvalidStoreUriException e) {
+            throw new IllegalArgumentException("source: " + e.getMessage(), e);
+        }
+        Instant completedAt = Instant.parse(text(node, "completedAt"));
+        JsonNode filesNode = node.get("files");
+        if (filesNode == null || !filesNode.isArray()) {
+            throw new IllegalArgumentException("files is not a list");
+        }
+        List<String> files = new ArrayList<>();
+        for (JsonNode file : filesNode) {
+            if (!file.isTextual() || !isRelativeName(file.textValue())) {
+                throw new IllegalArgumentException("files holds something that is not a relative name: " + file);
+            }
+            files.add(file.textValue());
+        }
+        return new Generation(jobId, checkpointId, kind, source, completedAt, files);
+    }
+
+    private static boolean isRelativeName(String name) {
+        for (String segment : name.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("missing or non-text field '" + field + "'");
+        }
+        return value.textValue();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.laststate.flink;
+
+import dev.laststate.store.StoreUri;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to promote and how. Start from {@link #of(StoreUri, String)} and change what differs.
+ *
+ * @param checkpoints the checkpoint directory (Flink's {@code execution.checkpointing.dir})
+ * @param savepoints a savepoint directory to consider as well
+ * @param target where the snapshot goes ({@code <checkpoints>/last-state} by default)
+ * @param jobId the job whose state is promoted
+ * @param lineage whether that job restored state or started empty, if known
+ * @param mode copy (default) or pointer
+ * @param dryRun decide, but write nothing
+ * @param force promote even when a guard would refuse (an older snapshot, an unreadable pointer record,
+ *     a target laststate did not write)
+ * @param allowFreshStart promote a job that started empty over existing state
+ * @param copyConcurrency how many objects are copied at once
+ * @param maxAttempts how often selection and copy are tried again when the snapshot changes under them
+ * @param strayGracePeriod objects in the target that belong to no recorded generation are deleted once they
+ *     are this old (left by interrupted promotions; a running promotion's fresh copies are younger)
+ */
+public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoints, StoreUri target, String jobId,
+                               Lineage lineage, PromotionMode mode, boolean dryRun, boolean force, boolean allowFreshStart,
+                               int copyConcurrency, int maxAttempts, Duration strayGracePeriod) {
+
+    public PromotionRequest {
+        Objects.requireNonNull(checkpoints, "checkpoints");
+        Objects.requireNonNull(savepoints, "savepoints");
+        Objects.requireNonNull(target, "target");
+        FlinkLayout.requireJobId(jobId);
+        Objects.requireNonNull(lineage, "lineage");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(strayGracePeriod, "strayGracePeriod");
+        if (copyConcurrency < 1 || copyConcurrency > 256) {
+            throw new IllegalArgumentException("copy concurrency must be between 1 and 256, not " + copyConcurrency);
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, not " + maxAttempts);
+        }
+        if (strayGracePeriod.isNegative()) {
+            throw new IllegalArgumentException("the stray grace period must not be negative");
+        }
+        if (target.equals(checkpoints) || target.contains(checkpoints)) {
+            throw new IllegalArgumentException("the target " + target + " must not be the checkpoint directory or contain it");
+        }
+        if (target.equals(checkpoints.resolve(jobId)) || checkpoints.resolve(jobId).contains(target)) {
+            throw new IllegalArgumentException("the target " + target + " must not lie inside the job directory, which Flink manages");
+        }
+    }
+
+    /** Copy mode into {@code <checkpoints>/last-state}, no savepoints, every guard on. */
+    public static PromotionRequest of(StoreUri checkpoints, String jobId) {
+        return new PromotionRequest(checkpoints, Optional.empty(), checkpoints.resolve(FlinkLayout.DEFAULT_TARGET), jobId,
+                Lineage.UNKNOWN, PromotionMode.COPY, false, false, false, 8, 5, Duration.ofHours(1));
+    }
+
+    public PromotionRequest withSavepoints(Optional<StoreUri> dir) {
+        return new PromotionRequest(checkpoints, dir, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
+                copyConcurrency, maxAttempts, strayGracePeriod);
+    }
+
+    public PromotionRequest withTarget(StoreUri dir) {
+        return new PromotionRequest(checkpoints, savepoints, dir, jobId, lineage, mode, dryRun, force, allowFreshStart,
+                copyConcurrency, maxAttempts, strayGracePeriod);
+    }
+
+    public PromotionRequest withLineage(Lineage value) {
+        return new PromotionRequest(checkpoints, savepoints, target, jobId, value, mode, dryRun, force, allowFreshStart,
+                copyConcurrency, maxAttempts, strayGracePeriod);
+    }
+
+    public PromotionRequest withMode(PromotionMode value) {
+        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, value, dryRun, force, allowFreshStart,
+                copyConcurrency, maxAttempts, strayGracePeriod);
+    }
+
+    public PromotionRequest withDryRun(boolean value) {
+        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, value, force, allowFreshStart,
+                copyConcurrency, maxAttempts, strayGracePeriod);
+    }
+
+    public PromotionRequest withForce(boolean value) {
+        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, value, allowFreshStart,
+                copyConcurrency, maxAttempts, strayGracePeriod);
+    }
+
+    public PromotionRequest withAllowFreshStart(boolean value) {
+        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, value,
+                copyConcurrency, maxAttempts, strayGracePeriod);
+    }
+
+    public PromotionRequest withCopyConcurrency(int value) {
+        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
+                value, maxAttempts, strayGracePeriod);
+    }
+
+    public PromotionRequest withMaxAttempts(int value) {
+        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
+                copyConcurrency, value, strayGracePeriod);
+    }
+
+    public PromotionRequest withStrayGracePeriod(Duration value) {
+        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
+                copyConcurrency, maxAttempts, value);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.laststate.store;
+
+/** The object (or, for {@link ContainerNotFoundException}, its bucket or container) does not exist. */
+public class StoreNotFoundException extends StoreException {
+    private static final long serialVersionUID = 1L;
+
+    public StoreNotFoundException(StoreUri uri, String message, Throwable cause) {
+        super(uri, message, cause);
+    }
+}
