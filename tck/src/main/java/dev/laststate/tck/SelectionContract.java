@@ -1,0 +1,198 @@
+package dev.laststate.tck;
+
+import static dev.laststate.tck.CheckpointTree.JOB;
+import static dev.laststate.tck.CheckpointTree.OTHER_JOB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.laststate.flink.FlinkLayout;
+import dev.laststate.flink.NothingToPromoteException;
+import dev.laststate.flink.Snapshot;
+import dev.laststate.flink.SnapshotFinder;
+import dev.laststate.flink.SnapshotKind;
+import dev.laststate.job.JobInfo;
+import dev.laststate.job.StorageScanJobSource;
+import dev.laststate.store.StoreUri;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The newest complete snapshot, over the layouts Flink writes. Part of {@link CheckpointStoreTck}. */
+public interface SelectionContract extends TckSupport {
+
+    private CheckpointTree tree() {
+        return new CheckpointTree(store(), root());
+    }
+
+    private Optional<Snapshot> newest(Optional<StoreUri> savepoints) throws Exception {
+        return new SnapshotFinder(store()).newest(root(), savepoints, JOB);
+    }
+
+    @Test
+    default void latestComparesCheckpointIdsAsNumbers() throws Exception {
+        CheckpointTree tree = tree();
+        // Written newest id first, so the oldest id has the newest time: only the numeric id can decide.
+        tree.checkpoint(JOB, 12, 2);
+        tree.checkpoint(JOB, 10, 2);
+        tree.checkpoint(JOB, 9, 2);
+
+        Snapshot newest = newest(Optional.empty()).orElseThrow();
+
+        assertThat(newest.directory()).isEqualTo(tree.jobDir(JOB).resolve("chk-12"));
+        assertThat(newest.checkpointId()).hasValue(12);
+        assertThat(newest.kind()).isEqualTo(SnapshotKind.CHECKPOINT);
+        assertThat(newest.jobId()).isEqualTo(JOB);
+    }
+
+    @Test
+    default void latestIgnoresCheckpointWithoutMetadata() throws Exception {
+        CheckpointTree tree = tree();
+        tree.checkpoint(JOB, 9, 1);
+        tree.checkpoint(JOB, 10, 1);
+        tree.checkpoint(JOB, 12, 1);
+        tree.incompleteCheckpoint(JOB, 13, 3);
+
+        assertThat(newest(Optional.empty()).orElseThrow().checkpointId()).hasValue(12);
+    }
+
+    @Test
+    default void latestIgnoresSharedTaskOwnedTargetAndUnrelatedDirectories() throws Exception {
+        CheckpointTree tree = tree();
+        tree.checkpoint(JOB, 3, 1);
+        tree.sharedFiles(JOB, 5);
+        StoreUri job = tree.jobDir(JOB);
+        put(job.resolve(FlinkLayout.TASK_OWNED).resolve("x"), new byte[] {1});
+        put(job.resolve("chk-0099").resolve(FlinkLayout.METADATA), CheckpointTree.metadata(JOB, 99));
+        put(job.resolve("chk-x").resolve(FlinkLayout.METADATA), CheckpointTree.metadata(JOB, 98));
+        put(job.resolve("chk-50.tmp").resolve(FlinkLayout.METADATA), CheckpointTree.metadata(JOB, 50));
+        put(job.resolve("savepoint-a1b2c3-0123456789ab").resolve(FlinkLayout.METADATA), CheckpointTree.metadata(JOB, 97));
+        put(job.resolve("chk-40"), new byte[] {1}); // an object, not a directory
+        put(root().resolve(FlinkLayout.DEFAULT_TARGET).resolve(FlinkLayout.METADATA), CheckpointTree.metadata(JOB, 96));
+
+        assertThat(newest(Optional.empty()).orElseThrow().checkpointId()).hasValue(3);
+    }
+
+    @Test
+    default void latestBelongsToTheRequestedJobOnly() throws Exception {
+        CheckpointTree tree = tree();
+        tree.checkpoint(JOB, 4, 1);
+        tree.checkpoint(OTHER_JOB, 40, 1);
+
+        Snapshot newest = newest(Optional.empty()).orElseThrow();
+
+        assertThat(newest.checkpointId()).hasValue(4);
+        assertThat(newest.directory()).isEqualTo(tree.jobDir(JOB).resolve("chk-4"));
+    }
+
+    @Test
+    default void savepointOfThisJobNewerThanItsCheckpointsWins() throws Exception {
+        CheckpointTree tree = tree();
+        StoreUri savepoints = root().resolve("savepoints");
+        tree.checkpoint(JOB, 12, 1);
+        StoreUri own = tree.savepoint(savepoints, JOB, 13, 2);
+        tree.savepoint(savepoints, OTHER_JOB, 99, 1);
+
+        Snapshot newest = newest(Optional.of(savepoints)).orElseThrow();
+
+        assertThat(newest.kind()).isEqualTo(SnapshotKind.SAVEPOINT);
+        assertThat(newest.directory()).isEqualTo(own);
+        assertThat(newest.checkpointId()).hasValue(13);
+    }
+
+    @Test
+    default void checkpointNewerThanSavepointWins() throws Exception {
+        CheckpointTree tree = tree();
+        StoreUri savepoints = root().resolve("savepoints");
+        tree.savepoint(savepoints, JOB, 7, 1);
+        tree.checkpoint(JOB, 8, 1);
+
+        Snapshot newest = newest(Optional.of(savepoints)).orElseThrow();
+
+        assertThat(newest.kind()).isEqualTo(SnapshotKind.CHECKPOINT);
+        assertThat(newest.checkpointId()).hasValue(8);
+    }
+
+    @Test
+    default void savepointWithoutMetadataIsIgnored() throws Exception {
+        CheckpointTree tree = tree();
+        StoreUri savepoints = root().resolve("savepoints");
+        tree.checkpoint(JOB, 5, 1);
+        put(savepoints.resolve("savepoint-" + JOB.substring(0, 6) + "-aaaaaaaaaaaa").resolve("state"), new byte[] {1, 2});
+
+        assertThat(newest(Optional.of(savepoints)).orElseThrow().kind()).isEqualTo(SnapshotKind.CHECKPOINT);
+    }
+
+    @Test
+    default void savepointsAloneAreEnough() throws Exception {
+        StoreUri savepoints = root().resolve("savepoints");
+        tree().savepoint(savepoints, JOB, 21, 1);
+
+        assertThat(newest(Optional.of(savepoints)).orElseThrow().checkpointId()).hasValue(21);
+    }
+
+    @Test
+    default void savepointsAreListedNewestFirst() throws Exception {
+        CheckpointTree tree = tree();
+        StoreUri savepoints = root().resolve("savepoints");
+        tree.savepoint(savepoints, JOB, 3, 1);
+        Thread.sleep(20);
+        tree.savepoint(savepoints, JOB, 6, 1);
+
+        assertThat(new SnapshotFinder(store()).savepoints(savepoints, JOB))
+                .extracting(s -> s.checkpointId().getAsLong())
+                .containsExactly(6L, 3L);
+    }
+
+    @Test
+    default void emptyAndMissingRootsHaveNoSnapshot() throws Exception {
+        assertThat(newest(Optional.of(root().resolve("no-savepoints")))).isEmpty();
+        put(root().resolve("unrelated"), new byte[] {1});
+        assertThat(newest(Optional.empty())).isEmpty();
+        assertThat(new SnapshotFinder(store()).newest(root().resolve("missing"), Optional.empty(), JOB)).isEmpty();
+    }
+
+    @Test
+    default void everyCompleteCheckpointIsListedNewestFirst() throws Exception {
+        CheckpointTree tree = tree();
+        tree.checkpoint(JOB, 2, 1);
+        tree.checkpoint(JOB, 11, 1);
+        tree.incompleteCheckpoint(JOB, 12, 1);
+        tree.checkpoint(JOB, 3, 1);
+
+        assertThat(new SnapshotFinder(store()).checkpoints(root(), JOB))
+                .extracting(s -> s.checkpointId().getAsLong())
+                .containsExactly(11L, 3L, 2L);
+    }
+
+    @Test
+    default void storageScanChoosesTheJobWithTheMostRecentCheckpoint() throws Exception {
+        CheckpointTree tree = tree();
+        tree.checkpoint(OTHER_JOB, 50, 1);
+        Thread.sleep(20);
+        tree.checkpoint(JOB, 3, 1);
+        tree.incompleteCheckpoint(OTHER_JOB, 51, 1);
+
+        JobInfo job = new StorageScanJobSource(store(), root()).job();
+
+        assertThat(job.jobId()).isEqualTo(JOB);
+    }
+
+    @Test
+    default void storageScanSkipsJobDirectoriesWithoutCompleteCheckpoints() throws Exception {
+        CheckpointTree tree = tree();
+        tree.checkpoint(OTHER_JOB, 5, 1);
+        Thread.sleep(20);
+        tree.incompleteCheckpoint(JOB, 6, 1);
+        tree.sharedFiles(JOB, 3);
+
+        assertThat(new StorageScanJobSource(store(), root()).job().jobId()).isEqualTo(OTHER_JOB);
+    }
+
+    @Test
+    default void storageScanOfAnEmptyOrMissingRootFindsNothing() {
+        assertThatThrownBy(() -> new StorageScanJobSource(store(), root()).job())
+                .isInstanceOf(NothingToPromoteException.class)
+                .hasMessageContaining(root().toString());
+        assertThatThrownBy(() -> new StorageScanJobSource(store(), root().resolve("missing")).job())
+                .isInstanceOf(NothingToPromoteException.class);
+    }
+}

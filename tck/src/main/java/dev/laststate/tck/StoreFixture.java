@@ -1,0 +1,33 @@
+package dev.laststate.tck;
+
+import dev.laststate.store.Capability;
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.StoreUri;
+import java.util.Map;
+
+/**
+ * The one thing a backend gives the TCK: a store, started once per test class, and a fresh, empty root
+ * for each test.
+ */
+public interface StoreFixture extends AutoCloseable {
+
+    /** The store under test. */
+    CheckpointStore store();
+
+    /** A new directory no other test uses, empty and possibly not yet existing. */
+    StoreUri freshRoot() throws Exception;
+
+    /**
+     * Capabilities the store declares but this environment cannot prove (an emulator's gap), each with the
+     * reason. Tests that need them show as disabled with that reason; a fixture may only narrow, never add.
+     */
+    default Map<Capability, String> narrowedCapabilities() {
+        return Map.of();
+    }
+
+    /** Stops what the fixture started. */
+    @Override
+    default void close() throws Exception {
+        store().close();
+    }
+}
