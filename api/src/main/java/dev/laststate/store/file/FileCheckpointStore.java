@@ -224,6 +224,8 @@ public final class FileCheckpointStore implements CheckpointStore {
         try {
             Files.createDirectories(path.getParent());
             return Files.createFile(path.resolveSibling(RESERVED_PREFIX + "tmp-" + UUID.randomUUID()));
+        } catch (FileAlreadyExistsException | NotDirectoryException e) {
+            throw new StoreException(uri, "cannot write " + uri + ": a parent of it is an object, not a directory", e);
         } catch (IOException e) {
             throw classify(e, uri, "write");
         }
