@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param uri where the object is
  * @param size its length in bytes
  * @param lastModified when it was last written
- * @param version an opaque token that changes whenever the object is replaced (an ETag, a
- *     generation, a file identity); the argument of {@link WriteCondition#ifVersionMatches(String)}
+ * @param version an opaque token that changes whenever the object's content changes (an ETag, a
+ *     generation, a file identity; rewriting identical bytes may keep it); the argument of
+ *     {@link WriteCondition#ifVersionMatches(String)}
  */
 public record ObjectInfo(StoreUri uri, long size, Instant lastModified, String version) {
     public ObjectInfo {

@@ -21,6 +21,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -115,6 +116,12 @@ public final class FileCheckpointStore implements CheckpointStore {
             return attributes.isRegularFile() ? Optional.of(info(uri, attributes)) : Optional.empty();
         } catch (NoSuchFileException | NotDirectoryException missing) {
             return Optional.empty();
+        } catch (FileSystemException e) {
+            // Linux reports a path below a regular file as a plain "Not a directory": no object there either.
+            if (belowAFile(path)) {
+                return Optional.empty();
+            }
+            throw classify(e, uri, "stat");
         } catch (IOException e) {
             throw classify(e, uri, "stat");
         }
@@ -123,19 +130,19 @@ public final class FileCheckpointStore implements CheckpointStore {
     @Override
     public ObjectContent read(StoreUri uri, long maxBytes) throws StoreException {
         Path path = local(uri);
-        // Replacement is an atomic rename: if the identity is the same before and after the read, the
-        // bytes belong to that version.
+        // Replacement is an atomic rename and an open stream keeps reading the file it opened: if the
+        // identity is the same just before and just after the open, the bytes belong to that version.
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             ObjectInfo before = stat(uri).orElseThrow(() -> notFound(uri, "read"));
-            byte[] bytes;
             try (InputStream in = Files.newInputStream(path)) {
-                bytes = in.readNBytes((int) Math.min(maxBytes, Integer.MAX_VALUE - 8));
+                Optional<ObjectInfo> after = stat(uri);
+                if (after.isPresent() && after.get().version().equals(before.version())) {
+                    return new ObjectContent(before, in.readNBytes((int) Math.min(maxBytes, Integer.MAX_VALUE - 8)));
+                }
+            } catch (NoSuchFileException replacedOrDeleted) {
+                // the next attempt's stat tells which
             } catch (IOException e) {
                 throw classify(e, uri, "read");
-            }
-            Optional<ObjectInfo> after = stat(uri);
-            if (after.isPresent() && after.get().version().equals(before.version())) {
-                return new ObjectContent(before, bytes);
             }
         }
         throw new StoreException(uri, "cannot read " + uri + ": it kept changing while being read", null);
@@ -211,6 +218,15 @@ public final class FileCheckpointStore implements CheckpointStore {
             throw new IllegalArgumentException("the file store cannot serve " + uri);
         }
         return uri.toLocalPath();
+    }
+
+    private static boolean belowAFile(Path path) {
+        for (Path parent = path.getParent(); parent != null; parent = parent.getParent()) {
+            if (Files.isRegularFile(parent)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ObjectInfo info(StoreUri uri, BasicFileAttributes attributes) {
