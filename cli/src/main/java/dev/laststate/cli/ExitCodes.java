@@ -1,0 +1,70 @@
+package dev.laststate.cli;
+
+import dev.laststate.flink.CorruptPointerRecordException;
+import dev.laststate.flink.NothingToPromoteException;
+import dev.laststate.flink.PromotionAbortedException;
+import dev.laststate.store.StoreException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** The process exit codes of every command, and which failure maps to which. Scripts depend on these: never renumber. */
+public final class ExitCodes {
+
+    /** Done: promoted, unchanged, dry run, or the answer was printed. */
+    public static final int OK = 0;
+    /** A bug or an unexpected failure. */
+    public static final int INTERNAL_ERROR = 1;
+    /** Bad flags, locations, store options or job id. */
+    public static final int USAGE = 2;
+    /** No job, no complete snapshot, or (status, resolve) nothing promoted yet. */
+    public static final int NOTHING_TO_PROMOTE = 3;
+    /** The store or the JobManager failed. */
+    public static final int STORE_FAILURE = 4;
+    /** A guard refused the promotion, or the pointer record is corrupt. */
+    public static final int REFUSED = 5;
+    /** Reserved for {@code verify}: the promoted state does not match its snapshot. */
+    public static final int VERIFICATION_FAILED = 6;
+
+    private ExitCodes() {}
+
+    /** The exit code list of {@code --help}. */
+    static Map<String, String> descriptions() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put(String.valueOf(OK), "done: promoted, unchanged, dry run, or printed");
+        codes.put(String.valueOf(INTERNAL_ERROR), "internal error");
+        codes.put(String.valueOf(USAGE), "usage or bad input (flags, URIs, -o options, job id)");
+        codes.put(String.valueOf(NOTHING_TO_PROMOTE), "nothing to promote: no job, no complete snapshot, nothing promoted yet");
+        codes.put(String.valueOf(STORE_FAILURE), "storage or JobManager failure");
+        codes.put(String.valueOf(REFUSED), "refused by a guard, or a corrupt pointer record");
+        codes.put(String.valueOf(VERIFICATION_FAILED), "verification failed (reserved for verify)");
+        return codes;
+    }
+
+    /** The exit code for a failure. */
+    static int of(Throwable failure) {
+        if (failure instanceof CommandLine.ExecutionException && failure.getCause() != null) {
+            return of(failure.getCause());
+        }
+        if (failure instanceof CommandLine.ParameterException) {
+            return USAGE;
+        }
+        if (failure instanceof CorruptPointerRecordException) {
+            return REFUSED;
+        }
+        if (failure instanceof NothingToPromoteException) {
+            return NOTHING_TO_PROMOTE;
+        }
+        if (failure instanceof StoreException || failure instanceof PromotionAbortedException
+                || failure instanceof IOException || failure instanceof UncheckedIOException) {
+            return STORE_FAILURE;
+        }
+        // The API reports bad input (locations, store options, job ids, request values) this way.
+        if (failure instanceof IllegalArgumentException) {
+            return USAGE;
+        }
+        return INTERNAL_ERROR;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.laststate.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The {@code laststate} command: maps flags and environment to the laststate API, nothing more. */
+@Command(name = "laststate",
+        scope = ScopeType.INHERIT, // subcommands inherit the version provider
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = "Promotes the newest complete Apache Flink checkpoint or savepoint to one stable restore "
+                + "directory, <checkpoint-dir>/last-state/.",
+        subcommands = {PromoteCommand.class, ListCommand.class, StatusCommand.class, ResolveCommand.class})
+public final class LastStateCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On an error, also print its stack trace to stderr.")
+    private boolean verbose;
+
+    // Declared here rather than with mixinStandardHelpOptions, whose labels need picocli's variable
+    // interpolation, which is off (see commandLine).
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, scope = ScopeType.INHERIT,
+            description = "Print the version and exit.")
+    private boolean version;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs with the process's streams and environment. */
+    static int run(String[] args) {
+        return run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv());
+    }
+
+    /** Runs in-process: results go to {@code out}, diagnostics to {@code err}; {@code env} replaces the environment. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        LastStateCommand root = new LastStateCommand();
+        ErrorReporter reporter = new ErrorReporter(Redactor.fromArguments(args), () -> root.verbose);
+        try {
+            return commandLine(root, out, err, env, reporter).execute(args);
+        } catch (Throwable failure) { // picocli lets Errors through; they still get one line and exit 1
+            return reporter.handleUncaught(failure, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static CommandLine commandLine(LastStateCommand root, PrintWriter out, PrintWriter err, Map<String, String> env,
+                                           ErrorReporter reporter) {
+        CommandLine cli = new CommandLine(root);
+        // EnvironmentDefaults resolves the ${env:...} defaults against `env`; picocli would read System.getenv.
+        cli.setInterpolateVariables(false);
+        cli.setDefaultValueProvider(new EnvironmentDefaults(env));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler(reporter);
+        cli.setExecutionExceptionHandler(reporter);
+        cli.setExitCodeExceptionMapper(ExitCodes::of);
+        cli.setOut(out);
+        cli.setErr(err);
+        Deque<CommandLine> todo = new ArrayDeque<>();
+        todo.add(cli);
+        while (!todo.isEmpty()) {
+            CommandLine command = todo.remove();
+            command.getCommandSpec().usageMessage()
+                    .exitCodeListHeading("%nExit codes:%n")
+                    .exitCodeList(ExitCodes.descriptions());
+            todo.addAll(command.getSubcommands().values());
+        }
+        return cli;
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command: promote, list, status or resolve");
+    }
+}

@@ -1,0 +1,129 @@
+package dev.laststate.cli;
+
+import dev.laststate.flink.FlinkLayout;
+import dev.laststate.flink.PromotionMode;
+import dev.laststate.flink.PromotionRequest;
+import dev.laststate.flink.PromotionResult;
+import dev.laststate.flink.PromotionStatus;
+import dev.laststate.flink.Promoter;
+import dev.laststate.job.JobInfo;
+import dev.laststate.job.JobSource;
+import dev.laststate.job.StaticJobSource;
+import dev.laststate.job.StorageScanJobSource;
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.StoreUri;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "promote", sortOptions = false,
+        description = "Promote the job's newest complete checkpoint (or savepoint) to the target: copy its whole "
+                + "directory there with _metadata last (copy mode), or record where it is (pointer mode).")
+final class PromoteCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private StoreOptions store;
+
+    @Option(names = "--savepoints", paramLabel = "URI", defaultValue = "${env:LASTSTATE_SAVEPOINTS}",
+            description = "A savepoint directory whose savepoints of the job compete with its checkpoints. Env: LASTSTATE_SAVEPOINTS.")
+    private String savepoints;
+
+    @Option(names = "--target", paramLabel = "URI", defaultValue = "${env:LASTSTATE_TARGET}",
+            description = "Where the state goes (default: <store>/last-state). Env: LASTSTATE_TARGET.")
+    private String target;
+
+    @Option(names = "--job-id", paramLabel = "HEX", defaultValue = "${env:LASTSTATE_JOB_ID}",
+            description = "The job (32 hex digits); default: the job in --store that completed a checkpoint last. Env: LASTSTATE_JOB_ID.")
+    private String jobId;
+
+    @Option(names = "--mode", paramLabel = "copy|pointer", defaultValue = "${env:LASTSTATE_MODE:-copy}",
+            description = "copy (default): copy the snapshot into the target; pointer: only record where it is. Env: LASTSTATE_MODE.")
+    private PromotionMode mode = PromotionMode.COPY;
+
+    @Option(names = "--dry-run", defaultValue = "${env:LASTSTATE_DRY_RUN:-false}",
+            description = "Decide and print what would be promoted; write nothing. Env: LASTSTATE_DRY_RUN.")
+    private boolean dryRun;
+
+    @Option(names = "--force", defaultValue = "${env:LASTSTATE_FORCE:-false}",
+            description = "Promote even an older snapshot, over an unreadable pointer record or a target laststate did not write. Env: LASTSTATE_FORCE.")
+    private boolean force;
+
+    @Option(names = "--allow-fresh-start", defaultValue = "${env:LASTSTATE_ALLOW_FRESH_START:-false}",
+            description = "Promote a job that started without state over existing state. Env: LASTSTATE_ALLOW_FRESH_START.")
+    private boolean allowFreshStart;
+
+    @Option(names = "--copy-concurrency", paramLabel = "N", defaultValue = "${env:LASTSTATE_COPY_CONCURRENCY:-8}",
+            description = "Objects copied at once, 1 to 256 (default 8). Env: LASTSTATE_COPY_CONCURRENCY.")
+    private int copyConcurrency = 8;
+
+    @Mixin
+    private OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+        // Inputs are checked before the store is opened; the request's own checks too when the job is named
+        // (a scanned job is known only after the scan, but still before anything is written).
+        StoreUri checkpoints = store.checkpoints();
+        Optional<StoreUri> savepointDir = store.location(savepoints, "--savepoints", checkpoints);
+        StoreUri targetDir = store.location(target, "--target", checkpoints)
+                .orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
+        Optional<JobSource> named = Optional.ofNullable(jobId).map(StaticJobSource::new);
+        if (named.isPresent()) {
+            request(checkpoints, savepointDir, targetDir, named.get().job()); // a named job's request is checked now
+        }
+
+        try (CheckpointStore opened = store.open(checkpoints)) {
+            JobSource source = named.orElseGet(() -> new StorageScanJobSource(opened, checkpoints));
+            PromotionRequest request = request(checkpoints, savepointDir, targetDir, source.job());
+            PromotionResult result = new Promoter(opened).promote(request);
+            print(result);
+            if (result.status() == PromotionStatus.REFUSED) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("laststate: refused: " + result.reason().orElse("a guard refused the promotion"));
+                err.flush();
+                return ExitCodes.REFUSED;
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private PromotionRequest request(StoreUri checkpoints, Optional<StoreUri> savepointDir, StoreUri targetDir, JobInfo job) {
+        return PromotionRequest.of(checkpoints, job.jobId())
+                .withSavepoints(savepointDir)
+                .withTarget(targetDir)
+                .withLineage(job.lineage())
+                .withMode(mode)
+                .withDryRun(dryRun)
+                .withForce(force)
+                .withAllowFreshStart(allowFreshStart)
+                .withCopyConcurrency(copyConcurrency);
+    }
+
+    private void print(PromotionResult result) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json()) {
+            Json.print(out, Json.result(result));
+            return;
+        }
+        out.println(text(result));
+        out.flush();
+    }
+
+    /** {@code PROMOTED checkpoint 12 of job <id> (<dir>) -> <target>: 3 files, 1234 bytes in 15 ms}. */
+    static String text(PromotionResult result) {
+        String head = result.status() + " " + result.snapshot().describe() + " -> " + result.target() + ": ";
+        if (result.status() == PromotionStatus.PROMOTED) {
+            return head + result.filesCopied() + " files, " + result.bytesCopied() + " bytes in "
+                    + result.duration().toMillis() + " ms" + result.reason().map(r -> "; " + r).orElse("");
+        }
+        return head + result.reason().orElse(result.status().name().toLowerCase(java.util.Locale.ROOT));
+    }
+}

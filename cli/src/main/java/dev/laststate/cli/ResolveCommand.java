@@ -1,0 +1,52 @@
+package dev.laststate.cli;
+
+import dev.laststate.flink.FlinkLayout;
+import dev.laststate.flink.LastState;
+import dev.laststate.flink.LastStateReader;
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.StoreUri;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "resolve", sortOptions = false,
+        description = "Print the one path to pass to Flink's --fromSavepoint: the target (copy mode) or the "
+                + "promoted snapshot's own directory (pointer mode).")
+final class ResolveCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private StoreOptions store;
+
+    @Option(names = "--target", paramLabel = "URI", defaultValue = "${env:LASTSTATE_TARGET}",
+            description = "The promotion target (default: <store>/last-state). Env: LASTSTATE_TARGET.")
+    private String target;
+
+    @Override
+    public Integer call() throws Exception {
+        StoreUri checkpoints = store.checkpoints();
+        StoreUri targetDir = store.location(target, "--target", checkpoints)
+                .orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
+        LastState state;
+        try (CheckpointStore opened = store.open(checkpoints)) {
+            state = new LastStateReader(opened).read(targetDir).orElseThrow(() -> StatusCommand.notPromoted(targetDir));
+        }
+        if (!state.consistent()) {
+            // Still the right answer (the record names what was committed), but worth a line in the deployment's log.
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("laststate: warning: " + targetDir.resolve(FlinkLayout.POINTER_RECORD) + " does not describe "
+                    + targetDir.resolve(FlinkLayout.METADATA) + " (a promotion is running or was interrupted)");
+            err.flush();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(state.restorePath());
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

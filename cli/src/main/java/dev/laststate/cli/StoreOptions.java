@@ -1,0 +1,73 @@
+package dev.laststate.cli;
+
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.CheckpointStores;
+import dev.laststate.store.StoreException;
+import dev.laststate.store.StoreUri;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code --store} and {@code -o}, shared by every command: which store, opened how. */
+final class StoreOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
+
+    @Option(names = "--store", paramLabel = "URI", defaultValue = "${env:LASTSTATE_STORE}",
+            description = "The checkpoint directory (Flink's execution.checkpointing.dir): a path, a file: URI or "
+                    + "scheme://bucket/path. Required. Env: LASTSTATE_STORE.")
+    private String store;
+
+    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
+            description = "A store option such as s3.endpoint=http://127.0.0.1:9000; repeatable. Credentials come from "
+                    + "the platform's default chain, not from here.")
+    private Map<String, String> options = new LinkedHashMap<>();
+
+    private CheckpointStores registry;
+
+    /**
+     * The checkpoint directory. Checked here rather than with {@code required = true}, which a default
+     * from the environment would always satisfy.
+     */
+    StoreUri checkpoints() {
+        if (store == null || store.isBlank()) {
+            throw new ParameterException(command.commandLine(), "Missing required option: '--store=URI' (or LASTSTATE_STORE)");
+        }
+        StoreUri uri = StoreUri.parse(store);
+        registry().provider(uri.scheme()); // an unknown scheme is bad input, found before anything is opened
+        return uri;
+    }
+
+    /**
+     * Another location of this run ({@code --target}, {@code --savepoints}), empty when not given. One store
+     * instance serves the whole run, so it must belong to the provider of {@code --store}.
+     */
+    Optional<StoreUri> location(String value, String flag, StoreUri checkpoints) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        StoreUri uri = StoreUri.parse(value);
+        if (registry().provider(uri.scheme()) != registry().provider(checkpoints.scheme())) {
+            throw new ParameterException(command.commandLine(), flag + " " + uri + " is not in the store of --store "
+                    + checkpoints + ": one run reads and writes one store");
+        }
+        return Optional.of(uri);
+    }
+
+    /** Opens the store of {@code checkpoints} with the {@code -o} options; the caller closes it. */
+    CheckpointStore open(StoreUri checkpoints) throws StoreException {
+        return registry().open(checkpoints, options);
+    }
+
+    private CheckpointStores registry() {
+        if (registry == null) {
+            registry = CheckpointStores.load();
+        }
+        return registry;
+    }
+}

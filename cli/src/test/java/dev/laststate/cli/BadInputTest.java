@@ -1,0 +1,157 @@
+package dev.laststate.cli;
+
+import static dev.laststate.cli.CheckpointTree.JOB;
+import static dev.laststate.cli.CheckpointTree.fingerprint;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every bad input: its exit code, exactly one line on stderr without a stack trace, and storage untouched. */
+class BadInputTest {
+
+    /** Stands for the temporary checkpoint directory in the argument lists below. */
+    private static final String STORE = "<store>";
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> badInputs() {
+        return Stream.of(
+                bad("no --store", 2, "Missing required option: '--store", "promote"),
+                bad("blank --store", 2, "Missing required option: '--store", "promote", "--store", " "),
+                bad("s3 URI without //", 2, "invalid location 's3:/nobucket'", "promote", "--store", "s3:/nobucket"),
+                bad("file URI with a host", 2, "file URIs name no host", "promote", "--store", "file://host/x"),
+                bad("'..' in a path", 2, "'..'", "promote", "--store", "/tmp/a/../b"),
+                bad("unknown scheme", 2, "no store for the scheme 'foo'", "promote", "--store", "foo://bucket/x"),
+                bad("scheme of a missing module", 2, "laststate-s3", "promote", "--store", "s3://bucket/x"),
+                bad("target in another store", 2, "no store for the scheme 'foo'", "promote", "--store", STORE,
+                        "--target", "foo://bucket/x"),
+                bad("savepoints in another store", 2, "no store for the scheme 'gs'", "list", "--store", STORE,
+                        "--savepoints", "gs://bucket/x"),
+                bad("short job id", 2, "invalid job id '123'", "promote", "--store", STORE, "--job-id", "123"),
+                bad("upper-case job id", 2, "invalid job id", "promote", "--store", STORE, "--job-id", JOB.toUpperCase()),
+                bad("job id of list", 2, "invalid job id", "list", "--store", STORE, "--job-id", "xyz"),
+                bad("--output yaml", 2, "'yaml'", "promote", "--store", STORE, "--output", "yaml"),
+                bad("--mode move", 2, "'move'", "promote", "--store", STORE, "--mode", "move"),
+                bad("--copy-concurrency 0", 2, "copy concurrency", "promote", "--store", STORE, "--copy-concurrency", "0"),
+                bad("--copy-concurrency x", 2, "'x'", "promote", "--store", STORE, "--copy-concurrency", "x"),
+                bad("unknown file option", 2, "file.nope", "promote", "--store", STORE, "-o", "file.nope=1"),
+                bad("option of no store", 2, "zzz.x", "promote", "--store", STORE, "-o", "zzz.x=1"),
+                bad("option without a namespace", 2, "not of the form", "status", "--store", STORE, "-o", "endpoint=x"),
+                bad("option without =", 2, "KEY=VALUE", "promote", "--store", STORE, "-o", "file.x"),
+                bad("unknown flag", 2, "Unknown option: '--frobnicate'", "promote", "--store", STORE, "--frobnicate"),
+                bad("unknown command", 2, "Unmatched argument", "demote", "--store", STORE),
+                bad("no command", 2, "missing command"),
+                bad("target inside the job directory", 2, "must not lie inside the job directory", "promote",
+                        "--store", STORE, "--target", STORE + "/" + JOB + "/x"),
+                bad("target is the checkpoint directory", 2, "must not be the checkpoint directory", "promote",
+                        "--store", STORE, "--target", STORE),
+                bad("bad request for a named job, checked before the store", 2, "copy concurrency", "promote",
+                        "--store", STORE + "/missing", "--job-id", JOB, "--copy-concurrency", "300"),
+                bad("missing directory", 3, "holds a complete checkpoint", "promote", "--store", STORE + "/missing"),
+                bad("missing directory, named job", 3, "has no complete checkpoint", "promote", "--store",
+                        STORE + "/missing", "--job-id", JOB),
+                bad("job without checkpoints", 3, "has no complete checkpoint", "promote", "--store", STORE,
+                        "--job-id", CheckpointTree.OTHER_JOB),
+                bad("list of a missing directory", 3, "no job directory", "list", "--store", STORE + "/missing"),
+                bad("status, nothing promoted", 3, "nothing has been promoted", "status", "--store", STORE),
+                bad("resolve, nothing promoted", 3, "nothing has been promoted", "resolve", "--store", STORE));
+    }
+
+    private static Arguments bad(String name, int exitCode, String message, String... args) {
+        return Arguments.of(Named.of(name, List.of(args)), exitCode, message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void exitsWithOneLineAndChangesNothing(List<String> args, int exitCode, String message) {
+        CheckpointTree.standard(dir);
+        Map<String, String> before = fingerprint(dir);
+
+        Cli.Run run = Cli.run(withStore(args));
+
+        assertOneLineError(run, exitCode, message);
+        assertThat(fingerprint(dir)).isEqualTo(before);
+    }
+
+    @Test
+    void aJobWithoutCompleteCheckpointsExitsThree() {
+        CheckpointTree tree = new CheckpointTree(dir);
+        tree.incompleteCheckpoint(JOB, 1);
+        tree.incompleteCheckpoint(JOB, 2);
+        Map<String, String> before = fingerprint(dir);
+
+        Cli.Run run = Cli.run("promote", "--store", dir.toString());
+
+        assertOneLineError(run, ExitCodes.NOTHING_TO_PROMOTE, "holds a complete checkpoint");
+        assertThat(fingerprint(dir)).isEqualTo(before);
+    }
+
+    @Test
+    void aCorruptRecordIsNeverOverwritten() {
+        CheckpointTree tree = CheckpointTree.standard(dir);
+        CheckpointTree.write(tree.lastState().resolve("_laststate.json"), "garbage".getBytes());
+        Map<String, String> before = fingerprint(dir);
+
+        Cli.Run run = Cli.run("promote", "--store", dir.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(run.outLines()).singleElement().asString().startsWith("REFUSED checkpoint 12");
+        assertThat(run.errLines()).singleElement().asString().startsWith("laststate: refused: ");
+        assertThat(fingerprint(dir)).isEqualTo(before);
+    }
+
+    @Test
+    void secretOptionValuesAreNeverEchoed() {
+        CheckpointTree.standard(dir);
+        String secret = "hunter2-very-secret";
+        List<List<String>> variants = List.of(
+                List.of("-o", "file.secret-key=" + secret),
+                List.of("-ofile.access-token=" + secret),
+                List.of("--option=file.password=" + secret, "--verbose"),
+                List.of("--option", "zzz.credentials=" + secret, "--verbose"),
+                List.of("-o", "s3.secret-access-key=" + secret, "--output", "yaml"));
+        for (List<String> options : variants) {
+            List<String> args = new ArrayList<>(List.of("promote", "--store", dir.toString()));
+            args.addAll(options);
+
+            Cli.Run run = Cli.run(args.toArray(String[]::new));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.out() + run.err()).as(run.toString()).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void verbosePrintsTheStackTrace() {
+        Cli.Run run = Cli.run("promote", "--store", "s3:/nobucket", "--verbose");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.errLines().get(0)).startsWith("laststate: invalid location");
+        assertThat(run.err()).contains("at dev.laststate.");
+    }
+
+    private String[] withStore(List<String> args) {
+        return args.stream().map(a -> a.replace(STORE, dir.toString())).toArray(String[]::new);
+    }
+
+    static void assertOneLineError(Cli.Run run, int exitCode, String message) {
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(exitCode);
+        assertThat(run.out()).as(run.toString()).isEmpty();
+        assertThat(run.errLines()).as(run.toString()).singleElement().asString()
+                .startsWith("laststate: ")
+                .contains(message)
+                .doesNotContain("at dev.")
+                .doesNotContain("Exception");
+    }
+}

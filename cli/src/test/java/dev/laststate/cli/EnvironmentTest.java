@@ -1,0 +1,134 @@
+package dev.laststate.cli;
+
+import static dev.laststate.cli.CheckpointTree.JOB;
+import static dev.laststate.cli.CheckpointTree.OTHER_JOB;
+import static dev.laststate.cli.CheckpointTree.fingerprint;
+import static dev.laststate.cli.CheckpointTree.uriOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** Every flag also reads LASTSTATE_<FLAG>, from the environment given to {@link LastStateCommand#run}. */
+class EnvironmentTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void storeFromTheEnvironment() {
+        CheckpointTree.standard(dir);
+
+        Cli.Run run = Cli.run(Map.of("LASTSTATE_STORE", dir.toString()), "promote");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("PROMOTED checkpoint 12");
+    }
+
+    @Test
+    void everyPromoteSettingFromTheEnvironment() throws IOException {
+        CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
+        tree.checkpoint(OTHER_JOB, 50);
+        Path savepoints = dir.resolve("savepoints");
+        tree.savepoint(savepoints, JOB, 30, CheckpointTree.BASE.plusSeconds(7200));
+        Path target = dir.resolve("target");
+        Map<String, String> env = new HashMap<>();
+        env.put("LASTSTATE_STORE", tree.root.toString());
+        env.put("LASTSTATE_SAVEPOINTS", savepoints.toString());
+        env.put("LASTSTATE_TARGET", target.toString());
+        env.put("LASTSTATE_JOB_ID", JOB);
+        env.put("LASTSTATE_MODE", "pointer");
+        env.put("LASTSTATE_OUTPUT", "json");
+        env.put("LASTSTATE_FORCE", "true");
+        env.put("LASTSTATE_ALLOW_FRESH_START", "true");
+        env.put("LASTSTATE_COPY_CONCURRENCY", "2");
+
+        Cli.Run run = Cli.run(env, "promote");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode result = JSON.readTree(run.out());
+        assertThat(result.get("status").asText()).isEqualTo("PROMOTED");
+        assertThat(result.get("jobId").asText()).isEqualTo(JOB);
+        assertThat(result.get("kind").asText()).isEqualTo("SAVEPOINT");
+        assertThat(result.get("target").asText()).isEqualTo(uriOf(target));
+        assertThat(result.get("filesCopied").asLong()).isZero(); // pointer mode
+
+        Cli.Run resolve = Cli.run(env, "resolve");
+        assertThat(resolve.outLines()).singleElement().asString().contains("savepoint-" + JOB.substring(0, 6));
+    }
+
+    @Test
+    void dryRunFromTheEnvironment() {
+        CheckpointTree.standard(dir);
+        Map<String, String> before = fingerprint(dir);
+
+        Cli.Run run = Cli.run(Map.of("LASTSTATE_STORE", dir.toString(), "LASTSTATE_DRY_RUN", "TRUE"), "promote");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("DRY_RUN checkpoint 12");
+        assertThat(fingerprint(dir)).isEqualTo(before);
+    }
+
+    @Test
+    void flagsWinOverTheEnvironment() {
+        CheckpointTree.standard(dir);
+        Map<String, String> env = Map.of("LASTSTATE_STORE", dir.resolve("missing").toString(), "LASTSTATE_OUTPUT", "json");
+
+        Cli.Run run = Cli.run(env, "promote", "--store", dir.toString(), "--output", "text");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("PROMOTED checkpoint 12");
+    }
+
+    @Test
+    void blankVariablesCountAsUnset() {
+        CheckpointTree.standard(dir);
+        Map<String, String> env = Map.of("LASTSTATE_JOB_ID", "", "LASTSTATE_MODE", " ", "LASTSTATE_TARGET", "");
+
+        Cli.Run run = Cli.run(env, "promote", "--store", dir.toString());
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("PROMOTED checkpoint 12");
+
+        BadInputTest.assertOneLineError(Cli.run(Map.of("LASTSTATE_STORE", ""), "status"), ExitCodes.USAGE,
+                "Missing required option: '--store");
+    }
+
+    @Test
+    void aBadValueInTheEnvironmentIsAUsageError() {
+        Cli.Run run = Cli.run(Map.of("LASTSTATE_STORE", dir.toString(), "LASTSTATE_DRY_RUN", "yes"), "promote");
+
+        BadInputTest.assertOneLineError(run, ExitCodes.USAGE, "'yes' is not a boolean");
+    }
+
+    /** The naming rule, checked on the model: --copy-concurrency reads LASTSTATE_COPY_CONCURRENCY, and so on. */
+    @Test
+    void everyValueFlagNamesItsVariable() {
+        CommandLine cli = new CommandLine(new LastStateCommand());
+        cli.setInterpolateVariables(false);
+        int checked = 0;
+        for (CommandLine command : cli.getSubcommands().values()) {
+            for (OptionSpec option : command.getCommandSpec().options()) {
+                String name = option.longestName();
+                if (option.usageHelp() || option.versionHelp() || name.equals("--verbose") || name.equals("--option")) {
+                    continue;
+                }
+                String variable = "LASTSTATE_" + name.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
+                assertThat(option.defaultValue()).as(command.getCommandName() + " " + name)
+                        .matches("\\$\\{env:" + variable + "(:-[^}]*)?}");
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(10 + 4 + 3 + 2); // promote, list, status, resolve
+    }
+}

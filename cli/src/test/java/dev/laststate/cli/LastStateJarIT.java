@@ -1,0 +1,140 @@
+package dev.laststate.cli;
+
+import static dev.laststate.cli.CheckpointTree.JOB;
+import static dev.laststate.cli.CheckpointTree.uriOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the shaded jar (built by {@code package}) and the bin/laststate launcher as separate processes: checks
+ * that the jar has its main class, the file store's service entry and its version, and that exit codes and
+ * streams survive the process boundary.
+ */
+class LastStateJarIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Failsafe runs in the module directory. */
+    private static final Path JAR = Path.of("target", "laststate.jar").toAbsolutePath();
+    private static final Path LAUNCHER = Path.of("..", "bin", "laststate").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    record Result(int exitCode, String out, String err) {}
+
+    @BeforeAll
+    static void jarIsBuilt() {
+        assertThat(JAR).as("run 'mvn package' first").isRegularFile();
+    }
+
+    @Test
+    void promotesResolvesAndReportsStatus() throws Exception {
+        CheckpointTree tree = CheckpointTree.standard(dir);
+
+        Result promote = java("promote", "--store", dir.toString(), "--output", "json");
+
+        assertThat(promote.exitCode()).as(promote.toString()).isZero();
+        assertThat(promote.err()).isEmpty();
+        JsonNode result = JSON.readTree(promote.out());
+        assertThat(result.get("status").asText()).isEqualTo("PROMOTED");
+        assertThat(result.get("jobId").asText()).isEqualTo(JOB);
+        assertThat(result.get("checkpointId").asLong()).isEqualTo(12);
+        assertThat(result.get("filesCopied").asLong()).isEqualTo(3);
+        assertThat(tree.lastState().resolve("state-b-12")).isRegularFile();
+
+        Result resolve = java("resolve", "--store", dir.toString());
+        assertThat(resolve.exitCode()).as(resolve.toString()).isZero();
+        assertThat(resolve.out()).isEqualTo(uriOf(tree.lastState()) + System.lineSeparator());
+
+        Result again = java("promote", "--store", dir.toString());
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).startsWith("UNCHANGED checkpoint 12");
+    }
+
+    @Test
+    void failuresAreOneLineWithTheirExitCode() throws Exception {
+        Result noStore = java("promote");
+        assertThat(noStore.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noStore.out()).isEmpty();
+        assertThat(noStore.err().lines()).singleElement().asString().startsWith("laststate: Missing required option");
+
+        Result nothing = java("status", "--store", dir.toString());
+        assertThat(nothing.exitCode()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
+        assertThat(nothing.err().lines()).singleElement().asString().doesNotContain("at dev.");
+    }
+
+    @Test
+    void versionComesFromTheJar() throws Exception {
+        Result version = java("--version");
+
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out().strip()).matches("laststate \\d+\\.\\d+\\.\\d+.*");
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void theLauncherRunsTheJar() throws Exception {
+        CheckpointTree.standard(dir);
+        Map<String, String> env = Map.of("LASTSTATE_STORE", dir.toString(), "LASTSTATE_JAVA_OPTS", "-Xmx128m -Xss1m");
+
+        Result run = run(env, List.of("sh", LAUNCHER.toString(), "list"));
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("* " + JOB);
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void theLauncherSaysHowToBuildAMissingJar() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("repo").resolve("bin"));
+        Path launcher = Files.copy(LAUNCHER, bin.resolve("laststate"));
+
+        Result run = run(Map.of(), List.of("sh", launcher.toString(), "--version"));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).singleElement().asString().contains("mvn -q -DskipTests package");
+    }
+
+    private Result java(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return run(Map.of(), command);
+    }
+
+    /** Runs with a clean LASTSTATE_* environment plus {@code env}; output goes through files, so no pipe can block. */
+    private Result run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("LASTSTATE_"));
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+}

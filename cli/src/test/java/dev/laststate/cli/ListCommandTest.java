@@ -1,0 +1,97 @@
+package dev.laststate.cli;
+
+import static dev.laststate.cli.CheckpointTree.JOB;
+import static dev.laststate.cli.CheckpointTree.OTHER_JOB;
+import static dev.laststate.cli.CheckpointTree.uriOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ListCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void listsCompleteCheckpointsNewestFirstAndMarksTheNewest() {
+        CheckpointTree tree = CheckpointTree.standard(dir);
+
+        Cli.Run run = Cli.run("list", "--store", dir.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).isEmpty();
+        List<String> lines = run.outLines();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("* " + JOB).contains(" checkpoint ", " 12 ",
+                CheckpointTree.BASE.plusSeconds(12 * 60).toString()).endsWith(uriOf(tree.jobDir(JOB).resolve("chk-12")));
+        assertThat(lines.get(1)).startsWith("  " + JOB).contains(" 10 ").endsWith("chk-10");
+        assertThat(lines.get(2)).startsWith("  " + JOB).contains(" 9 ").endsWith("chk-9");
+        assertThat(run.out()).doesNotContain("chk-13");
+    }
+
+    @Test
+    void listsEveryJobAsJson() throws IOException {
+        CheckpointTree tree = CheckpointTree.standard(dir);
+        tree.checkpoint(OTHER_JOB, 2);
+
+        Cli.Run run = Cli.run("list", "--store", dir.toString(), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.outLines()).hasSize(1);
+        JsonNode jobs = JSON.readTree(run.out()).get("jobs");
+        assertThat(jobs).hasSize(2);
+        JsonNode job = jobs.get(1).get("jobId").asText().equals(JOB) ? jobs.get(1) : jobs.get(0);
+        assertThat(job.get("newest").get("checkpointId").asLong()).isEqualTo(12);
+        assertThat(job.get("snapshots")).extracting(s -> s.get("checkpointId").asLong()).containsExactly(12L, 10L, 9L);
+        JsonNode first = job.get("snapshots").get(0);
+        assertThat(first.get("kind").asText()).isEqualTo("CHECKPOINT");
+        assertThat(first.get("completedAt").asText()).isEqualTo(CheckpointTree.BASE.plusSeconds(12 * 60).toString());
+        assertThat(first.get("directory").asText()).isEqualTo(uriOf(tree.jobDir(JOB).resolve("chk-12")));
+    }
+
+    @Test
+    void listsOneJobWithItsSavepoints() throws IOException {
+        CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
+        tree.checkpoint(OTHER_JOB, 2);
+        Path savepoints = dir.resolve("savepoints");
+        tree.savepoint(savepoints, JOB, 11, CheckpointTree.BASE.plusSeconds(11 * 60 + 30));
+
+        Cli.Run run = Cli.run("list", "--store", tree.root.toString(), "--job-id", JOB,
+                "--savepoints", savepoints.toString(), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode jobs = JSON.readTree(run.out()).get("jobs");
+        assertThat(jobs).singleElement().satisfies(job -> {
+            assertThat(job.get("jobId").asText()).isEqualTo(JOB);
+            assertThat(job.get("snapshots")).extracting(s -> s.get("kind").asText() + " " + s.get("checkpointId").asLong())
+                    .containsExactly("CHECKPOINT 12", "SAVEPOINT 11", "CHECKPOINT 10", "CHECKPOINT 9");
+        });
+    }
+
+    @Test
+    void aStoreWithoutJobsIsNothingToPromote() {
+        Cli.Run run = Cli.run("list", "--store", dir.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).singleElement().asString().startsWith("laststate: no job directory");
+    }
+
+    @Test
+    void jobsWithoutCompleteCheckpointsAreNothingToPromote() {
+        new CheckpointTree(dir).incompleteCheckpoint(JOB, 1);
+
+        Cli.Run run = Cli.run("list", "--store", dir.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
+        assertThat(run.errLines()).singleElement().asString().startsWith("laststate: no complete checkpoint");
+    }
+}
