@@ -1,6 +1,5 @@
 package dev.laststate.cli;
 
-import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.PromotionMode;
 import dev.laststate.flink.PromotionRequest;
 import dev.laststate.flink.PromotionResult;
@@ -36,9 +35,8 @@ final class PromoteCommand implements Callable<Integer> {
             description = "A savepoint directory whose savepoints of the job compete with its checkpoints. Env: LASTSTATE_SAVEPOINTS.")
     private String savepoints;
 
-    @Option(names = "--target", paramLabel = "URI", defaultValue = "${env:LASTSTATE_TARGET}",
-            description = "Where the state goes (default: <store>/last-state). Env: LASTSTATE_TARGET.")
-    private String target;
+    @Mixin
+    private TargetOption target;
 
     @Option(names = "--job-id", paramLabel = "HEX", defaultValue = "${env:LASTSTATE_JOB_ID}",
             description = "The job (32 hex digits); default: the job in --store that completed a checkpoint last. Env: LASTSTATE_JOB_ID.")
@@ -73,8 +71,7 @@ final class PromoteCommand implements Callable<Integer> {
         // (a scanned job is known only after the scan, but still before anything is written).
         StoreUri checkpoints = store.checkpoints();
         Optional<StoreUri> savepointDir = store.location(savepoints, "--savepoints", checkpoints);
-        StoreUri targetDir = store.location(target, "--target", checkpoints)
-                .orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
+        StoreUri targetDir = target.resolve(store, checkpoints);
         Optional<JobSource> named = Optional.ofNullable(jobId).map(StaticJobSource::new);
         if (named.isPresent()) {
             request(checkpoints, savepointDir, targetDir, named.get().job()); // a named job's request is checked now

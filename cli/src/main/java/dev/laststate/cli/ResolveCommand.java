@@ -2,15 +2,12 @@ package dev.laststate.cli;
 
 import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.LastState;
-import dev.laststate.flink.LastStateReader;
-import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "resolve", sortOptions = false,
@@ -24,19 +21,14 @@ final class ResolveCommand implements Callable<Integer> {
     @Mixin
     private StoreOptions store;
 
-    @Option(names = "--target", paramLabel = "URI", defaultValue = "${env:LASTSTATE_TARGET}",
-            description = "The promotion target (default: <store>/last-state). Env: LASTSTATE_TARGET.")
-    private String target;
+    @Mixin
+    private TargetOption target;
 
     @Override
     public Integer call() throws Exception {
         StoreUri checkpoints = store.checkpoints();
-        StoreUri targetDir = store.location(target, "--target", checkpoints)
-                .orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
-        LastState state;
-        try (CheckpointStore opened = store.open(checkpoints)) {
-            state = new LastStateReader(opened).read(targetDir).orElseThrow(() -> StatusCommand.notPromoted(targetDir));
-        }
+        StoreUri targetDir = target.resolve(store, checkpoints);
+        LastState state = TargetOption.read(store, checkpoints, targetDir);
         if (!state.consistent()) {
             // Still the right answer (the record names what was committed), but worth a line in the deployment's log.
             PrintWriter err = spec.commandLine().getErr();

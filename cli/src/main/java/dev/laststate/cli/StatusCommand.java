@@ -3,10 +3,7 @@ package dev.laststate.cli;
 import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.Generation;
 import dev.laststate.flink.LastState;
-import dev.laststate.flink.LastStateReader;
-import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.PointerRecord;
-import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -14,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", sortOptions = false,
@@ -28,9 +24,8 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     private StoreOptions store;
 
-    @Option(names = "--target", paramLabel = "URI", defaultValue = "${env:LASTSTATE_TARGET}",
-            description = "The promotion target (default: <store>/last-state). Env: LASTSTATE_TARGET.")
-    private String target;
+    @Mixin
+    private TargetOption target;
 
     @Mixin
     private OutputOptions output;
@@ -38,12 +33,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StoreUri checkpoints = store.checkpoints();
-        StoreUri targetDir = store.location(target, "--target", checkpoints)
-                .orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
-        LastState state;
-        try (CheckpointStore opened = store.open(checkpoints)) {
-            state = new LastStateReader(opened).read(targetDir).orElseThrow(() -> notPromoted(targetDir));
-        }
+        LastState state = TargetOption.read(store, checkpoints, target.resolve(store, checkpoints));
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             Json.print(out, Json.lastState(state));
@@ -51,11 +41,6 @@ final class StatusCommand implements Callable<Integer> {
             print(out, state);
         }
         return ExitCodes.OK;
-    }
-
-    static NothingToPromoteException notPromoted(StoreUri target) {
-        return new NothingToPromoteException("nothing has been promoted to " + target + " yet (no "
-                + FlinkLayout.POINTER_RECORD + "); run 'laststate promote' first");
     }
 
     private static void print(PrintWriter out, LastState state) {

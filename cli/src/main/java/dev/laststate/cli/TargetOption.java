@@ -1,0 +1,31 @@
+package dev.laststate.cli;
+
+import dev.laststate.flink.FlinkLayout;
+import dev.laststate.flink.LastState;
+import dev.laststate.flink.LastStateReader;
+import dev.laststate.flink.NothingToPromoteException;
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.StoreUri;
+import picocli.CommandLine.Option;
+
+/** {@code --target}, shared by promote, status and resolve. */
+final class TargetOption {
+
+    @Option(names = "--target", paramLabel = "URI", defaultValue = "${env:LASTSTATE_TARGET}",
+            description = "The promotion target (default: <store>/last-state). Env: LASTSTATE_TARGET.")
+    private String target;
+
+    /** The target: {@code --target}, which must be in the store of {@code --store}, or {@code <store>/last-state}. */
+    StoreUri resolve(StoreOptions store, StoreUri checkpoints) {
+        return store.location(target, "--target", checkpoints).orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
+    }
+
+    /** What the target holds; nothing promoted yet is exit 3. */
+    static LastState read(StoreOptions store, StoreUri checkpoints, StoreUri target) throws Exception {
+        try (CheckpointStore opened = store.open(checkpoints)) {
+            return new LastStateReader(opened).read(target).orElseThrow(() -> new NothingToPromoteException(
+                    "nothing has been promoted to " + target + " yet (no " + FlinkLayout.POINTER_RECORD
+                            + "); run 'laststate promote' first"));
+        }
+    }
+}
