@@ -11,7 +11,6 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -100,6 +99,8 @@ public final class Promoter {
             throws StoreException, NothingToPromoteException, PromotionAbortedException {
         long started = System.nanoTime();
         String lastReason = "";
+        // Files copied by attempts that did not commit; removed once an attempt commits.
+        Set<String> abandoned = new HashSet<>();
         for (int attempt = 1; attempt <= request.maxAttempts(); attempt++) {
             TargetState state = readTarget(request.target());
             Snapshot candidate = select(request);
@@ -117,7 +118,7 @@ public final class Promoter {
             }
             Attempt outcome = request.mode() == PromotionMode.POINTER
                     ? pointTo(candidate, state, request, started)
-                    : copyAndCommit(candidate, state, request, started);
+                    : copyAndCommit(candidate, state, request, started, abandoned);
             if (outcome.result().isPresent()) {
                 return outcome.result().get();
             }
@@ -265,14 +266,20 @@ public final class Promoter {
 
     // ---------------------------------------------------------------- copy mode
 
-    private Attempt copyAndCommit(Snapshot candidate, TargetState state, PromotionRequest request, long started)
-            throws StoreException, PromotionAbortedException {
+    private Attempt copyAndCommit(Snapshot candidate, TargetState state, PromotionRequest request, long started,
+                                  Set<String> abandoned) throws StoreException, PromotionAbortedException {
         StoreUri target = request.target();
         List<ObjectInfo> sources = new ArrayList<>();
         walk(candidate.directory(), sources);
         List<ObjectInfo> exclusive = sources.stream()
                 .filter(o -> !o.uri().equals(candidate.metadata().uri()))
                 .toList();
+        List<String> files = new ArrayList<>();
+        for (ObjectInfo o : sources) {
+            files.add(candidate.directory().relativize(o.uri()));
+        }
+        // Counted as abandoned until this attempt commits: whatever part of them was copied stays otherwise.
+        abandoned.addAll(files);
 
         long bytes = 0;
         Optional<String> vanished = copyAll(candidate.directory(), exclusive, target, request.copyConcurrency());
@@ -305,16 +312,12 @@ public final class Promoter {
             return Attempt.retry(target.resolve(FlinkLayout.METADATA) + " changed while promoting (another promoter?)");
         }
 
-        List<String> files = new ArrayList<>();
-        for (ObjectInfo o : sources) {
-            files.add(candidate.directory().relativize(o.uri()));
-        }
         Optional<PointerRecord> old = state.trusted();
         PointerRecord record = new PointerRecord(PromotionMode.COPY, clock.instant(), Generation.of(candidate, files),
                 old.flatMap(Promoter::lastCopyGeneration), Optional.of(committed.version()));
         Optional<String> note = writeRecord(target, record, state.recordInfo(), committed);
-        if (note.isEmpty() && old.isPresent()) {
-            removeOldGenerations(target, old.get(), record, request.strayGracePeriod());
+        if (note.isEmpty()) {
+            removeUnkeptFiles(target, old, record, abandoned);
         }
         return Attempt.done(result(PromotionStatus.PROMOTED, candidate, request, exclusive.size() + 1L, bytes, started,
                 note.orElse(null)));
@@ -386,31 +389,29 @@ public final class Promoter {
     }
 
     /**
-     * Deletes the files of generations the new record no longer keeps, then objects that belong to no
-     * generation and are older than the grace period (left by interrupted promotions).
+     * Deletes what the new record no longer keeps: the files of the generation before the previous one, and
+     * files this run copied in attempts that did not commit. Only names laststate recorded or copied itself
+     * are ever deleted, so a target shared with other data loses nothing else.
+     *
+     * <p>Safe against other promoters: this commit succeeded on the {@code _metadata} version the decision
+     * saw, so every generation committed before it is in {@code old}; one that is still copying will fail its
+     * own commit (the {@code _metadata} changed) and copy again.
      */
-    private void removeOldGenerations(StoreUri target, PointerRecord old, PointerRecord current, Duration grace)
+    private void removeUnkeptFiles(StoreUri target, Optional<PointerRecord> old, PointerRecord current, Set<String> abandoned)
             throws StoreException {
         Set<String> keep = new HashSet<>(current.current().files());
         current.previous().ifPresent(p -> keep.addAll(p.files()));
         keep.add(FlinkLayout.POINTER_RECORD);
-        keep.add(FlinkLayout.METADATA);
 
-        Set<String> obsolete = new LinkedHashSet<>(old.current().files());
-        old.previous().ifPresent(p -> obsolete.addAll(p.files()));
-        obsolete.removeAll(keep);
+        Set<String> unkept = new LinkedHashSet<>(abandoned);
+        old.ifPresent(o -> {
+            unkept.addAll(o.current().files());
+            o.previous().ifPresent(p -> unkept.addAll(p.files()));
+        });
+        unkept.removeAll(keep);
         List<StoreUri> delete = new ArrayList<>();
-        for (String name : obsolete) {
+        for (String name : unkept) {
             delete.add(target.resolve(name));
-        }
-        List<ObjectInfo> present = new ArrayList<>();
-        walk(target, present);
-        Instant cutoff = clock.instant().minus(grace);
-        for (ObjectInfo object : present) {
-            String name = target.relativize(object.uri());
-            if (!keep.contains(name) && !obsolete.contains(name) && object.lastModified().isBefore(cutoff)) {
-                delete.add(object.uri());
-            }
         }
         store.deleteAll(delete);
     }

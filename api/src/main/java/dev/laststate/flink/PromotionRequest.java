@@ -1,7 +1,6 @@
 package dev.laststate.flink;
 
 import dev.laststate.store.StoreUri;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,12 +19,10 @@ import java.util.Optional;
  * @param allowFreshStart promote a job that started empty over existing state
  * @param copyConcurrency how many objects are copied at once
  * @param maxAttempts how often selection and copy are tried again when the snapshot changes under them
- * @param strayGracePeriod objects in the target that belong to no recorded generation are deleted once they
- *     are this old (left by interrupted promotions; a running promotion's fresh copies are younger)
  */
 public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoints, StoreUri target, String jobId,
                                Lineage lineage, PromotionMode mode, boolean dryRun, boolean force, boolean allowFreshStart,
-                               int copyConcurrency, int maxAttempts, Duration strayGracePeriod) {
+                               int copyConcurrency, int maxAttempts) {
 
     public PromotionRequest {
         Objects.requireNonNull(checkpoints, "checkpoints");
@@ -34,15 +31,11 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
         FlinkLayout.requireJobId(jobId);
         Objects.requireNonNull(lineage, "lineage");
         Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(strayGracePeriod, "strayGracePeriod");
         if (copyConcurrency < 1 || copyConcurrency > 256) {
             throw new IllegalArgumentException("copy concurrency must be between 1 and 256, not " + copyConcurrency);
         }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1, not " + maxAttempts);
-        }
-        if (strayGracePeriod.isNegative()) {
-            throw new IllegalArgumentException("the stray grace period must not be negative");
         }
         if (target.equals(checkpoints) || target.contains(checkpoints)) {
             throw new IllegalArgumentException("the target " + target + " must not be the checkpoint directory or contain it");
@@ -55,56 +48,51 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
     /** Copy mode into {@code <checkpoints>/last-state}, no savepoints, every guard on. */
     public static PromotionRequest of(StoreUri checkpoints, String jobId) {
         return new PromotionRequest(checkpoints, Optional.empty(), checkpoints.resolve(FlinkLayout.DEFAULT_TARGET), jobId,
-                Lineage.UNKNOWN, PromotionMode.COPY, false, false, false, 8, 5, Duration.ofHours(1));
+                Lineage.UNKNOWN, PromotionMode.COPY, false, false, false, 8, 5);
     }
 
     public PromotionRequest withSavepoints(Optional<StoreUri> dir) {
         return new PromotionRequest(checkpoints, dir, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, strayGracePeriod);
+                copyConcurrency, maxAttempts);
     }
 
     public PromotionRequest withTarget(StoreUri dir) {
         return new PromotionRequest(checkpoints, savepoints, dir, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, strayGracePeriod);
+                copyConcurrency, maxAttempts);
     }
 
     public PromotionRequest withLineage(Lineage value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, value, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, strayGracePeriod);
+                copyConcurrency, maxAttempts);
     }
 
     public PromotionRequest withMode(PromotionMode value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, value, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, strayGracePeriod);
+                copyConcurrency, maxAttempts);
     }
 
     public PromotionRequest withDryRun(boolean value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, value, force, allowFreshStart,
-                copyConcurrency, maxAttempts, strayGracePeriod);
+                copyConcurrency, maxAttempts);
     }
 
     public PromotionRequest withForce(boolean value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, value, allowFreshStart,
-                copyConcurrency, maxAttempts, strayGracePeriod);
+                copyConcurrency, maxAttempts);
     }
 
     public PromotionRequest withAllowFreshStart(boolean value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, value,
-                copyConcurrency, maxAttempts, strayGracePeriod);
+                copyConcurrency, maxAttempts);
     }
 
     public PromotionRequest withCopyConcurrency(int value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                value, maxAttempts, strayGracePeriod);
+                value, maxAttempts);
     }
 
     public PromotionRequest withMaxAttempts(int value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, value, strayGracePeriod);
-    }
-
-    public PromotionRequest withStrayGracePeriod(Duration value) {
-        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, value);
+                copyConcurrency, value);
     }
 }

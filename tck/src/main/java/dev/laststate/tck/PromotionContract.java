@@ -25,7 +25,6 @@ import dev.laststate.store.WriteCondition;
 import dev.laststate.tck.RecordingCheckpointStore.Call;
 import dev.laststate.tck.RecordingCheckpointStore.Operation;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -540,19 +539,37 @@ public interface PromotionContract extends TckSupport {
     }
 
     @Test
-    default void objectsOfNoGenerationAreRemovedOnceOlderThanTheGracePeriod() throws Exception {
+    default void filesCopiedByAnAbandonedAttemptAreRemovedOnceAnAttemptCommits() throws Exception {
         CheckpointTree tree = tree();
-        tree.checkpoint(JOB, 1, 1);
-        promote(request());
-        put(target().resolve("left-by-an-interrupted-promotion"), new byte[] {7});
-        tree.checkpoint(JOB, 2, 1);
+        tree.checkpoint(JOB, 12, 3);
+        AtomicBoolean completed = new AtomicBoolean();
+        RecordingCheckpointStore recording = new RecordingCheckpointStore(store()).onCall(call -> {
+            if (call.operation() == Operation.COPY && completed.compareAndSet(false, true)) {
+                tree.checkpoint(JOB, 13, 2);
+            }
+        });
 
-        promote(request());
-        assertThat(targetFiles()).contains("left-by-an-interrupted-promotion");
+        PromotionResult result = new Promoter(recording).promote(request().withCopyConcurrency(1));
 
-        tree.checkpoint(JOB, 3, 1);
-        promote(request().withStrayGracePeriod(Duration.ZERO));
-        assertThat(targetFiles()).doesNotContain("left-by-an-interrupted-promotion");
+        assertThat(result.snapshot().checkpointId()).hasValue(13);
+        assertThat(recording.calls()).filteredOn(c -> c.operation() == Operation.COPY
+                && c.source().orElseThrow().toString().contains("chk-12")).hasSize(3);
+        List<String> expected = new ArrayList<>(CheckpointTree.fileNames(JOB, 13, 2));
+        expected.add(FlinkLayout.POINTER_RECORD);
+        assertThat(targetFiles()).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    default void objectsLaststateDidNotWriteAreNeverDeleted() throws Exception {
+        CheckpointTree tree = tree();
+        put(target().resolve("kept-by-someone-else"), new byte[] {7});
+        put(target().resolve("nested/also-theirs"), new byte[] {8});
+        for (long id = 1; id <= 4; id++) {
+            tree.checkpoint(JOB, id, 1);
+            promote(request());
+        }
+
+        assertThat(targetFiles()).contains("kept-by-someone-else", "nested/also-theirs");
     }
 
     @Test
