@@ -3,6 +3,7 @@ package dev.laststate.flink;
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
+import dev.laststate.store.ContainerNotFoundException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreException;
@@ -344,7 +345,8 @@ public final class Promoter {
                 try {
                     copy.get();
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof StoreNotFoundException missing) {
+                    // A missing source is Flink deleting the snapshot; a missing bucket is a failure.
+                    if (e.getCause() instanceof StoreNotFoundException missing && !(missing instanceof ContainerNotFoundException)) {
                         return Optional.of(String.valueOf(missing.uri()));
                     }
                     if (e.getCause() instanceof StoreException failure) {
