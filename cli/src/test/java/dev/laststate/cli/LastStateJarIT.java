@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -87,7 +85,6 @@ class LastStateJarIT {
     }
 
     @Test
-    @DisabledOnOs(OS.WINDOWS)
     void theLauncherRunsTheJar() throws Exception {
         CheckpointTree.standard(dir);
         Map<String, String> env = Map.of("LASTSTATE_STORE", dir.toString(), "LASTSTATE_JAVA_OPTS", "-Xmx128m -Xss1m");
@@ -99,7 +96,6 @@ class LastStateJarIT {
     }
 
     @Test
-    @DisabledOnOs(OS.WINDOWS)
     void theLauncherSaysHowToBuildAMissingJar() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("repo").resolve("bin"));
         Path launcher = Files.copy(LAUNCHER, bin.resolve("laststate"));

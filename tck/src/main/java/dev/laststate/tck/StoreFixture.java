@@ -4,6 +4,8 @@ import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * The one thing a backend gives the TCK: a store, started once per test class, and a fresh, empty root
@@ -23,6 +25,25 @@ public interface StoreFixture extends AutoCloseable {
      */
     default Map<Capability, String> narrowedCapabilities() {
         return Map.of();
+    }
+
+    /**
+     * A fixture for a store that needs nothing started: root {@code n} of the class is {@code root.apply(n)}.
+     * Closing it closes the store.
+     */
+    static StoreFixture of(CheckpointStore store, IntFunction<StoreUri> root) {
+        AtomicInteger next = new AtomicInteger();
+        return new StoreFixture() {
+            @Override
+            public CheckpointStore store() {
+                return store;
+            }
+
+            @Override
+            public StoreUri freshRoot() {
+                return root.apply(next.getAndIncrement());
+            }
+        };
     }
 
     /** Stops what the fixture started. */

@@ -1,6 +1,5 @@
 package dev.laststate.tck;
 
-import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.memory.InMemoryCheckpointStore;
 
@@ -9,19 +8,6 @@ class InMemoryStoreTckTest extends CheckpointStoreTck {
 
     @Override
     protected StoreFixture createFixture() {
-        CheckpointStore store = new InMemoryCheckpointStore();
-        return new StoreFixture() {
-            private int next;
-
-            @Override
-            public CheckpointStore store() {
-                return store;
-            }
-
-            @Override
-            public StoreUri freshRoot() {
-                return StoreUri.parse("memory://tck/root-" + (next++));
-            }
-        };
+        return StoreFixture.of(new InMemoryCheckpointStore(), n -> StoreUri.parse("memory://tck/root-" + n));
     }
 }
