@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laststate.flink.FlinkLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,11 +108,48 @@ class LastStateJarIT {
         assertThat(run.err().lines()).singleElement().asString().contains("mvn -q -DskipTests package");
     }
 
-    private Result java(String... args) throws Exception {
+    @Test
+    void racingProcessesEndOnTheNewestSnapshot() throws Exception {
+        // Separate JVMs, as cron jobs or sidecars of several replicas would be: only the store's own
+        // atomic operations (hard links, renames, the lock file) keep them apart.
+        for (int round = 0; round < 3; round++) {
+            Path store = dir.resolve("round-" + round);
+            CheckpointTree tree = CheckpointTree.standard(store); // newest checkpoint: 12
+            List<List<String>> commands = new ArrayList<>();
+            commands.add(javaCommand("promote", "--store", store.toString()));
+            for (int p = 1; p <= 3; p++) {
+                Path savepoints = store.resolve("savepoints-" + p);
+                tree.savepoint(savepoints, JOB, 12 + p, CheckpointTree.BASE.plusSeconds(3600L * p));
+                commands.add(javaCommand("promote", "--store", store.toString(), "--savepoints", savepoints.toString()));
+            }
+            List<Process> running = new ArrayList<>();
+            for (List<String> command : commands) {
+                running.add(new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            for (Process process : running) {
+                assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).as("round " + round).isIn(ExitCodes.OK, ExitCodes.REFUSED);
+            }
+
+            JsonNode record = JSON.readTree(tree.lastState().resolve(FlinkLayout.POINTER_RECORD).toFile());
+            assertThat(record.get("checkpointId").asLong()).as("round " + round).isEqualTo(15);
+            byte[] metadata = Files.readAllBytes(tree.lastState().resolve(FlinkLayout.METADATA));
+            assertThat(FlinkLayout.metadataCheckpointId(metadata)).as("round " + round).hasValue(15);
+            Result status = java("status", "--store", store.toString(), "--output", "json");
+            assertThat(JSON.readTree(status.out()).get("consistent").asBoolean()).isTrue();
+        }
+    }
+
+    private List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        return run(Map.of(), command);
+        return command;
+    }
+
+    private Result java(String... args) throws Exception {
+        return run(Map.of(), javaCommand(args));
     }
 
     /** Runs with a clean LASTSTATE_* environment plus {@code env}; output goes through files, so no pipe can block. */

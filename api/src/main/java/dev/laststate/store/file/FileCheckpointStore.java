@@ -46,7 +46,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Every write goes to a temporary file in the target's directory, is forced to disk and then moved
  * into place atomically, so readers never see a partial object. "Only if absent" is a hard link, which
- * the file system refuses atomically when the name exists. "Only if the version matches" holds an
+ * the file system refuses atomically when the name exists (on file systems without hard links it holds the
+ * lock described next). "Only if the version matches" holds an
  * exclusive lock on the directory's lock file (across processes) while it compares and moves. The
  * version token is the file's identity (inode) with its modification time and size: every write
  * replaces the inode, so a concurrent change is always seen.
@@ -62,8 +63,28 @@ public final class FileCheckpointStore implements CheckpointStore {
     private static final String LOCK_FILE = RESERVED_PREFIX + "lock";
     private static final int READ_ATTEMPTS = 5;
 
-    /** Serialises conditional replaces within this instance; file locks do so across processes. */
+    /** Serialises locked writes within this instance; file locks do so across processes. */
     private final ConcurrentHashMap<Path, ReentrantLock> directoryLocks = new ConcurrentHashMap<>();
+
+    /** Whether "only if absent" may use a hard link; when not, it compares and moves under the lock. */
+    private final boolean hardLinks;
+
+    /** A store that creates "only if absent" with hard links, falling back to the lock where they fail. */
+    public FileCheckpointStore() {
+        this(true);
+    }
+
+    private FileCheckpointStore(boolean hardLinks) {
+        this.hardLinks = hardLinks;
+    }
+
+    /**
+     * A store that never uses hard links, for file systems that lack them (some FUSE and SMB mounts); its
+     * "only if absent" holds the directory's lock file like "only if the version matches".
+     */
+    public static FileCheckpointStore withoutHardLinks() {
+        return new FileCheckpointStore(false);
+    }
 
     @Override
     public Set<String> schemes() {
@@ -162,8 +183,8 @@ public final class FileCheckpointStore implements CheckpointStore {
             }
             switch (condition.kind()) {
                 case OVERWRITE -> moveIntoPlace(temp, path);
-                case IF_ABSENT -> linkIfAbsent(uri, temp, path);
-                case IF_VERSION_MATCHES -> replaceIfVersion(uri, temp, path, condition.expectedVersion().orElseThrow());
+                case IF_ABSENT -> createIfAbsent(uri, temp, path);
+                case IF_VERSION_MATCHES -> replaceIfUnchanged(uri, temp, path, Optional.of(condition.expectedVersion().orElseThrow()));
             }
         } catch (IOException e) {
             throw e instanceof StoreException s ? s : classify(e, uri, "write");
@@ -251,15 +272,22 @@ public final class FileCheckpointStore implements CheckpointStore {
         Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static void linkIfAbsent(StoreUri uri, Path temp, Path path) throws IOException {
-        try {
-            Files.createLink(path, temp);
-        } catch (FileAlreadyExistsException e) {
-            throw new ObjectAlreadyExistsException(uri, uri + " already exists", e);
+    private void createIfAbsent(StoreUri uri, Path temp, Path path) throws IOException {
+        if (hardLinks) {
+            try {
+                Files.createLink(path, temp);
+                return;
+            } catch (FileAlreadyExistsException e) {
+                throw new ObjectAlreadyExistsException(uri, uri + " already exists", e);
+            } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
+                // this file system has no hard links: compare and move under the lock instead
+            }
         }
+        replaceIfUnchanged(uri, temp, path, Optional.empty());
     }
 
-    private void replaceIfVersion(StoreUri uri, Path temp, Path path, String expected) throws IOException {
+    /** Moves {@code temp} into place if the object is absent ({@code expected} empty) or has that version. */
+    private void replaceIfUnchanged(StoreUri uri, Path temp, Path path, Optional<String> expected) throws IOException {
         Path directory = path.getParent();
         ReentrantLock local = directoryLocks.computeIfAbsent(directory, d -> new ReentrantLock());
         local.lock();
@@ -267,10 +295,13 @@ public final class FileCheckpointStore implements CheckpointStore {
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockAcross(lockChannel)) {
             Optional<ObjectInfo> current = stat(uri);
-            if (current.isEmpty()) {
-                throw new ConditionFailedException(uri, uri + " no longer exists (expected version " + expected + ")", null);
+            if (expected.isEmpty() && current.isPresent()) {
+                throw new ObjectAlreadyExistsException(uri, uri + " already exists", null);
             }
-            if (!current.get().version().equals(expected)) {
+            if (expected.isPresent() && current.isEmpty()) {
+                throw new ConditionFailedException(uri, uri + " no longer exists (expected version " + expected.get() + ")", null);
+            }
+            if (expected.isPresent() && !current.get().version().equals(expected.get())) {
                 throw new ConditionFailedException(uri, uri + " changed since it was read", null);
             }
             moveIntoPlace(temp, path);
