@@ -41,9 +41,13 @@ public record Generation(String jobId, OptionalLong checkpointId, SnapshotKind k
         return Snapshot.compareNewness(snapshot.checkpointId(), snapshot.completedAt(), checkpointId, completedAt);
     }
 
-    /** A short description for messages. */
+    /** Whether this generation is {@code snapshot}: the same directory, completed at the same time. */
+    public boolean holds(Snapshot snapshot) {
+        return source.equals(snapshot.directory()) && completedAt.equals(snapshot.completedAt());
+    }
+
+    /** A short description for messages, as {@link Snapshot#describe()} gives. */
     public String describe() {
-        String id = checkpointId.isPresent() ? " " + checkpointId.getAsLong() : "";
-        return kind.name().toLowerCase(java.util.Locale.ROOT) + id + " of job " + jobId + " (" + source + ")";
+        return Snapshot.describe(kind, checkpointId, jobId, source);
     }
 }

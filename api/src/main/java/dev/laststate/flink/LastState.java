@@ -26,7 +26,7 @@ public record LastState(StoreUri target, PointerRecord record, ObjectInfo record
      * committing {@code _metadata} and writing its record, or after one stopped in between.
      */
     public boolean consistent() {
-        return record.metadataVersion().equals(metadata.map(ObjectInfo::version));
+        return record.describes(metadata);
     }
 
     /** The location a deployment passes to {@code --fromSavepoint}. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.laststate.store.InvalidStoreUriException;
+import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreUri;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -44,6 +45,14 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(metadataVersion, "metadataVersion");
+    }
+
+    /**
+     * Whether this record goes with the target's {@code _metadata} as it is ({@code metadata} empty: none).
+     * It does not while a promoter is between committing {@code _metadata} and writing its record.
+     */
+    public boolean describes(Optional<ObjectInfo> metadata) {
+        return metadataVersion.equals(metadata.map(ObjectInfo::version));
     }
 
     /** The location a deployment passes to {@code --fromSavepoint}. */

@@ -48,6 +48,7 @@ public final class Promoter {
 
     private final CheckpointStore store;
     private final SnapshotFinder finder;
+    private final LastStateReader reader;
     private final Clock clock;
 
     public Promoter(CheckpointStore store) {
@@ -57,6 +58,7 @@ public final class Promoter {
     public Promoter(CheckpointStore store, Clock clock) {
         this.store = store;
         this.finder = new SnapshotFinder(store);
+        this.reader = new LastStateReader(store);
         this.clock = clock;
     }
 
@@ -67,9 +69,7 @@ public final class Promoter {
             if (corrupt.isPresent()) {
                 return false;
             }
-            return record.isPresent()
-                    ? record.get().metadataVersion().equals(metadata.map(ObjectInfo::version))
-                    : metadata.isEmpty();
+            return record.isPresent() ? record.get().describes(metadata) : metadata.isEmpty();
         }
 
         /** The record, if it describes the target as it is. */
@@ -150,7 +150,7 @@ public final class Promoter {
                 pause(SETTLE_PAUSE);
             }
             Optional<ObjectInfo> metadata = store.stat(target.resolve(FlinkLayout.METADATA));
-            Optional<ObjectContent> content = new LastStateReader(store).readRecord(target);
+            Optional<ObjectContent> content = reader.readRecord(target);
             Optional<PointerRecord> record = Optional.empty();
             Optional<CorruptPointerRecordException> corrupt = Optional.empty();
             if (content.isPresent()) {
@@ -188,8 +188,7 @@ public final class Promoter {
         Optional<PointerRecord> trusted = state.trusted();
         if (trusted.isPresent()) {
             Generation current = trusted.get().current();
-            boolean sameSnapshot = current.source().equals(candidate.directory())
-                    && current.completedAt().equals(candidate.completedAt());
+            boolean sameSnapshot = current.holds(candidate);
             int newness = current.compareNewness(candidate);
             if (!sameSnapshot && newness < 0) {
                 return Optional.of(candidate.describe() + " is older than " + current.describe() + ", which "
@@ -231,9 +230,7 @@ public final class Promoter {
         if (trusted.isEmpty() || trusted.get().mode() != request.mode()) {
             return false;
         }
-        Generation current = trusted.get().current();
-        boolean same = current.source().equals(candidate.directory()) && current.completedAt().equals(candidate.completedAt());
-        return same && (request.mode() == PromotionMode.POINTER || state.metadata().isPresent());
+        return trusted.get().current().holds(candidate) && (request.mode() == PromotionMode.POINTER || state.metadata().isPresent());
     }
 
     private static String describeHeld(TargetState state) {

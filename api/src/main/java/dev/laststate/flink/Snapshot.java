@@ -51,6 +51,10 @@ public record Snapshot(String jobId, SnapshotKind kind, StoreUri directory, Opti
 
     /** A short description for messages: {@code checkpoint 12 of job <id> (<dir>)}. */
     public String describe() {
+        return describe(kind, checkpointId, jobId, directory);
+    }
+
+    static String describe(SnapshotKind kind, OptionalLong checkpointId, String jobId, StoreUri directory) {
         String id = checkpointId.isPresent() ? " " + checkpointId.getAsLong() : "";
         return kind.name().toLowerCase(java.util.Locale.ROOT) + id + " of job " + jobId + " (" + directory + ")";
     }
