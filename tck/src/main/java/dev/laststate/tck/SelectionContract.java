@@ -134,7 +134,7 @@ public interface SelectionContract extends TckSupport {
         CheckpointTree tree = tree();
         StoreUri savepoints = root().resolve("savepoints");
         tree.savepoint(savepoints, JOB, 3, 1);
-        Thread.sleep(20);
+        waitForALaterTimestamp();
         tree.savepoint(savepoints, JOB, 6, 1);
 
         assertThat(new SnapshotFinder(store()).savepoints(savepoints, JOB))
@@ -167,7 +167,7 @@ public interface SelectionContract extends TckSupport {
     default void storageScanChoosesTheJobWithTheMostRecentCheckpoint() throws Exception {
         CheckpointTree tree = tree();
         tree.checkpoint(OTHER_JOB, 50, 1);
-        Thread.sleep(20);
+        waitForALaterTimestamp();
         tree.checkpoint(JOB, 3, 1);
         tree.incompleteCheckpoint(OTHER_JOB, 51, 1);
 
@@ -180,7 +180,7 @@ public interface SelectionContract extends TckSupport {
     default void storageScanSkipsJobDirectoriesWithoutCompleteCheckpoints() throws Exception {
         CheckpointTree tree = tree();
         tree.checkpoint(OTHER_JOB, 5, 1);
-        Thread.sleep(20);
+        waitForALaterTimestamp();
         tree.incompleteCheckpoint(JOB, 6, 1);
         tree.sharedFiles(JOB, 3);
 
@@ -194,5 +194,13 @@ public interface SelectionContract extends TckSupport {
                 .hasMessageContaining(root().toString());
         assertThatThrownBy(() -> new StorageScanJobSource(store(), root().resolve("missing")).job())
                 .isInstanceOf(NothingToPromoteException.class);
+    }
+
+    /**
+     * Object stores keep whole-second modification times (S3's Last-Modified), so a write is seen as later
+     * only in a later second.
+     */
+    private static void waitForALaterTimestamp() throws InterruptedException {
+        Thread.sleep(1_100);
     }
 }
