@@ -1,0 +1,189 @@
+package dev.laststate.s3;
+
+import dev.laststate.store.ConditionFailedException;
+import dev.laststate.store.ContainerNotFoundException;
+import dev.laststate.store.ObjectAlreadyExistsException;
+import dev.laststate.store.OutcomeUnknownException;
+import dev.laststate.store.StoreAccessDeniedException;
+import dev.laststate.store.StoreException;
+import dev.laststate.store.StoreNotFoundException;
+import dev.laststate.store.StoreUnavailableException;
+import dev.laststate.store.StoreUri;
+import dev.laststate.store.WriteCondition;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+
+/**
+ * Turns the SDK's exceptions into the store's closed vocabulary, once, where they are thrown. By then
+ * the SDK has already retried what its standard strategy retries (5xx, {@code SlowDown}, throttling,
+ * I/O errors); nothing here retries again. Messages carry the S3 error code and message, never a key.
+ */
+final class S3Errors {
+
+    private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+            "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "AllAccessDisabled", "AccountProblem");
+    private static final Set<String> UNAVAILABLE = Set.of("SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout",
+            "RequestTimeTooSkewed", "Throttling", "ThrottlingException", "RequestLimitExceeded");
+
+    private S3Errors() {}
+
+    /** The HTTP status of a service error, 0 for a client-side failure. */
+    static int status(SdkException e) {
+        return e instanceof SdkServiceException service ? service.statusCode() : 0;
+    }
+
+    private static String code(SdkException e) {
+        if (e instanceof AwsServiceException aws && aws.awsErrorDetails() != null && aws.awsErrorDetails().errorCode() != null) {
+            return aws.awsErrorDetails().errorCode();
+        }
+        return "";
+    }
+
+    private static String detail(SdkException e) {
+        if (e instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
+            String code = code(e);
+            String message = aws.awsErrorDetails().errorMessage();
+            return (code.isEmpty() ? "HTTP " + aws.statusCode() : code + " (HTTP " + aws.statusCode() + ")")
+                    + (message == null || message.isBlank() ? "" : ": " + message);
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    static ContainerNotFoundException bucketNotFound(StoreUri uri, String action, SdkException e) {
+        return new ContainerNotFoundException(uri, "cannot " + action + " " + uri + ": the bucket '" + uri.authority()
+                + "' does not exist (or the endpoint serves other buckets)", e);
+    }
+
+    /**
+     * The one classification of an SDK failure.
+     *
+     * @param mutating whether the call changes the store: a client-side failure then leaves the outcome unknown
+     */
+    static StoreException classify(SdkException e, StoreUri uri, String action, boolean mutating) {
+        String code = code(e);
+        int status = status(e);
+        String what = "cannot " + action + " " + uri + ": ";
+        if (code.equals("NoSuchBucket")) {
+            return bucketNotFound(uri, action, e);
+        }
+        if (code.equals("NoSuchKey") || status == 404) {
+            return new StoreNotFoundException(uri, what + "no such object (" + detail(e) + ")", e);
+        }
+        if (status == 403 || ACCESS_DENIED.contains(code)) {
+            return new StoreAccessDeniedException(uri, what + "access denied, " + detail(e), e);
+        }
+        if (status == 412 || status == 409 && code.equals("ConditionalRequestConflict")) {
+            return new ConditionFailedException(uri, what + "its precondition failed, " + detail(e), e);
+        }
+        if (status == 429 || status >= 500 || UNAVAILABLE.contains(code)) {
+            return new StoreUnavailableException(uri, what + "S3 is unavailable after the SDK's retries, " + detail(e), e);
+        }
+        if (status == 301 || code.equals("PermanentRedirect") || code.equals("AuthorizationHeaderMalformed")) {
+            return new StoreException(uri, what + "the bucket is in another region (set AWS_REGION or -o s3.region), "
+                    + detail(e), e);
+        }
+        if (e instanceof SdkClientException) {
+            if (e.getMessage() != null && e.getMessage().contains("Unable to load credentials")) {
+                return new StoreAccessDeniedException(uri, what + "no AWS credentials in the default chain (environment, "
+                        + "profile, web identity, container, instance metadata)", e);
+            }
+            if (mutating && !neverSent(e)) {
+                return new OutcomeUnknownException(uri, what + "the request failed after it may have reached S3, "
+                        + detail(e), e);
+            }
+            return new StoreUnavailableException(uri, what + "S3 could not be reached, " + detail(e), e);
+        }
+        return new StoreException(uri, what + detail(e), e);
+    }
+
+    /** Failures that happen before a request leaves: nothing can have changed. */
+    private static boolean neverSent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A failed PUT. A 412 on the first attempt is the condition failing; after the SDK retried, the
+     * earlier attempt may have written the object itself, so the outcome is unknown.
+     */
+    static StoreException classifyWrite(SdkException e, StoreUri uri, WriteCondition condition) {
+        StoreException failure = classify(e, uri, "write", true);
+        boolean retried = e.numAttempts() != null && e.numAttempts() > 1;
+        boolean missing = failure instanceof StoreNotFoundException && !(failure instanceof ContainerNotFoundException);
+        return switch (condition.kind()) {
+            case OVERWRITE -> failure;
+            case IF_ABSENT -> {
+                if (failure instanceof ConditionFailedException) {
+                    yield retried
+                            ? new OutcomeUnknownException(uri, "cannot tell whether " + uri + " was written: it exists after "
+                                    + "the SDK retried, and the earlier attempt may have created it", e)
+                            : new ObjectAlreadyExistsException(uri, "cannot create " + uri + ": it already exists", e);
+                }
+                yield failure;
+            }
+            case IF_VERSION_MATCHES -> {
+                if (failure instanceof ConditionFailedException && retried) {
+                    yield new OutcomeUnknownException(uri, "cannot tell whether " + uri + " was replaced: its version "
+                            + "changed after the SDK retried, and the earlier attempt may have changed it", e);
+                }
+                if (failure instanceof ConditionFailedException || missing) {
+                    // If-Match on a missing key answers 404: the version expected is gone either way.
+                    yield new ConditionFailedException(uri, "cannot replace " + uri + ": it is no longer in version "
+                            + condition.expectedVersion().orElseThrow() + " (" + detail(e) + ")", e);
+                }
+                yield failure;
+            }
+        };
+    }
+
+    /** A failed copy: a missing key is the source's, everything else the target's. */
+    static StoreException classifyCopy(SdkException e, StoreUri source, StoreUri target) {
+        StoreException failure = classify(e, target, "copy " + source + " to", true);
+        if (failure instanceof StoreNotFoundException && !(failure instanceof ContainerNotFoundException)) {
+            return new StoreNotFoundException(source, "cannot copy " + source + ": no such object", e);
+        }
+        if (failure instanceof ConditionFailedException) {
+            // The copy is pinned to the ETag just read: the source was replaced while being copied.
+            return new StoreException(source, "cannot copy " + source + ": it changed while being copied", e);
+        }
+        if (failure instanceof ContainerNotFoundException && !source.authority().equals(target.authority())) {
+            return new ContainerNotFoundException(target, "cannot copy to " + target + ": the bucket '" + target.authority()
+                    + "' does not exist", e);
+        }
+        return failure;
+    }
+
+    /** One key's failure inside a DeleteObjects answer (HTTP 200 overall). */
+    static StoreException classifyBatchError(String code, String message, StoreUri uri) {
+        String what = "cannot delete " + uri + ": " + code + (message == null ? "" : ": " + message);
+        if (ACCESS_DENIED.contains(code)) {
+            return new StoreAccessDeniedException(uri, what, null);
+        }
+        if (UNAVAILABLE.contains(code)) {
+            return new StoreUnavailableException(uri, what, null);
+        }
+        return new StoreException(uri, what, null);
+    }
+
+    /** ETags travel quoted; versions are kept bare so listings, HEADs and PUTs agree whatever the server quotes. */
+    static String unquote(String etag) {
+        if (etag == null) {
+            return "";
+        }
+        String bare = etag.strip();
+        return bare.length() >= 2 && bare.startsWith("\"") && bare.endsWith("\"") ? bare.substring(1, bare.length() - 1) : bare;
+    }
+
+    static String quote(String version) {
+        return "\"" + version + "\"";
+    }
+}

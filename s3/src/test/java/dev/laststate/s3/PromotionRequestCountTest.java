@@ -1,0 +1,106 @@
+package dev.laststate.s3;
+
+import static dev.laststate.tck.CheckpointTree.JOB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.laststate.flink.PromotionRequest;
+import dev.laststate.flink.PromotionStatus;
+import dev.laststate.flink.Promoter;
+import dev.laststate.job.StorageScanJobSource;
+import dev.laststate.store.StoreUri;
+import dev.laststate.store.WriteCondition;
+import dev.laststate.tck.CheckpointTree;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Finding the job and promoting its newest checkpoint sends the same requests, by type, whether the job's
+ * {@code shared/} holds 10 or 10,000 objects, and none of them names {@code shared/}: the S3 version of
+ * the TCK's PromotionCostTest, counted at the SDK (every HTTP attempt) rather than at the SPI.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PromotionRequestCountTest {
+
+    private static final String BUCKET = "laststate-cost";
+
+    private final S3RequestCounter counter = new S3RequestCounter();
+    private S3ProxyServer server;
+    private S3CheckpointStore store;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = S3ProxyServer.start();
+        server.createBucket(BUCKET);
+        store = server.store(Map.of(), List.of(counter));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void requestsToPromoteDoNotGrowWithSharedObjects() throws Exception {
+        Map<String, Long> few = requestsToScanAndPromote(StoreUri.parse("s3://" + BUCKET + "/few"), 10);
+        Map<String, Long> many = requestsToScanAndPromote(StoreUri.parse("s3://" + BUCKET + "/many"), 10_000);
+
+        assertThat(many).isEqualTo(few);
+        assertThat(few).containsKeys("ListObjectsV2", "CopyObject", "PutObject").doesNotContainKey("UploadPartCopy");
+    }
+
+    private Map<String, Long> requestsToScanAndPromote(StoreUri checkpoints, int sharedObjects) throws Exception {
+        CheckpointTree tree = new CheckpointTree(store, checkpoints);
+        tree.checkpoint(JOB, 41, 4);
+        tree.checkpoint(JOB, 42, 4);
+        tree.incompleteCheckpoint(JOB, 43, 2);
+        StoreUri shared = tree.jobDir(JOB).resolve("shared");
+        seed(shared, sharedObjects);
+        counter.reset();
+
+        String jobId = new StorageScanJobSource(store, checkpoints).job().jobId();
+        assertThat(new Promoter(store).promote(PromotionRequest.of(checkpoints, jobId)).status())
+                .isEqualTo(PromotionStatus.PROMOTED);
+
+        assertThat(counter.sent()).isNotEmpty().allSatisfy(sent -> {
+            assertThat(sent.keys()).as("%s names no key in shared/", sent.operation()).doesNotContain(shared.path());
+            if (sent.operation().equals("ListObjectsV2")) {
+                assertThat(sent.query("delimiter")).as("every listing is one level").isEqualTo("/");
+            }
+        });
+        assertThat(counter.sent()).as("the check above sees keys")
+                .anySatisfy(sent -> assertThat(sent.keys()).contains(tree.jobDir(JOB).path() + "/chk-42/_metadata"));
+        return counter.counts();
+    }
+
+    /** Writes the objects 32 at a time: seeding is set-up, not what is measured. */
+    private void seed(StoreUri shared, int count) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                StoreUri uri = shared.resolve("shared-" + i);
+                byte[] bytes = ("shared " + i).getBytes(StandardCharsets.UTF_8);
+                writes.add(pool.submit(() -> store.write(uri, bytes, WriteCondition.overwrite())));
+            }
+            for (Future<?> write : writes) {
+                write.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.laststate.s3;
+
+import dev.laststate.store.Capability;
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.StoreUri;
+import dev.laststate.tck.CheckpointStoreTck;
+import dev.laststate.tck.StoreFixture;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The whole TCK on the S3 store against S3Proxy (in-process, in memory, signatures checked). The
+ * multipart copy threshold is set to 5 MiB so the TCK's 12 MiB copy goes through UploadPartCopy.
+ */
+class S3StoreTckTest extends CheckpointStoreTck {
+
+    private static final String BUCKET = "laststate-tck";
+
+    @Override
+    protected StoreFixture createFixture() throws Exception {
+        S3ProxyServer server = S3ProxyServer.start();
+        server.createBucket(BUCKET);
+        S3CheckpointStore store = server.store(Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"), List.of());
+        AtomicInteger next = new AtomicInteger();
+        return new StoreFixture() {
+            @Override
+            public CheckpointStore store() {
+                return store;
+            }
+
+            @Override
+            public StoreUri freshRoot() {
+                return StoreUri.parse("s3://" + BUCKET + "/tck/root-" + next.getAndIncrement());
+            }
+
+            @Override
+            public Map<Capability, String> narrowedCapabilities() {
+                return Map.of();
+            }
+
+            @Override
+            public void close() throws Exception {
+                try {
+                    store.close();
+                } finally {
+                    server.close();
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,252 @@
+package dev.laststate.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.laststate.store.ContainerNotFoundException;
+import dev.laststate.store.Listing;
+import dev.laststate.store.ObjectAlreadyExistsException;
+import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.OutcomeUnknownException;
+import dev.laststate.store.StoreAccessDeniedException;
+import dev.laststate.store.StoreException;
+import dev.laststate.store.StoreUnavailableException;
+import dev.laststate.store.StoreUri;
+import dev.laststate.store.WriteCondition;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+
+/** What the TCK cannot say about S3: requests sent, schemes, buckets, credentials, ambiguous retries. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class S3StoreTest {
+
+    private static final String BUCKET = "laststate-s3";
+    private static final int MIB = 1024 * 1024;
+
+    private final S3RequestCounter counter = new S3RequestCounter();
+    /** When set, the next PutObject's answer is turned into a 503 after S3Proxy carried it out. */
+    private final AtomicBoolean losePutAnswer = new AtomicBoolean();
+    private S3ProxyServer server;
+    private S3CheckpointStore store;
+    private final AtomicInteger roots = new AtomicInteger();
+    private StoreUri root;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = S3ProxyServer.start();
+        server.createBucket(BUCKET);
+        store = server.store(Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"), List.of(counter, new LoseAnswer()));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void freshRoot() {
+        root = StoreUri.parse("s3://" + BUCKET + "/test/root-" + roots.getAndIncrement());
+        counter.reset();
+    }
+
+    @Test
+    void s3aNamesTheSameBucket() throws Exception {
+        store.write(root.resolve("dir/object"), utf8("via s3"), WriteCondition.overwrite());
+        StoreUri s3a = new StoreUri("s3a", root.authority(), root.path());
+
+        Listing listing = store.list(s3a.resolve("dir"));
+
+        assertThat(listing.objects()).extracting(ObjectInfo::uri).containsExactly(s3a.resolve("dir/object"));
+        assertThat(new String(store.read(s3a.resolve("dir/object")).bytes(), StandardCharsets.UTF_8)).isEqualTo("via s3");
+        ObjectInfo copy = store.copy(s3a.resolve("dir/object"), root.resolve("dir/copy"));
+        assertThat(copy.uri().scheme()).isEqualTo("s3");
+        assertThat(store.stat(s3a.resolve("dir/copy"))).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(copy.version()));
+    }
+
+    @Test
+    void aMissingBucketIsATypedErrorNamingTheBucket() {
+        StoreUri missing = StoreUri.parse("s3://no-such-bucket-here/app/object");
+        StoreUri existing = root.resolve("source");
+
+        for (ThrowingCallable call : List.<ThrowingCallable>of(
+                () -> store.list(missing.parent().orElseThrow()),
+                () -> store.stat(missing),
+                () -> store.read(missing),
+                () -> store.write(missing, utf8("x"), WriteCondition.overwrite()),
+                () -> store.write(missing, utf8("x"), WriteCondition.ifAbsent()),
+                () -> store.delete(missing),
+                () -> {
+                    store.write(existing, utf8("s"), WriteCondition.overwrite());
+                    store.copy(existing, missing);
+                })) {
+            assertThatThrownBy(call).isInstanceOfSatisfying(ContainerNotFoundException.class,
+                    e -> assertThat(e.uri().authority()).isEqualTo("no-such-bucket-here"))
+                    .hasMessageContaining("bucket 'no-such-bucket-here' does not exist")
+                    .hasCauseInstanceOf(SdkException.class);
+        }
+    }
+
+    @Test
+    void wrongCredentialsAreAccessDeniedAndNeverPrinted() throws Exception {
+        String wrongSecret = "wrong-secret-value-1234";
+        try (S3CheckpointStore wrong = new S3CheckpointStore(server.config(Map.of()),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, wrongSecret)), List.of());
+             S3CheckpointStore unknownKey = new S3CheckpointStore(server.config(Map.of()),
+                     StaticCredentialsProvider.create(AwsBasicCredentials.create("unknown-key", wrongSecret)), List.of())) {
+            for (S3CheckpointStore bad : List.of(wrong, unknownKey)) {
+                for (ThrowingCallable call : List.<ThrowingCallable>of(
+                        () -> bad.list(root),
+                        () -> bad.stat(root.resolve("object")),
+                        () -> bad.write(root.resolve("object"), utf8("x"), WriteCondition.overwrite()))) {
+                    assertThatThrownBy(call).isInstanceOf(StoreAccessDeniedException.class)
+                            .hasMessageNotContaining(wrongSecret).hasMessageNotContaining(S3ProxyServer.SECRET_KEY);
+                }
+            }
+        }
+        assertThat(store.stat(root.resolve("object"))).as("nothing was written with wrong credentials").isEmpty();
+    }
+
+    @Test
+    void listingReadsEveryPageOfOneLevelWithADelimiter() throws Exception {
+        List<String> names = IntStream.range(0, 2_100).mapToObj(i -> "o-" + i).toList();
+        names.parallelStream().forEach(name -> write(root.resolve(name), name));
+        write(root.resolve("below/deeper/x"), "x");
+        counter.reset();
+
+        Listing listing = store.list(root);
+
+        assertThat(listing.objects()).hasSize(2_100);
+        assertThat(listing.directories()).containsExactly("below");
+        List<S3RequestCounter.Sent> lists = counter.sent();
+        assertThat(lists).extracting(S3RequestCounter.Sent::operation).containsOnly("ListObjectsV2").hasSize(3);
+        assertThat(lists).allSatisfy(sent -> {
+            ListObjectsV2Request request = (ListObjectsV2Request) sent.request();
+            assertThat(request.delimiter()).isEqualTo("/");
+            assertThat(request.prefix()).isEqualTo(root.path() + "/");
+            assertThat(sent.query("delimiter")).isEqualTo("/");
+        });
+    }
+
+    @Test
+    void listingIsInJavaStringOrderNotUtf8ByteOrder() throws Exception {
+        // U+FFFD sorts before U+1F600 in UTF-8 bytes (EF.. < F0..) and after it in UTF-16 (FFFD > D83D).
+        String bmp = "\uFFFD-name";
+        String astral = "\uD83D\uDE00-name";
+        write(root.resolve(bmp), "a");
+        write(root.resolve(astral), "b");
+        write(root.resolve(bmp + "-dir/x"), "c");
+        write(root.resolve(astral + "-dir/x"), "d");
+
+        Listing listing = store.list(root);
+
+        assertThat(listing.objects()).extracting(ObjectInfo::name).containsExactly(astral, bmp);
+        assertThat(listing.directories()).containsExactly(astral + "-dir", bmp + "-dir");
+    }
+
+    @Test
+    void copiesAboveTheThresholdGoInPartsAndBelowInOneRequest() throws Exception {
+        byte[] large = new byte[12 * MIB + 3];
+        new Random(7).nextBytes(large);
+        StoreUri source = root.resolve("large");
+        store.write(source, large, WriteCondition.overwrite());
+        store.write(root.resolve("small"), utf8("small"), WriteCondition.overwrite());
+        counter.reset();
+
+        ObjectInfo copied = store.copy(source, root.resolve("copy/large"));
+
+        assertThat(counter.counts()).containsExactlyInAnyOrderEntriesOf(Map.of("HeadObject", 1L,
+                "CreateMultipartUpload", 1L, "UploadPartCopy", 3L, "CompleteMultipartUpload", 1L));
+        assertThat(store.read(copied.uri()).bytes()).isEqualTo(large);
+        counter.reset();
+
+        store.copy(root.resolve("small"), root.resolve("copy/small"));
+
+        assertThat(counter.counts()).containsExactlyInAnyOrderEntriesOf(Map.of("HeadObject", 1L, "CopyObject", 1L));
+    }
+
+    @Test
+    void aConditionalWriteRefusedOnlyAfterARetryHasAnUnknownOutcome() throws Exception {
+        StoreUri uri = root.resolve("_metadata");
+
+        losePutAnswer.set(true);
+        // S3Proxy creates the object, the client sees 503, the SDK retries and If-None-Match answers 412.
+        assertThatThrownBy(() -> store.write(uri, utf8("mine"), WriteCondition.ifAbsent()))
+                .isInstanceOf(OutcomeUnknownException.class).hasMessageContaining("may have created it");
+        assertThat(counter.count("PutObject")).isEqualTo(2);
+        assertThat(new String(store.read(uri).bytes(), StandardCharsets.UTF_8)).isEqualTo("mine");
+
+        // Without a retry the same 412 is a plain "already exists".
+        assertThatThrownBy(() -> store.write(uri, utf8("other"), WriteCondition.ifAbsent()))
+                .isInstanceOf(ObjectAlreadyExistsException.class);
+    }
+
+    @Test
+    void aServerErrorOnEveryAttemptIsRetriedByTheSdkOnlyAndReportedUnavailable() throws Exception {
+        // Not conditional: the answer of every attempt is lost, so the SDK's own attempts are all that is made.
+        StoreUri uri = root.resolve("object");
+        try (S3CheckpointStore failing = server.store(Map.of(), List.of(counter, new ExecutionInterceptor() {
+            @Override
+            public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+                return context.httpResponse().toBuilder().statusCode(503).build();
+            }
+        }))) {
+            assertThatThrownBy(() -> failing.list(root)).isInstanceOfSatisfying(StoreUnavailableException.class, e -> {
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.getCause()).isInstanceOf(SdkException.class);
+                int sdkAttempts = ((SdkException) e.getCause()).numAttempts();
+                assertThat(sdkAttempts).as("the SDK retried").isGreaterThan(1);
+                assertThat(counter.count("ListObjectsV2")).as("the SDK's own attempts, no loop on top").isEqualTo(sdkAttempts);
+            });
+        }
+        assertThat(store.stat(uri)).isEmpty();
+    }
+
+    private void write(StoreUri uri, String text) {
+        try {
+            store.write(uri, utf8(text), WriteCondition.overwrite());
+        } catch (StoreException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Replaces the answer to one PutObject by a 503 after the server carried it out: a lost response. */
+    private final class LoseAnswer implements ExecutionInterceptor {
+        @Override
+        public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+            if ("PutObject".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))
+                    && losePutAnswer.compareAndSet(true, false)) {
+                return context.httpResponse().toBuilder().statusCode(503).build();
+            }
+            return context.httpResponse();
+        }
+    }
+}
