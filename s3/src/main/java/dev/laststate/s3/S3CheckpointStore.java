@@ -160,9 +160,13 @@ final class S3CheckpointStore implements CheckpointStore {
         return new Listing(directory, directories, objects);
     }
 
-    /** Names a location can hold: keys with {@code //}, {@code .} or {@code ..} segments are not Flink's. */
+    /**
+     * Names a location can hold. Keys with {@code //}, {@code .} or {@code ..} segments or control
+     * characters are not Flink's and no {@link StoreUri} can name them, so they are not listed.
+     */
     private static boolean usable(String name) {
-        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/");
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/")
+                && name.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -79,6 +80,11 @@ final class S3Errors {
         }
         if (status == 412 || status == 409 && code.equals("ConditionalRequestConflict")) {
             return new ConditionFailedException(uri, what + "its precondition failed, " + detail(e), e);
+        }
+        if (status == 501 || code.equals("NotImplemented")) {
+            // S3-compatible stores answer so for headers they lack, such as If-None-Match on older versions.
+            return new UnsupportedStoreOperationException(uri, what + "the store does not implement this request, "
+                    + detail(e), e);
         }
         if (status == 429 || status >= 500 || UNAVAILABLE.contains(code)) {
             return new StoreUnavailableException(uri, what + "S3 is unavailable after the SDK's retries, " + detail(e), e);
