@@ -215,7 +215,9 @@ public final class Promoter {
                     + state.trusted().map(r -> r.restorePath(request.target())).orElse(request.target())
                     + ", or pass --allow-fresh-start)");
         }
-        if (request.force()) {
+        // A job that started empty counts its checkpoint ids from 1 again: allowing it means replacing the old
+        // lineage, so comparing ids with that lineage would refuse every fresh start.
+        if (request.force() || request.lineage() == Lineage.STARTED_EMPTY && request.allowFreshStart()) {
             return Optional.empty();
         }
         Optional<PointerRecord> trusted = state.trusted();
