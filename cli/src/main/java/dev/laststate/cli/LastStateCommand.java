@@ -97,6 +97,6 @@ public final class LastStateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: promote, list, status or resolve");
+        throw new ParameterException(spec.commandLine(), "missing command: promote, savepoint, list, status or resolve");
     }
 }

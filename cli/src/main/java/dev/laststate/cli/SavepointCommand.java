@@ -48,15 +48,15 @@ final class SavepointCommand implements Callable<Integer> {
                     + "Must be in the store of --store. Env: LASTSTATE_SAVEPOINTS.")
     private String savepoints;
 
-    @Option(names = "--stop", description = "Stop the job with the savepoint (POST /jobs/<id>/stop) instead of keeping it running.")
+    @Option(names = "--stop", defaultValue = "${env:LASTSTATE_STOP:-false}", description = "Stop the job with the savepoint (POST /jobs/<id>/stop) instead of keeping it running. Env: LASTSTATE_STOP.")
     private boolean stop;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "${env:LASTSTATE_SAVEPOINT_TIMEOUT:-10m}",
-            description = "How long to wait for the savepoint (default 10m). Env: LASTSTATE_SAVEPOINT_TIMEOUT.")
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "${env:LASTSTATE_TIMEOUT:-10m}",
+            description = "How long to wait for the savepoint (default 10m). Env: LASTSTATE_TIMEOUT.")
     private String timeout = "10m";
 
-    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", hidden = true,
-            description = "How often the savepoint's status is asked for (default 1s).")
+    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "${env:LASTSTATE_POLL_INTERVAL:-1s}",
+            hidden = true, description = "How often the savepoint's status is asked for (default 1s). Env: LASTSTATE_POLL_INTERVAL.")
     private String pollInterval = "1s";
 
     @Option(names = "--force", defaultValue = "${env:LASTSTATE_FORCE:-false}",
