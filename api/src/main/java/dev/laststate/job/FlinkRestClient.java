@@ -74,8 +74,7 @@ public final class FlinkRestClient implements AutoCloseable {
     /** @throws IllegalArgumentException when the CA file cannot be read or holds no certificate */
     public FlinkRestClient(JobManagerConnection connection) {
         this.connection = connection;
-        HttpUrl url = HttpUrl.get(connection.url());
-        this.base = url;
+        this.base = HttpUrl.get(connection.url());
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(connection.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(connection.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -152,8 +151,11 @@ public final class FlinkRestClient implements AutoCloseable {
 
     /** The status of a triggered savepoint: in progress, completed with a location, or failed with a cause. */
     public SavepointStatus savepointStatus(String jobId, String triggerId) throws JobManagerException {
-        String path = "jobs/" + FlinkLayout.requireJobId(jobId) + "/savepoints/" + HttpUrl.get("http://x/").newBuilder()
-                .addPathSegment(triggerId).build().encodedPath().substring(1);
+        // Flink's trigger ids are hex; anything else must not become part of the path.
+        if (!triggerId.matches("[0-9A-Za-z-]{1,64}")) {
+            throw new IllegalArgumentException("not a savepoint trigger id: " + triggerId);
+        }
+        String path = "jobs/" + FlinkLayout.requireJobId(jobId) + "/savepoints/" + triggerId;
         JsonNode answer = get(path);
         String status = answer.path("status").path("id").asText("");
         JsonNode operation = answer.path("operation");
