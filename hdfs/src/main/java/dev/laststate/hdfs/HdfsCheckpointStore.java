@@ -261,7 +261,8 @@ final class HdfsCheckpointStore implements CheckpointStore {
         long pauseMillis = 5;
         while (true) {
             try {
-                return fs.create(lock, false);
+                // Replicated even in an erasure-coded directory, where appending to a file is not supported.
+                return fs.createFile(lock).overwrite(false).recursive().replicate().build();
             } catch (FileAlreadyExistsException exists) {
                 try {
                     return fs.append(lock);

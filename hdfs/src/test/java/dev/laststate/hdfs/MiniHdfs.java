@@ -38,9 +38,13 @@ final class MiniHdfs implements AutoCloseable {
         return "127.0.0.1:" + cluster.getNameNodePort();
     }
 
-    /** The options a store of this cluster is opened with (the client half of the fast close). */
+    /**
+     * The options a store of this cluster is opened with: the client half of the fast close, and HDFS's
+     * smallest block size, so the TCK's larger objects (3 and 12 MiB) span several blocks as checkpoint
+     * files do on a real cluster.
+     */
     Map<String, String> storeOptions() {
-        return Map.of(HdfsConfig.PREFIX + FAST_CLOSE_CLIENT_KEY, "10");
+        return Map.of(HdfsConfig.PREFIX + FAST_CLOSE_CLIENT_KEY, "10", HdfsConfig.PREFIX + "dfs.blocksize", "1048576");
     }
 
     /** A client as the superuser (the user running the tests, who started the cluster). */
