@@ -1,5 +1,6 @@
 package dev.laststate.hdfs;
 
+import dev.laststate.store.InvalidStoreConfigurationException;
 import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
@@ -74,7 +75,14 @@ final class HadoopSetup {
     static UserGroupInformation user(Configuration conf, HdfsConfig config, StoreUri shownAs) throws StoreException {
         try {
             if ("kerberos".equalsIgnoreCase(conf.get("hadoop.security.authentication", "simple"))) {
-                UserGroupInformation.setConfiguration(conf);
+                try {
+                    UserGroupInformation.setConfiguration(conf);
+                } catch (IllegalArgumentException e) {
+                    // Hadoop's way of saying that Java found no krb5.conf with a default realm.
+                    throw new InvalidStoreConfigurationException("Kerberos is switched on (hadoop.security.authentication=kerberos)"
+                            + " but Java finds no Kerberos setup: " + HdfsErrors.detail(e) + " (set default_realm in /etc/krb5.conf,"
+                            + " or point KRB5_CONFIG or -Djava.security.krb5.conf at a krb5.conf)");
+                }
             }
             if (config.kerberos().isPresent()) {
                 HdfsConfig.Kerberos kerberos = config.kerberos().get();
