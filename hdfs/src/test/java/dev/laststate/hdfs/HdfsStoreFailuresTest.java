@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreUnavailableException;
@@ -12,9 +13,16 @@ import dev.laststate.store.WriteCondition;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -169,6 +177,49 @@ class HdfsStoreFailuresTest {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
         } finally {
             hdfs.cluster().setLeasePeriod(60_000, 1_200_000);
+        }
+    }
+
+    @Test
+    void racingConditionalReplacesFromSeparateClientsHaveExactlyOneWinner() throws Exception {
+        // The TCK's races run in one store, where a JVM lock already serialises them; here every contender is
+        // its own client (its own lease holder), as racing promoter processes are, so only the lease decides.
+        int contenders = 6;
+        List<CheckpointStore> clients = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        try {
+            for (int i = 0; i < contenders; i++) {
+                clients.add(open(Map.of()));
+            }
+            for (int round = 0; round < 5; round++) {
+                StoreUri object = uri("race/round-" + round);
+                String observed = store.write(object, utf8("observed"), WriteCondition.overwrite()).version();
+                CyclicBarrier start = new CyclicBarrier(contenders);
+                List<Future<ObjectInfo>> outcomes = new ArrayList<>();
+                for (int c = 0; c < contenders; c++) {
+                    CheckpointStore client = clients.get(c);
+                    byte[] content = utf8("contender " + c);
+                    outcomes.add(pool.submit(() -> {
+                        start.await();
+                        return client.write(object, content, WriteCondition.ifVersionMatches(observed));
+                    }));
+                }
+                List<ObjectInfo> winners = new ArrayList<>();
+                for (Future<ObjectInfo> outcome : outcomes) {
+                    try {
+                        winners.add(outcome.get());
+                    } catch (ExecutionException e) {
+                        assertThat(e.getCause()).as("round %d", round).isInstanceOf(ConditionFailedException.class);
+                    }
+                }
+                assertThat(winners).as("winners of round %d", round).hasSize(1);
+                assertThat(store.stat(object).orElseThrow().version()).isEqualTo(winners.get(0).version());
+            }
+        } finally {
+            pool.shutdownNow();
+            for (CheckpointStore client : clients) {
+                client.close();
+            }
         }
     }
 
