@@ -1,0 +1,99 @@
+package dev.laststate.hdfs;
+
+import dev.laststate.store.InvalidStoreConfigurationException;
+import dev.laststate.store.StoreAccessDeniedException;
+import dev.laststate.store.StoreException;
+import dev.laststate.store.StoreUri;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.security.UserGroupInformation;
+
+/** Turns an {@link HdfsConfig} into Hadoop's {@link Configuration} and the user to act as. */
+final class HadoopSetup {
+
+    /**
+     * Bounded failure for an unreachable NameNode: Hadoop's defaults retry a refused connection 10 times a
+     * second apart and a timed-out one 45 times after 20 s each (about 15 minutes). Applied only where no
+     * site file sets the key; {@code -o hdfs.<key>=...} overrides them.
+     */
+    static final Map<String, String> FAIL_FAST_DEFAULTS = Map.of(
+            "ipc.client.connect.max.retries", "2",
+            "ipc.client.connect.retry.interval", "500",
+            "ipc.client.connect.timeout", "5000",
+            "ipc.client.connect.max.retries.on.timeouts", "2",
+            "ipc.client.rpc-timeout.ms", "60000",
+            "dfs.client.failover.max.attempts", "4");
+
+    private HadoopSetup() {}
+
+    static Configuration configuration(HdfsConfig config) {
+        // Loads core-default.xml and core-site.xml from the class path, as every Hadoop client does.
+        Configuration conf = new Configuration();
+        config.hadoopConfDir().ifPresent(dir -> {
+            for (String file : new String[] {"core-site.xml", "hdfs-site.xml"}) {
+                Path site = dir.resolve(file);
+                if (Files.isRegularFile(site)) {
+                    conf.addResource(new org.apache.hadoop.fs.Path(site.toUri()));
+                }
+            }
+        });
+        FAIL_FAST_DEFAULTS.forEach((key, value) -> {
+            if (!setBySite(conf, key)) {
+                conf.set(key, value, "laststate default");
+            }
+        });
+        config.hadoopProperties().forEach((key, value) -> conf.set(key, value, "laststate option hdfs." + key));
+        if (config.kerberos().isPresent()) {
+            conf.set("hadoop.security.authentication", "kerberos", "laststate option " + HdfsConfig.KERBEROS_PRINCIPAL);
+        }
+        return conf;
+    }
+
+    /** Whether a file other than Hadoop's own *-default.xml sets the key. */
+    private static boolean setBySite(Configuration conf, String key) {
+        String[] sources = conf.getPropertySources(key);
+        if (sources == null) {
+            return false;
+        }
+        for (String source : sources) {
+            if (!source.endsWith("-default.xml")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The user the store acts as: a keytab login when configured, otherwise Hadoop's current user (a
+     * Kerberos ticket cache under {@code kinit}, or the local user name with simple authentication).
+     * Hadoop's security setup is process-wide, so a Kerberos configuration is installed for the process;
+     * the keytab login itself returns its own user instead of replacing the process's login user.
+     */
+    static UserGroupInformation user(Configuration conf, HdfsConfig config, StoreUri shownAs) throws StoreException {
+        try {
+            if ("kerberos".equalsIgnoreCase(conf.get("hadoop.security.authentication", "simple"))) {
+                try {
+                    UserGroupInformation.setConfiguration(conf);
+                } catch (IllegalArgumentException e) {
+                    // Hadoop's way of saying that Java found no krb5.conf with a default realm.
+                    throw new InvalidStoreConfigurationException("Kerberos is switched on (hadoop.security.authentication=kerberos)"
+                            + " but Java finds no Kerberos setup: " + HdfsErrors.detail(e) + " (set default_realm in /etc/krb5.conf,"
+                            + " or point KRB5_CONFIG or -Djava.security.krb5.conf at a krb5.conf)");
+                }
+            }
+            if (config.kerberos().isPresent()) {
+                HdfsConfig.Kerberos kerberos = config.kerberos().get();
+                return UserGroupInformation.loginUserFromKeytabAndReturnUGI(kerberos.principal(), kerberos.keytab().toString());
+            }
+            return UserGroupInformation.getCurrentUser();
+        } catch (IOException e) {
+            // The message names the principal and keytab path, never key material.
+            throw new StoreAccessDeniedException(shownAs, "Kerberos login failed"
+                    + config.kerberos().map(k -> " for " + k.principal() + " with keytab " + k.keytab()).orElse("")
+                    + ": " + HdfsErrors.detail(e), e);
+        }
+    }
+}

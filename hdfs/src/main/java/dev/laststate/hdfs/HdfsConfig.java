@@ -1,0 +1,177 @@
+package dev.laststate.hdfs;
+
+import dev.laststate.store.InvalidStoreConfigurationException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The HDFS store's configuration, validated when the store is opened.
+ *
+ * <p>Hadoop reads its own files first: {@code core-site.xml} and {@code hdfs-site.xml} from the class path,
+ * then from {@code $HADOOP_CONF_DIR}. Options {@code hdfs.<hadoop key>=value} are passed to Hadoop's
+ * {@code Configuration} on top of them (so {@code -o hdfs.dfs.client.socket-timeout=30000} sets
+ * {@code dfs.client.socket-timeout}); only the keys below {@code hdfs.kerberos.} and {@code hdfs.laststate.}
+ * are this store's own, and an unknown one of those is rejected.
+ *
+ * @param hadoopConfDir {@code $HADOOP_CONF_DIR}, when set
+ * @param hadoopProperties Hadoop keys (without the {@code hdfs.} prefix) and their values, given as options
+ * @param kerberos the principal and keytab to log in with, when given
+ * @param lockTimeout how long a conditional replace waits for another writer's lock on the directory
+ */
+public record HdfsConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoopProperties, Optional<Kerberos> kerberos,
+                         Duration lockTimeout) {
+
+    /** The prefix of every option of this store; it is also the provider's name. */
+    public static final String PREFIX = "hdfs.";
+    /** The Kerberos principal to log in as, with {@link #KERBEROS_KEYTAB}. */
+    public static final String KERBEROS_PRINCIPAL = PREFIX + "kerberos.principal";
+    /** The keytab file holding the principal's keys. */
+    public static final String KERBEROS_KEYTAB = PREFIX + "kerberos.keytab";
+    /** How long a conditional replace waits for the directory's lock, in seconds (default 120, above HDFS's 60 s lease soft limit). */
+    public static final String LOCK_TIMEOUT = PREFIX + "laststate.lock-timeout-seconds";
+
+    /** Environment variables read when the options leave them out. */
+    public static final String ENV_CONF_DIR = "HADOOP_CONF_DIR";
+    public static final String ENV_KERBEROS_PRINCIPAL = "LASTSTATE_HDFS_KERBEROS_PRINCIPAL";
+    public static final String ENV_KERBEROS_KEYTAB = "LASTSTATE_HDFS_KERBEROS_KEYTAB";
+
+    static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(120);
+
+    /**
+     * A Kerberos login from a keytab; there is deliberately no password option.
+     *
+     * @param principal such as {@code laststate/host@EXAMPLE.COM}
+     * @param keytab a readable keytab file
+     */
+    public record Kerberos(String principal, Path keytab) {
+        public Kerberos {
+            Objects.requireNonNull(principal, "principal");
+            Objects.requireNonNull(keytab, "keytab");
+        }
+    }
+
+    public HdfsConfig {
+        Objects.requireNonNull(hadoopConfDir, "hadoopConfDir");
+        hadoopProperties = Map.copyOf(hadoopProperties);
+        Objects.requireNonNull(kerberos, "kerberos");
+        Objects.requireNonNull(lockTimeout, "lockTimeout");
+    }
+
+    /**
+     * Reads and checks the options (all starting with {@code hdfs.}) and the environment.
+     *
+     * @throws InvalidStoreConfigurationException for a malformed key or value, an unknown key of this store's own,
+     *     half a Kerberos login, a keytab that cannot be read, or a {@code HADOOP_CONF_DIR} that is not a directory
+     */
+    public static HdfsConfig parse(Map<String, String> options, Map<String, String> environment) {
+        Map<String, String> hadoop = new TreeMap<>();
+        Optional<String> principal = Optional.empty();
+        Optional<String> keytab = Optional.empty();
+        Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+        for (Map.Entry<String, String> option : new TreeMap<>(options).entrySet()) {
+            String key = option.getKey();
+            String value = option.getValue();
+            if (key == null || !key.startsWith(PREFIX)) {
+                throw new InvalidStoreConfigurationException("option '" + key + "' is not an hdfs option (hdfs.<hadoop key>=value)");
+            }
+            String hadoopKey = key.substring(PREFIX.length());
+            if (hadoopKey.isEmpty() || hadoopKey.startsWith(".") || hadoopKey.endsWith(".") || hadoopKey.contains("..")
+                    || hadoopKey.chars().anyMatch(c -> c <= 0x20 || c == 0x7f || c == '=')) {
+                throw new InvalidStoreConfigurationException("option '" + printable(key)
+                        + "' is malformed: expected hdfs.<hadoop key>, as in hdfs.dfs.client.socket-timeout");
+            }
+            if (value == null || value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new InvalidStoreConfigurationException("option '" + key
+                        + "' needs a value without control characters (leave the option out for Hadoop's default)");
+            }
+            switch (key) {
+                case KERBEROS_PRINCIPAL -> principal = Optional.of(value);
+                case KERBEROS_KEYTAB -> keytab = Optional.of(value);
+                case LOCK_TIMEOUT -> lockTimeout = seconds(key, value);
+                default -> {
+                    if (key.startsWith(PREFIX + "kerberos.") || key.startsWith(PREFIX + "laststate.")) {
+                        throw new InvalidStoreConfigurationException("unknown option '" + key + "' (known: " + KERBEROS_PRINCIPAL
+                                + ", " + KERBEROS_KEYTAB + ", " + LOCK_TIMEOUT + "; other hdfs.<key> options go to Hadoop)");
+                    }
+                    hadoop.put(hadoopKey, value);
+                }
+            }
+        }
+        if (principal.isEmpty()) {
+            principal = nonBlank(environment.get(ENV_KERBEROS_PRINCIPAL));
+        }
+        if (keytab.isEmpty()) {
+            keytab = nonBlank(environment.get(ENV_KERBEROS_KEYTAB));
+        }
+        return new HdfsConfig(confDir(environment), hadoop, kerberos(principal, keytab), lockTimeout);
+    }
+
+    private static Optional<Kerberos> kerberos(Optional<String> principal, Optional<String> keytab) {
+        if (principal.isEmpty() && keytab.isEmpty()) {
+            return Optional.empty();
+        }
+        if (principal.isEmpty() || keytab.isEmpty()) {
+            throw new InvalidStoreConfigurationException("a Kerberos login needs both a principal and a keytab: set "
+                    + KERBEROS_PRINCIPAL + " and " + KERBEROS_KEYTAB + " (or " + ENV_KERBEROS_PRINCIPAL + " and "
+                    + ENV_KERBEROS_KEYTAB + "); " + (principal.isEmpty() ? "the principal" : "the keytab") + " is missing");
+        }
+        if (principal.get().isBlank() || principal.get().chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidStoreConfigurationException("the Kerberos principal '" + printable(principal.get())
+                    + "' is malformed (expected name/host@REALM or name@REALM)");
+        }
+        Path file = path(keytab.get(), "the Kerberos keytab");
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidStoreConfigurationException("the Kerberos keytab " + file + " does not exist or is not a file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new InvalidStoreConfigurationException("the Kerberos keytab " + file + " is not readable by this user");
+        }
+        return Optional.of(new Kerberos(principal.get(), file));
+    }
+
+    private static Optional<Path> confDir(Map<String, String> environment) {
+        Optional<String> value = nonBlank(environment.get(ENV_CONF_DIR));
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        Path dir = path(value.get(), ENV_CONF_DIR);
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidStoreConfigurationException(ENV_CONF_DIR + "=" + dir + " is not a directory");
+        }
+        return Optional.of(dir);
+    }
+
+    private static Duration seconds(String key, String value) {
+        try {
+            long seconds = Long.parseLong(value);
+            if (seconds > 0 && seconds <= 86_400) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidStoreConfigurationException("option '" + key + "' must be a number of seconds from 1 to 86400, not '" + value + "'");
+    }
+
+    private static Path path(String value, String what) {
+        try {
+            return Path.of(value).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw new InvalidStoreConfigurationException(what + " '" + printable(value) + "' is not a valid path");
+        }
+    }
+
+    private static Optional<String> nonBlank(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    private static String printable(String s) {
+        return s.replaceAll("\\p{Cntrl}", "?");
+    }
+}

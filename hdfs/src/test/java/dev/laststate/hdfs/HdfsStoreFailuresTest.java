@@ -1,0 +1,244 @@
+package dev.laststate.hdfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.ConditionFailedException;
+import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.StoreAccessDeniedException;
+import dev.laststate.store.StoreUnavailableException;
+import dev.laststate.store.StoreUri;
+import dev.laststate.store.WriteCondition;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** What the TCK cannot show: an unreachable NameNode, permissions, and the lock's lease held by other clients. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HdfsStoreFailuresTest {
+
+    private MiniHdfs hdfs;
+    private CheckpointStore store;
+
+    @BeforeAll
+    void start() throws Exception {
+        hdfs = MiniHdfs.start();
+        store = open(Map.of());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            if (hdfs != null) {
+                hdfs.close();
+            }
+        }
+    }
+
+    private CheckpointStore open(Map<String, String> extra) throws Exception {
+        Map<String, String> options = new HashMap<>(hdfs.storeOptions());
+        options.putAll(extra);
+        return new HdfsCheckpointStoreProvider(Map.of()).open(options);
+    }
+
+    private StoreUri uri(String path) {
+        return StoreUri.parse("hdfs://" + hdfs.authority() + "/" + path);
+    }
+
+    @Test
+    void anUnreachableNameNodeFailsQuicklyAsUnavailable() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        StoreUri nowhere = StoreUri.parse("hdfs://127.0.0.1:" + closedPort + "/flink/checkpoints");
+        try (CheckpointStore unreachable = new HdfsCheckpointStoreProvider(Map.of()).open(Map.of())) {
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> unreachable.list(nowhere))
+                    .isInstanceOfSatisfying(StoreUnavailableException.class, e -> {
+                        assertThat(e.retryable()).isTrue();
+                        assertThat(e.uri()).isEqualTo(nowhere);
+                        assertThat(e.getMessage()).contains("127.0.0.1:" + closedPort).doesNotContain("\n");
+                        assertThat(e.getCause()).isInstanceOf(java.net.ConnectException.class);
+                    });
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aNameNodeThatNeverAnswersTimesOutAsUnavailable() throws Exception {
+        // Accepts connections (the kernel completes the handshake) but never answers a call, like a hung NameNode.
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             CheckpointStore store = new HdfsCheckpointStoreProvider(Map.of()).open(Map.of("hdfs.ipc.client.rpc-timeout.ms", "1000"))) {
+            StoreUri hung = StoreUri.parse("hdfs://127.0.0.1:" + silent.getLocalPort() + "/flink/checkpoints");
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> store.stat(hung))
+                    .isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.getMessage()).doesNotContain("\n"))
+                    .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void anotherUsersDirectoryIsAccessDenied() throws Exception {
+        DistributedFileSystem admin = hdfs.superuser();
+        Path privateDir = new Path("/private");
+        admin.mkdirs(privateDir, new FsPermission((short) 0700));
+        admin.setPermission(privateDir, new FsPermission((short) 0700));
+        try (FSDataOutputStream out = admin.create(new Path(privateDir, "secret"))) {
+            out.write(1);
+        }
+        Path readOnly = new Path("/read-only");
+        admin.mkdirs(readOnly);
+        admin.setPermission(readOnly, new FsPermission((short) 0755));
+        UserGroupInformation alice = UserGroupInformation.createUserForTesting("alice", new String[] {"alice"});
+        Configuration conf = HadoopSetup.configuration(HdfsConfig.parse(hdfs.storeOptions(), Map.of()));
+
+        try (CheckpointStore asAlice = new HdfsCheckpointStore(conf, HdfsConfig.parse(Map.of(), Map.of()), Optional.of(alice))) {
+            assertThatThrownBy(() -> asAlice.list(uri("private"))).isInstanceOf(StoreAccessDeniedException.class)
+                    .hasMessageContaining("access denied").hasCauseInstanceOf(org.apache.hadoop.security.AccessControlException.class);
+            assertThatThrownBy(() -> asAlice.stat(uri("private/secret"))).isInstanceOf(StoreAccessDeniedException.class);
+            assertThatThrownBy(() -> asAlice.read(uri("private/secret"))).isInstanceOf(StoreAccessDeniedException.class);
+            assertThatThrownBy(() -> asAlice.write(uri("read-only/object"), new byte[] {1}, WriteCondition.overwrite()))
+                    .isInstanceOfSatisfying(StoreAccessDeniedException.class, e -> assertThat(e.uri()).isEqualTo(uri("read-only/object")));
+            assertThat(asAlice.list(uri("read-only")).isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void aConditionalReplaceWaitsForAnotherClientsLockAndGivesUpAfterTheTimeout() throws Exception {
+        StoreUri object = uri("locked/object");
+        ObjectInfo old = store.write(object, utf8("old"), WriteCondition.overwrite());
+        // Another client (its own DFSClient, so its own lease holder) holds the directory's lock.
+        try (FileSystem other = FileSystem.newInstance(hdfs.superuser().getUri(), hdfs.superuser().getConf());
+             CheckpointStore impatient = open(Map.of(HdfsConfig.LOCK_TIMEOUT, "1"))) {
+            FSDataOutputStream held = other.create(new Path("/locked/" + HdfsCheckpointStore.LOCK_FILE), true);
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> impatient.write(object, utf8("new"), WriteCondition.ifVersionMatches(old.version())))
+                    .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("held the lock");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
+            assertThat(text(object)).isEqualTo("old");
+            // Unconditional and only-if-absent writes do not need the lock.
+            store.write(uri("locked/other"), utf8("x"), WriteCondition.ifAbsent());
+
+            held.close();
+            ObjectInfo replaced = impatient.write(object, utf8("new"), WriteCondition.ifVersionMatches(old.version()));
+            assertThat(replaced.version()).isNotEqualTo(old.version());
+            assertThat(text(object)).isEqualTo("new");
+        }
+        assertThat(store.list(uri("locked")).objects()).extracting(ObjectInfo::name).containsExactly("object", "other");
+    }
+
+    @Test
+    void theLockOfAClientThatDiedIsRecoveredOnceItsLeaseExpires() throws Exception {
+        StoreUri object = uri("orphaned/object");
+        ObjectInfo old = store.write(object, utf8("old"), WriteCondition.overwrite());
+        hdfs.cluster().setLeasePeriod(1_000, 2_000);
+        try (DistributedFileSystem crashed = (DistributedFileSystem) FileSystem.newInstance(hdfs.superuser().getUri(),
+                hdfs.superuser().getConf())) {
+            crashed.create(new Path("/orphaned/" + HdfsCheckpointStore.LOCK_FILE), true);
+            // Abandons the open file without closing it, as a killed process would: the lease stays until it expires.
+            crashed.getClient().closeAllFilesBeingWritten(true);
+            long started = System.nanoTime();
+
+            ObjectInfo replaced = store.write(object, utf8("new"), WriteCondition.ifVersionMatches(old.version()));
+
+            assertThat(replaced.version()).isNotEqualTo(old.version());
+            assertThat(text(object)).isEqualTo("new");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+        } finally {
+            hdfs.cluster().setLeasePeriod(60_000, 1_200_000);
+        }
+    }
+
+    @Test
+    void racingConditionalReplacesFromSeparateClientsHaveExactlyOneWinner() throws Exception {
+        // The TCK's races run in one store, where a JVM lock already serialises them; here every contender is
+        // its own client (its own lease holder), as racing promoter processes are, so only the lease decides.
+        int contenders = 6;
+        List<CheckpointStore> clients = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        try {
+            for (int i = 0; i < contenders; i++) {
+                clients.add(open(Map.of()));
+            }
+            for (int round = 0; round < 5; round++) {
+                StoreUri object = uri("race/round-" + round);
+                String observed = store.write(object, utf8("observed"), WriteCondition.overwrite()).version();
+                CyclicBarrier start = new CyclicBarrier(contenders);
+                List<Future<ObjectInfo>> outcomes = new ArrayList<>();
+                for (int c = 0; c < contenders; c++) {
+                    CheckpointStore client = clients.get(c);
+                    byte[] content = utf8("contender " + c);
+                    outcomes.add(pool.submit(() -> {
+                        start.await();
+                        return client.write(object, content, WriteCondition.ifVersionMatches(observed));
+                    }));
+                }
+                List<ObjectInfo> winners = new ArrayList<>();
+                for (Future<ObjectInfo> outcome : outcomes) {
+                    try {
+                        winners.add(outcome.get());
+                    } catch (ExecutionException e) {
+                        assertThat(e.getCause()).as("round %d", round).isInstanceOf(ConditionFailedException.class);
+                    }
+                }
+                assertThat(winners).as("winners of round %d", round).hasSize(1);
+                assertThat(store.stat(object).orElseThrow().version()).isEqualTo(winners.get(0).version());
+            }
+        } finally {
+            pool.shutdownNow();
+            for (CheckpointStore client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void theVersionCarriesTheFileIdSoEveryWriteChangesIt() throws Exception {
+        StoreUri object = uri("versions/object");
+        ObjectInfo first = store.write(object, utf8("same"), WriteCondition.overwrite());
+        ObjectInfo second = store.write(object, utf8("same"), WriteCondition.overwrite());
+
+        long fileId = hdfs.superuser().getClient().getFileInfo("/versions/object").getFileId();
+        assertThat(second.version()).startsWith("id" + fileId + "@").isNotEqualTo(first.version());
+        assertThat(store.list(uri("versions")).object("object").orElseThrow().version()).isEqualTo(second.version());
+    }
+
+    private String text(StoreUri uri) throws Exception {
+        return new String(store.read(uri).bytes(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
