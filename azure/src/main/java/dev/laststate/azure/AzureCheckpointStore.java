@@ -63,6 +63,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
@@ -103,10 +104,15 @@ final class AzureCheckpointStore implements CheckpointStore {
     private volatile TokenSource tokenSource;
 
     AzureCheckpointStore(AzureStoreConfig config, AzureCredentials credentials) {
+        this(config, credentials, new JdkHttpClientBuilder().build());
+    }
+
+    /** A store sending its requests through {@code httpClient} (tests observe the requests with it). */
+    AzureCheckpointStore(AzureStoreConfig config, AzureCredentials credentials, HttpClient httpClient) {
         this.config = config;
         this.credentials = credentials;
         credentials.check();
-        this.httpClient = new JdkHttpClientBuilder().build();
+        this.httpClient = httpClient;
         // Four tries with exponential backoff from 1 s; each try may take a minute (a large synchronous copy longer).
         this.retryOptions = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4, Duration.ofMinutes(5),
                 Duration.ofSeconds(1), Duration.ofSeconds(30), null);
@@ -217,7 +223,7 @@ final class AzureCheckpointStore implements CheckpointStore {
         byte[] bytes = out.toByteArray();
         long size = totalSize(headers.getContentRange()).orElse((long) bytes.length);
         if (bytes.length > maxBytes) {
-            bytes = java.util.Arrays.copyOf(bytes, (int) maxBytes);
+            bytes = Arrays.copyOf(bytes, (int) maxBytes);
         }
         return new ObjectContent(new ObjectInfo(uri, size, instant(headers.getLastModified()), headers.getETag()), bytes);
     }
@@ -412,7 +418,7 @@ final class AzureCheckpointStore implements CheckpointStore {
             synchronized (this) {
                 source = tokenSource;
                 if (source == null) {
-                    source = new TokenSource(new DefaultAzureCredentialBuilder().build());
+                    source = new TokenSource(new DefaultAzureCredentialBuilder().httpClient(httpClient).build());
                     tokenSource = source;
                 }
             }

@@ -24,7 +24,7 @@ record AzureLocation(String container, String account, Optional<String> endpoint
     // Container names: 3-63 lower-case letters, digits and single hyphens; account names: 3-24 lower-case
     // letters and digits. Checked loosely here (the service has the last word), strictly enough to catch typos.
     private static final Pattern AUTHORITY = Pattern.compile(
-            "(?<container>[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?|\\$root)@(?<account>[a-z0-9]{1,24})(?:\\.(?:dfs|blob)\\.(?<suffix>[a-z0-9.-]+))?");
+            "(?<container>[a-z0-9][a-z0-9-]{1,61}[a-z0-9]|\\$root)@(?<account>[a-z0-9]{1,24})(?:\\.(?:dfs|blob)\\.(?<suffix>[a-z0-9.-]+))?");
 
     static AzureLocation of(StoreUri uri) {
         if (!SCHEMES.contains(uri.scheme())) {

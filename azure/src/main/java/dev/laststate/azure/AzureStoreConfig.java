@@ -70,7 +70,8 @@ public record AzureStoreConfig(Optional<URI> endpoint, long syncCopyMaxBytes) {
         try {
             return new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
         } catch (URISyntaxException e) {
-            throw new InvalidStoreConfigurationException(ENDPOINT + " is not a URL: " + e.getMessage());
+            // The reason and position only: the value itself may hold a secret.
+            throw new InvalidStoreConfigurationException(ENDPOINT + " is not a URL (" + e.getReason() + " at index " + e.getIndex() + ")");
         }
     }
 
