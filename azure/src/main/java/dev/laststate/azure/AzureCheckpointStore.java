@@ -92,27 +92,33 @@ final class AzureCheckpointStore implements CheckpointStore {
     private static final Duration SOURCE_SAS_LIFETIME = Duration.ofHours(1);
     private static final Duration COPY_POLL_INTERVAL = Duration.ofMillis(250);
     private static final Duration COPY_WAIT_LIMIT = Duration.ofHours(1);
-    private static final int LIST_PAGE_SIZE = 5_000;
+    /** The service's largest page. */
+    static final int LIST_PAGE_SIZE = 5_000;
 
     private final AzureStoreConfig config;
     private final AzureCredentials credentials;
     private final HttpClient httpClient;
     private final RequestRetryOptions retryOptions;
+    private final int listPageSize;
     /** One client per endpoint and account; locations of several accounts can meet in one run. */
     private final Map<String, BlobServiceClient> clients = new ConcurrentHashMap<>();
     /** The default chain and its token cache, created on first use (only when no environment credential is set). */
     private volatile TokenSource tokenSource;
 
     AzureCheckpointStore(AzureStoreConfig config, AzureCredentials credentials) {
-        this(config, credentials, new JdkHttpClientBuilder().build());
+        this(config, credentials, new JdkHttpClientBuilder().build(), LIST_PAGE_SIZE);
     }
 
-    /** A store sending its requests through {@code httpClient} (tests observe the requests with it). */
-    AzureCheckpointStore(AzureStoreConfig config, AzureCredentials credentials, HttpClient httpClient) {
+    /**
+     * A store sending its requests through {@code httpClient} and listing {@code listPageSize} names a
+     * page: tests observe the requests, and make small directories span several pages.
+     */
+    AzureCheckpointStore(AzureStoreConfig config, AzureCredentials credentials, HttpClient httpClient, int listPageSize) {
         this.config = config;
         this.credentials = credentials;
         credentials.check();
         this.httpClient = httpClient;
+        this.listPageSize = listPageSize;
         // Four tries with exponential backoff from 1 s; each try may take a minute (a large synchronous copy longer).
         this.retryOptions = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4, Duration.ofMinutes(5),
                 Duration.ofSeconds(1), Duration.ofSeconds(30), null);
@@ -136,7 +142,7 @@ final class AzureCheckpointStore implements CheckpointStore {
         String prefix = location.directoryPrefix();
         List<String> directories = new ArrayList<>();
         List<ObjectInfo> objects = new ArrayList<>();
-        ListBlobsOptions options = new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(LIST_PAGE_SIZE)
+        ListBlobsOptions options = new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(listPageSize)
                 .setDetails(new BlobListDetails().setRetrieveMetadata(true));
         try {
             for (BlobItem item : container(location).listBlobsByHierarchy("/", options, null)) {

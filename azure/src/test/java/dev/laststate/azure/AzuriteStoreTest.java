@@ -129,7 +129,8 @@ class AzuriteStoreTest {
     void copiesUpToTheLimitAreSynchronousAndLargerOnesArePolled() throws Exception {
         RecordingHttpClient http = new RecordingHttpClient();
         AzureStoreConfig config = new AzureStoreConfig(Optional.of(URI.create(azurite.endpoint())), 1024);
-        try (CheckpointStore store = new AzureCheckpointStore(config, AzureCredentials.fromEnvironment(azurite.environment()), http)) {
+        try (CheckpointStore store = new AzureCheckpointStore(config, AzureCredentials.fromEnvironment(azurite.environment()), http,
+                AzureCheckpointStore.LIST_PAGE_SIZE)) {
             StoreUri atLimit = StoreUri.parse(BASE + "copy-paths/at-limit");
             StoreUri aboveLimit = StoreUri.parse(BASE + "copy-paths/above-limit");
             byte[] atLimitBytes = randomBytes(1024);
@@ -154,6 +155,27 @@ class AzuriteStoreTest {
             assertThat(copied.size()).isEqualTo(1025);
             assertThat(store.read(copied.uri()).bytes()).isEqualTo(aboveLimitBytes);
             assertThat(store.read(StoreUri.parse(BASE + "copy-paths/copies/at-limit")).bytes()).isEqualTo(atLimitBytes);
+        }
+    }
+
+    @Test
+    void listingReadsEveryPage() throws Exception {
+        RecordingHttpClient http = new RecordingHttpClient();
+        try (CheckpointStore store = new AzureCheckpointStore(AzureStoreConfig.fromOptions(endpointOption()),
+                AzureCredentials.fromEnvironment(azurite.environment()), http, 5)) {
+            for (int i = 0; i < 12; i++) {
+                store.write(StoreUri.parse(BASE + "pages/object-" + i), bytes("o"), WriteCondition.overwrite());
+            }
+            for (String directory : new String[] {"a-dir", "object-5-dir", "z-dir"}) {
+                store.write(StoreUri.parse(BASE + "pages/" + directory + "/inside"), bytes("i"), WriteCondition.overwrite());
+            }
+            http.clear();
+
+            Listing listing = store.list(StoreUri.parse(BASE + "pages"));
+
+            assertThat(http.headerValues("x-ms-version")).as("list requests, 5 names a page").hasSize(3);
+            assertThat(listing.directories()).containsExactly("a-dir", "object-5-dir", "z-dir");
+            assertThat(listing.objects()).hasSize(12).extracting(ObjectInfo::name).isSorted();
         }
     }
 
