@@ -483,7 +483,8 @@ final class AzureCheckpointStore implements CheckpointStore {
             return new StoreUnavailableException(uri, prefix + "the service could not be reached after the client's retries ("
                     + rootMessage(e) + ")", e);
         }
-        return new StoreException(uri, prefix + e.getClass().getSimpleName(), e);
+        // Such as the SDK refusing a token over plain http: its own message says why.
+        return new StoreException(uri, prefix + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
     }
 
     private static StoreNotFoundException notFound(StoreUri uri, String action) {

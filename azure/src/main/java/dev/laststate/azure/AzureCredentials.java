@@ -1,6 +1,7 @@
 package dev.laststate.azure;
 
 import dev.laststate.store.InvalidStoreConfigurationException;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -95,11 +96,24 @@ final class AzureCredentials {
         return Optional.empty();
     }
 
-    /** Rejects a connection string that is neither a key nor a SAS nor development storage, without showing it. */
+    /**
+     * Rejects, without showing them, a connection string that is neither a key nor a SAS nor development
+     * storage, and an account key that is not Base64 (the SDK would fail only when signing the first request).
+     */
     void check() {
         if (source == Source.CONNECTION_STRING && connectionStringPart("AccountKey").isEmpty() && sasToken().isEmpty()
                 && !connectionStringNamesEndpoint()) {
             throw new InvalidStoreConfigurationException(CONNECTION_STRING + " holds neither AccountKey nor SharedAccessSignature");
+        }
+        Optional<String> key = source == Source.ACCOUNT_KEY ? Optional.of(secret)
+                : source == Source.CONNECTION_STRING ? connectionStringPart("AccountKey") : Optional.empty();
+        if (key.isPresent()) {
+            try {
+                Base64.getDecoder().decode(key.get());
+            } catch (IllegalArgumentException notBase64) {
+                throw new InvalidStoreConfigurationException("the account key in " + (source == Source.ACCOUNT_KEY ? ACCOUNT_KEY : CONNECTION_STRING)
+                        + " is not valid Base64");
+            }
         }
     }
 

@@ -144,6 +144,13 @@ class AzureStoreConfigTest {
         AzureCredentials neither = AzureCredentials.fromEnvironment(Map.of(AzureCredentials.CONNECTION_STRING, "AccountName=a;Foo=S3CR3T"));
         assertThatThrownBy(neither::check).isInstanceOf(InvalidStoreConfigurationException.class)
                 .hasMessageContaining(AzureCredentials.CONNECTION_STRING).hasMessageNotContaining("S3CR3T");
+
+        AzureCredentials notBase64 = AzureCredentials.fromEnvironment(Map.of(AzureCredentials.CONNECTION_STRING, "AccountName=a;AccountKey=S3CR3T!"));
+        assertThatThrownBy(notBase64::check).isInstanceOf(InvalidStoreConfigurationException.class)
+                .hasMessageContaining("Base64").hasMessageNotContaining("S3CR3T");
+        assertThatThrownBy(() -> new AzureCheckpointStoreProvider(Map.of(AzureCredentials.ACCOUNT_KEY, "S3CR3T!")).open(Map.of()))
+                .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining(AzureCredentials.ACCOUNT_KEY)
+                .hasMessageNotContaining("S3CR3T");
     }
 
     @Test
