@@ -1,0 +1,124 @@
+package dev.laststate.azure;
+
+import dev.laststate.store.InvalidStoreConfigurationException;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the store's credentials come from, read once from the environment. Holds secrets: its
+ * {@link #toString()} names only the source, and nothing here is ever logged.
+ */
+final class AzureCredentials {
+
+    static final String CONNECTION_STRING = "AZURE_STORAGE_CONNECTION_STRING";
+    static final String SAS_TOKEN = "AZURE_STORAGE_SAS_TOKEN";
+    static final String ACCOUNT_KEY = "AZURE_STORAGE_KEY";
+
+    enum Source {
+        /** {@value #CONNECTION_STRING}: an account key or a SAS, and possibly the endpoint. */
+        CONNECTION_STRING,
+        /** {@value #SAS_TOKEN}: a shared access signature. */
+        SAS_TOKEN,
+        /** {@value #ACCOUNT_KEY}: the account key of the account each location names. */
+        ACCOUNT_KEY,
+        /** None of them: {@code DefaultAzureCredential} (environment, workload or managed identity, Azure CLI). */
+        DEFAULT_CHAIN
+    }
+
+    private final Source source;
+    private final String secret;
+
+    private AzureCredentials(Source source, String secret) {
+        this.source = source;
+        this.secret = secret;
+    }
+
+    /** The first of connection string, SAS token and account key that is set (and not blank), else the default chain. */
+    static AzureCredentials fromEnvironment(Map<String, String> environment) {
+        Optional<String> connectionString = nonBlank(environment, CONNECTION_STRING);
+        if (connectionString.isPresent()) {
+            return new AzureCredentials(Source.CONNECTION_STRING, connectionString.get());
+        }
+        Optional<String> sas = nonBlank(environment, SAS_TOKEN);
+        if (sas.isPresent()) {
+            String token = sas.get().startsWith("?") ? sas.get().substring(1) : sas.get();
+            return new AzureCredentials(Source.SAS_TOKEN, token);
+        }
+        return nonBlank(environment, ACCOUNT_KEY)
+                .map(key -> new AzureCredentials(Source.ACCOUNT_KEY, key))
+                .orElseGet(() -> new AzureCredentials(Source.DEFAULT_CHAIN, ""));
+    }
+
+    private static Optional<String> nonBlank(Map<String, String> environment, String name) {
+        return Optional.ofNullable(environment.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    Source source() {
+        return source;
+    }
+
+    /** The connection string, SAS token or account key; empty for the default chain. */
+    String secret() {
+        return secret;
+    }
+
+    /** Whether the connection string names its own Blob endpoint (Azurite's development storage does). */
+    boolean connectionStringNamesEndpoint() {
+        return source == Source.CONNECTION_STRING
+                && (connectionStringPart("BlobEndpoint").isPresent()
+                || connectionStringPart("UseDevelopmentStorage").filter(v -> v.equalsIgnoreCase("true")).isPresent());
+    }
+
+    /** The SAS token requests carry, if the credentials are one (as such or inside the connection string). */
+    Optional<String> sasToken() {
+        return switch (source) {
+            case SAS_TOKEN -> Optional.of(secret);
+            case CONNECTION_STRING -> connectionStringPart("SharedAccessSignature");
+            default -> Optional.empty();
+        };
+    }
+
+    /** Whether requests are signed with an account key, which can also sign a SAS for a copy's source. */
+    boolean isSharedKey() {
+        return source == Source.ACCOUNT_KEY || (source == Source.CONNECTION_STRING && sasToken().isEmpty());
+    }
+
+    private Optional<String> connectionStringPart(String name) {
+        for (String part : secret.split(";")) {
+            int equals = part.indexOf('=');
+            if (equals > 0 && part.substring(0, equals).strip().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+                String value = part.substring(equals + 1).strip();
+                return value.isEmpty() ? Optional.empty() : Optional.of(value);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Rejects, without showing them, a connection string that is neither a key nor a SAS nor development
+     * storage, and an account key that is not Base64 (the SDK would fail only when signing the first request).
+     */
+    void check() {
+        if (source == Source.CONNECTION_STRING && connectionStringPart("AccountKey").isEmpty() && sasToken().isEmpty()
+                && !connectionStringNamesEndpoint()) {
+            throw new InvalidStoreConfigurationException(CONNECTION_STRING + " holds neither AccountKey nor SharedAccessSignature");
+        }
+        Optional<String> key = source == Source.ACCOUNT_KEY ? Optional.of(secret)
+                : source == Source.CONNECTION_STRING ? connectionStringPart("AccountKey") : Optional.empty();
+        if (key.isPresent()) {
+            try {
+                Base64.getDecoder().decode(key.get());
+            } catch (IllegalArgumentException notBase64) {
+                throw new InvalidStoreConfigurationException("the account key in " + (source == Source.ACCOUNT_KEY ? ACCOUNT_KEY : CONNECTION_STRING)
+                        + " is not valid Base64");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AzureCredentials[" + source + "]";
+    }
+}

@@ -1,0 +1,59 @@
+package dev.laststate.azure;
+
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.StoreUri;
+import dev.laststate.tck.CheckpointStoreTck;
+import dev.laststate.tck.StoreFixture;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The whole TCK on Azurite, through an {@code abfss} location as Flink writes it, with only the
+ * connection string in the environment, listing 250 names a page. Copies above 4 MiB take the asynchronous Copy Blob path, so the
+ * TCK's 12 MiB copy exercises it and its 3 MiB copy the synchronous one.
+ */
+class AzuriteTckTest extends CheckpointStoreTck {
+
+    static final String CONTAINER = "tck";
+    /** The TCK's 1,050-name directory then spans five pages, with directories on the later ones. */
+    static final int LIST_PAGE_SIZE = 250;
+
+    @Override
+    protected StoreFixture createFixture() throws Exception {
+        Azurite azurite = Azurite.start();
+        try {
+            new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient().createBlobContainer(CONTAINER);
+            AzureStoreConfig config = AzureStoreConfig.fromOptions(Map.of(
+                    AzureStoreConfig.ENDPOINT, azurite.endpoint(),
+                    AzureStoreConfig.SYNC_COPY_MAX_BYTES, String.valueOf(4 * 1024 * 1024)));
+            CheckpointStore store = new AzureCheckpointStore(config, AzureCredentials.fromEnvironment(azurite.environment()),
+                    new JdkHttpClientBuilder().build(), LIST_PAGE_SIZE);
+            AtomicInteger next = new AtomicInteger();
+            return new StoreFixture() {
+                @Override
+                public CheckpointStore store() {
+                    return store;
+                }
+
+                @Override
+                public StoreUri freshRoot() {
+                    return StoreUri.parse("abfss://" + CONTAINER + "@" + Azurite.ACCOUNT + ".dfs.core.windows.net/flink/root-" + next.getAndIncrement());
+                }
+
+                @Override
+                public void close() throws Exception {
+                    try {
+                        store.close();
+                    } finally {
+                        azurite.close();
+                    }
+                }
+            };
+        } catch (Exception | Error e) {
+            azurite.close();
+            throw e;
+        }
+    }
+}
