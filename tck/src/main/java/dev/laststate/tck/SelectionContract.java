@@ -164,6 +164,7 @@ public interface SelectionContract extends TckSupport {
     }
 
     @Test
+    @RequiresFaithful(EmulatorGap.FINE_TIMESTAMPS)
     default void storageScanChoosesTheJobWithTheMostRecentCheckpoint() throws Exception {
         CheckpointTree tree = tree();
         tree.checkpoint(OTHER_JOB, 50, 1);

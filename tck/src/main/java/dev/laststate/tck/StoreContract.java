@@ -87,6 +87,7 @@ public interface StoreContract extends TckSupport {
     }
 
     @Test
+    @RequiresFaithful(EmulatorGap.PAGINATION)
     default void listingReadsEveryPageInNameOrder() throws Exception {
         // More than one page (1,000 keys on S3, Azure and GCS), with directories on the later pages too.
         // Unpadded numbers, so name order is not write order or numeric order.
@@ -142,6 +143,7 @@ public interface StoreContract extends TckSupport {
     }
 
     @ParameterizedTest(name = "\"{0}\"")
+    @RequiresFaithful(EmulatorGap.ESCAPED_NAMES)
     @ValueSource(strings = {"with space", "plus+sign", "per%25cent%", "key=value", "ü-ß-漢字", ".starts-with-dot",
             "all of them+%20=ü"})
     default void unusualNamesRoundTrip(String name) throws Exception {
@@ -301,6 +303,7 @@ public interface StoreContract extends TckSupport {
     }
 
     @Test
+    @RequiresFaithful(EmulatorGap.ATOMIC_UPLOADS)
     default void readersNeverSeeAPartialWrite() throws Exception {
         /* What one read saw: which of the two contents (-1 for neither), and the version reported with it. */
         record Seen(int content, String version, long reportedSize, int length) {}

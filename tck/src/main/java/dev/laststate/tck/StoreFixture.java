@@ -28,6 +28,15 @@ public interface StoreFixture extends AutoCloseable {
     }
 
     /**
+     * Behaviours of real storage that this environment does not reproduce (see {@link EmulatorGap}), each
+     * with the reason. Tests marked {@link RequiresFaithful} with one of them show as disabled with that
+     * reason; the store's code for the behaviour must then be tested elsewhere.
+     */
+    default Map<EmulatorGap, String> emulatorGaps() {
+        return Map.of();
+    }
+
+    /**
      * A fixture for a store that needs nothing started: root {@code n} of the class is {@code root.apply(n)}.
      * Closing it closes the store.
      */

@@ -1,0 +1,388 @@
+package dev.laststate.gcs;
+
+import com.google.cloud.ReadChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.CopyWriter;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.Storage.BlobListOption;
+import com.google.cloud.storage.Storage.BlobWriteOption;
+import com.google.cloud.storage.Storage.CopyRequest;
+import com.google.cloud.storage.StorageException;
+import dev.laststate.store.Capability;
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.ConditionFailedException;
+import dev.laststate.store.Listing;
+import dev.laststate.store.ObjectAlreadyExistsException;
+import dev.laststate.store.ObjectContent;
+import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.OutcomeUnknownException;
+import dev.laststate.store.StoreException;
+import dev.laststate.store.StoreNotFoundException;
+import dev.laststate.store.StoreUri;
+import dev.laststate.store.WriteCondition;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code gs://bucket/path} on Google Cloud Storage, through the JSON API.
+ *
+ * <p>A directory is a name prefix ending in {@code /}; it is listed one level deep with the {@code /}
+ * delimiter. An object's version is its generation, which changes with every write. "Only if absent" is
+ * {@code ifGenerationMatch=0}; "only if the version matches" is {@code ifGenerationMatch=<generation>}.
+ * Copies are server-side rewrites. Transient failures are retried by the SDK (its defaults: idempotent
+ * calls only, which includes writes with a precondition), never again here.
+ */
+final class GcsCheckpointStore implements CheckpointStore {
+
+    /** Enough for any real copy: every rewrite call copies at least a chunk (1 MiB or more) or completes. */
+    private static final int MAX_REWRITE_CALLS = 100_000;
+    /** A read that races with writers retries the version it sees, a few times. */
+    private static final int READ_ATTEMPTS = 5;
+    /** Each read of an object larger than this goes through a channel with a limit. */
+    private static final int READ_CHUNK = 2 * 1024 * 1024;
+
+    private final StorageAccess access;
+    private final Optional<Long> rewriteMegabytesPerCall;
+
+    /**
+     * @param access the client, or the reason there is none (no credentials)
+     * @param rewriteMegabytesPerCall how much one rewrite call may copy; empty for the server's choice
+     */
+    GcsCheckpointStore(StorageAccess access, Optional<Long> rewriteMegabytesPerCall) {
+        this.access = access;
+        this.rewriteMegabytesPerCall = rewriteMegabytesPerCall;
+    }
+
+    /** The client, or the failure to create one, raised with the location of the first operation. */
+    @FunctionalInterface
+    interface StorageAccess {
+        Storage storage(StoreUri uri) throws StoreException;
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of(GcsCheckpointStoreProvider.SCHEME);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.allOf(Capability.class);
+    }
+
+    @Override
+    public Listing list(StoreUri directory) throws StoreException {
+        Storage storage = storage(directory);
+        String prefix = directory.path().isEmpty() ? "" : directory.path() + "/";
+        List<Blob> entries;
+        try {
+            entries = Pages.readAll(token -> {
+                List<BlobListOption> options = new ArrayList<>(List.of(BlobListOption.prefix(prefix), BlobListOption.currentDirectory()));
+                token.ifPresent(t -> options.add(BlobListOption.pageToken(t)));
+                com.google.api.gax.paging.Page<Blob> page = storage.list(directory.authority(), options.toArray(BlobListOption[]::new));
+                List<Blob> items = new ArrayList<>();
+                page.getValues().forEach(items::add);
+                return new Pages.Page<>(items, Optional.ofNullable(page.getNextPageToken()));
+            });
+        } catch (StorageException e) {
+            // A missing prefix lists as empty; a 404 can only mean the bucket.
+            throw e.getCode() == 404 ? GcsErrors.bucketNotFound(directory, e) : GcsErrors.classify(e, directory, "list");
+        } catch (IllegalStateException e) {
+            throw new StoreException(directory, "cannot list " + directory + ": " + e.getMessage(), e);
+        }
+        List<String> directories = new ArrayList<>();
+        List<ObjectInfo> objects = new ArrayList<>();
+        for (Blob entry : entries) {
+            String name = entry.getName();
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            String relative = name.substring(prefix.length());
+            boolean isDirectory = entry.isDirectory() || relative.endsWith("/");
+            String child = isDirectory ? relative.substring(0, relative.length() - 1) : relative;
+            // A "directory marker" object ("dir/") lists as itself with an empty name; names such as "." or
+            // "a//b" cannot be locations. Neither is anything Flink writes.
+            if (!isUsableName(child)) {
+                continue;
+            }
+            if (isDirectory) {
+                directories.add(child);
+            } else {
+                objects.add(info(directory.resolve(child), entry));
+            }
+        }
+        // The Listing contract is Java String order; GCS orders by UTF-8 bytes, which differs beyond U+FFFF.
+        directories.sort(Comparator.naturalOrder());
+        objects.sort(Comparator.comparing(ObjectInfo::name));
+        return new Listing(directory, directories.stream().distinct().toList(), objects);
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(StoreUri uri) throws StoreException {
+        if (uri.path().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            // A missing object, below an object or not, is null; so is one in a missing bucket.
+            Blob blob = storage(uri).get(blobId(uri));
+            return blob == null ? Optional.empty() : Optional.of(info(uri, blob));
+        } catch (StorageException e) {
+            throw GcsErrors.classify(e, uri, "stat");
+        }
+    }
+
+    @Override
+    public ObjectContent read(StoreUri uri, long maxBytes) throws StoreException {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("negative maxBytes " + maxBytes);
+        }
+        Storage storage = storage(uri);
+        // Read the generation seen by the stat, so the bytes belong to the version reported with them. If it
+        // was replaced in between, that generation is gone (404): look again.
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            ObjectInfo info = stat(uri).orElseThrow(() -> notFound(uri, "read"));
+            BlobId generation = BlobId.of(uri.authority(), uri.path(), Long.parseLong(info.version()));
+            try {
+                return new ObjectContent(info, readBytes(storage, generation, Math.min(maxBytes, info.size())));
+            } catch (StorageException e) {
+                if (e.getCode() != 404) {
+                    throw GcsErrors.classify(e, uri, "read");
+                }
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof StorageException s) || s.getCode() != 404) {
+                    throw e.getCause() instanceof StorageException s
+                            ? GcsErrors.classify(s, uri, "read")
+                            : new StoreException(uri, "cannot read " + uri + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        throw new StoreException(uri, "cannot read " + uri + ": it kept changing while being read", null);
+    }
+
+    private static byte[] readBytes(Storage storage, BlobId generation, long length) throws IOException {
+        if (length == 0) {
+            return new byte[0];
+        }
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IOException("objects over 2 GiB are not read into memory");
+        }
+        byte[] bytes = new byte[(int) length];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        try (ReadChannel channel = storage.reader(generation)) {
+            channel.setChunkSize((int) Math.min(length, READ_CHUNK));
+            channel.limit(length);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer) < 0) {
+                    break;
+                }
+            }
+        }
+        return buffer.hasRemaining() ? Arrays.copyOf(bytes, buffer.position()) : bytes;
+    }
+
+    @Override
+    public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
+        requireObjectPath(uri, "write");
+        Storage storage = storage(uri);
+        BlobWriteOption[] options;
+        BlobId id;
+        switch (condition.kind()) {
+            case OVERWRITE -> {
+                id = blobId(uri);
+                options = new BlobWriteOption[0];
+            }
+            case IF_ABSENT -> {
+                id = blobId(uri);
+                options = new BlobWriteOption[] {BlobWriteOption.doesNotExist()};
+            }
+            case IF_VERSION_MATCHES -> {
+                Optional<Long> generation = generation(condition.expectedVersion().orElseThrow());
+                if (generation.isEmpty()) {
+                    // Not a generation, so not the version of any GCS object.
+                    throw new ConditionFailedException(uri, "cannot write " + uri + ": version '"
+                            + condition.expectedVersion().orElseThrow() + "' is not a generation of it", null);
+                }
+                id = BlobId.of(uri.authority(), uri.path(), generation.get());
+                options = new BlobWriteOption[] {BlobWriteOption.generationMatch()};
+            }
+            default -> throw new IllegalStateException("unknown condition " + condition.kind());
+        }
+        try {
+            // A resumable upload: the object appears whole when the upload is finalized, which is also when
+            // GCS checks the precondition.
+            Blob written = storage.createFrom(BlobInfo.newBuilder(id).build(), new ByteArrayInputStream(bytes), options);
+            return info(uri, written);
+        } catch (StorageException e) {
+            throw writeFailed(storage, uri, bytes, condition, e);
+        } catch (IOException e) {
+            if (e.getCause() instanceof StorageException s) {
+                throw writeFailed(storage, uri, bytes, condition, s);
+            }
+            throw new StoreException(uri, "cannot write " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    private StoreException writeFailed(Storage storage, StoreUri uri, byte[] bytes, WriteCondition condition, StorageException e) {
+        return e.getCode() == 412 ? preconditionFailed(storage, uri, bytes, condition, e) : GcsErrors.classify(e, uri, "write");
+    }
+
+    /**
+     * A 412 after the SDK's retries: when the object now holds exactly these bytes, an earlier attempt of this
+     * very call may have succeeded before its answer was lost, so the outcome is unknown.
+     */
+    private StoreException preconditionFailed(Storage storage, StoreUri uri, byte[] bytes, WriteCondition condition, StorageException e) {
+        try {
+            Blob current = storage.get(blobId(uri));
+            if (current != null && current.getSize() != null && current.getSize() == bytes.length
+                    && md5(bytes).equals(current.getMd5())) {
+                return new OutcomeUnknownException(uri, "cannot tell whether the write of " + uri
+                        + " took effect: the precondition failed, but the object holds the bytes written", e);
+            }
+        } catch (StorageException ignored) {
+            // the precondition failure below is what the caller needs to know
+        }
+        return condition.kind() == WriteCondition.Kind.IF_ABSENT
+                ? new ObjectAlreadyExistsException(uri, uri + " already exists", e)
+                : new ConditionFailedException(uri, uri + " changed since version " + condition.expectedVersion().orElseThrow()
+                        + " was read, or is gone", e);
+    }
+
+    @Override
+    public ObjectInfo copy(StoreUri source, StoreUri target) throws StoreException {
+        requireObjectPath(source, "copy");
+        requireObjectPath(target, "copy to");
+        Storage storage = storage(source);
+        CopyRequest.Builder request = CopyRequest.newBuilder().setSource(blobId(source)).setTarget(blobId(target));
+        rewriteMegabytesPerCall.ifPresent(request::setMegabytesCopiedPerChunk);
+        try {
+            CopyWriter writer = storage.copy(request.build());
+            Blob copy = Rewrites.complete(new Rewrites.Rewrite<Blob, StorageException>() {
+                @Override
+                public boolean done() {
+                    return writer.isDone();
+                }
+
+                @Override
+                public void next() {
+                    writer.copyChunk();
+                }
+
+                @Override
+                public Blob result() {
+                    return writer.getResult();
+                }
+            }, MAX_REWRITE_CALLS);
+            return info(target, copy);
+        } catch (StorageException e) {
+            if (e.getCode() == 404 && !GcsErrors.isMissingBucket(e)) {
+                throw new StoreNotFoundException(source, "cannot copy " + source + ": no such object", e);
+            }
+            if (GcsErrors.isMissingBucket(e)) {
+                // The answer does not say which bucket; name the target's only when the source's is the same.
+                throw GcsErrors.bucketNotFound(source.authority().equals(target.authority()) ? target : source, e);
+            }
+            throw GcsErrors.classify(e, target, "copy " + source + " to");
+        } catch (IllegalStateException e) {
+            throw new StoreException(target, "cannot copy " + source + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void delete(StoreUri uri) throws StoreException {
+        if (uri.path().isEmpty()) {
+            return;
+        }
+        try {
+            // false for a missing object (or bucket): deleting it succeeds.
+            storage(uri).delete(blobId(uri));
+        } catch (StorageException e) {
+            throw GcsErrors.classify(e, uri, "delete");
+        }
+    }
+
+    @Override
+    public void deleteAll(Collection<StoreUri> uris) throws StoreException {
+        for (StoreUri uri : uris) {
+            delete(uri);
+        }
+    }
+
+    @Override
+    public void close() {
+        // The HTTP client holds no threads or connections that outlive a call.
+    }
+
+    private Storage storage(StoreUri uri) throws StoreException {
+        if (!uri.scheme().equals(GcsCheckpointStoreProvider.SCHEME)) {
+            throw new IllegalArgumentException("the gcs store cannot serve " + uri);
+        }
+        return access.storage(uri);
+    }
+
+    private static BlobId blobId(StoreUri uri) {
+        return BlobId.of(uri.authority(), uri.path());
+    }
+
+    private static void requireObjectPath(StoreUri uri, String action) {
+        if (uri.path().isEmpty()) {
+            throw new IllegalArgumentException("cannot " + action + " " + uri + ": the bucket itself is not an object");
+        }
+    }
+
+    private static boolean isUsableName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/")
+                && name.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+    }
+
+    static Optional<Long> generation(String version) {
+        try {
+            long generation = Long.parseLong(version);
+            return generation > 0 ? Optional.of(generation) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static ObjectInfo info(StoreUri uri, BlobInfo blob) throws StoreException {
+        Long generation = blob.getGeneration();
+        if (generation == null) {
+            throw new StoreException(uri, "Google Cloud Storage described " + uri + " without its generation", null);
+        }
+        OffsetDateTime updated = Optional.ofNullable(blob.getUpdateTimeOffsetDateTime()).orElse(blob.getCreateTimeOffsetDateTime());
+        Instant lastModified = updated == null ? Instant.EPOCH : updated.toInstant();
+        long size = blob.getSize() == null ? 0 : blob.getSize();
+        return new ObjectInfo(uri, size, lastModified, Long.toString(generation));
+    }
+
+    private static StoreNotFoundException notFound(StoreUri uri, String action) {
+        return new StoreNotFoundException(uri, "cannot " + action + " " + uri + ": no such object", null);
+    }
+
+    private static String md5(byte[] bytes) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has MD5", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GcsCheckpointStore[gs]";
+    }
+}

@@ -1,0 +1,65 @@
+package dev.laststate.gcs;
+
+import com.google.cloud.storage.StorageException;
+import dev.laststate.store.ConditionFailedException;
+import dev.laststate.store.ContainerNotFoundException;
+import dev.laststate.store.StoreAccessDeniedException;
+import dev.laststate.store.StoreException;
+import dev.laststate.store.StoreNotFoundException;
+import dev.laststate.store.StoreUnavailableException;
+import dev.laststate.store.StoreUri;
+import java.util.Locale;
+
+/**
+ * Turns the SDK's {@link StorageException} into laststate's vocabulary, once, where it is thrown. The SDK
+ * has already retried what it considers retryable (its own backoff), so a transient error seen here is
+ * final for this call.
+ */
+final class GcsErrors {
+
+    private GcsErrors() {}
+
+    /**
+     * The typed exception for a failed {@code action} ("list", "read", ...) on {@code uri}. A 412 here is a
+     * plain {@link ConditionFailedException}: writes classify their preconditions themselves.
+     */
+    static StoreException classify(StorageException e, StoreUri uri, String action) {
+        int code = e.getCode();
+        String detail = detail(e);
+        String what = "cannot " + action + " " + uri + ": ";
+        if (code == 401 || code == 403) {
+            return new StoreAccessDeniedException(uri, what + "access denied (" + detail
+                    + "); the credentials need Storage Object Admin on the bucket or prefix", e);
+        }
+        if (code == 404) {
+            if (isMissingBucket(e)) {
+                return bucketNotFound(uri, e);
+            }
+            return new StoreNotFoundException(uri, what + "no such object", e);
+        }
+        if (code == 412) {
+            return new ConditionFailedException(uri, what + "precondition failed (" + detail + ")", e);
+        }
+        if (code == 408 || code == 429 || code >= 500 || e.isRetryable() || (code == 0 && e.getCause() instanceof java.io.IOException)) {
+            return new StoreUnavailableException(uri, what + "Google Cloud Storage is unavailable (" + detail + ")", e);
+        }
+        return new StoreException(uri, what + detail, e);
+    }
+
+    /** The bucket named by {@code uri}'s authority does not exist. */
+    static ContainerNotFoundException bucketNotFound(StoreUri uri, Throwable cause) {
+        return new ContainerNotFoundException(uri, "the bucket '" + uri.authority() + "' does not exist (" + uri + ")", cause);
+    }
+
+    /** GCS answers 404 for a missing object and for a missing bucket; only the message tells them apart. */
+    static boolean isMissingBucket(StorageException e) {
+        String message = e.getMessage();
+        return e.getCode() == 404 && message != null && message.toLowerCase(Locale.ROOT).contains("bucket does not exist");
+    }
+
+    private static String detail(StorageException e) {
+        String message = e.getMessage();
+        String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message.strip();
+        return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + text;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.laststate.gcs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.laststate.store.Capability;
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.CheckpointStores;
+import dev.laststate.store.InvalidStoreConfigurationException;
+import dev.laststate.store.StoreUri;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GcsCheckpointStoreProviderTest {
+
+    @Test
+    void theProviderIsFoundForTheGsScheme() {
+        CheckpointStores stores = CheckpointStores.load();
+
+        assertThat(stores.schemes()).contains("gs");
+        assertThat(stores.provider("gs")).isInstanceOf(GcsCheckpointStoreProvider.class);
+        assertThat(stores.provider("gs").name()).isEqualTo("gcs");
+    }
+
+    @Test
+    void unknownGcsOptionsAreRejectedWhenOpening() {
+        assertThatThrownBy(() -> CheckpointStores.load().open(StoreUri.parse("gs://bucket/x"), Map.of("gcs.region", "eu")))
+                .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("gcs.region");
+    }
+
+    @Test
+    void anEmulatorStoreOpensWithoutCredentialsAndDeclaresEveryCapability() throws Exception {
+        try (CheckpointStore store = new GcsCheckpointStoreProvider().open(Map.of(),
+                Map.of("STORAGE_EMULATOR_HOST", "127.0.0.1:1"))) {
+            assertThat(store.schemes()).containsExactly("gs");
+            assertThat(store.capabilities()).containsExactlyInAnyOrder(Capability.values());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.laststate.gcs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.laststate.store.InvalidStoreConfigurationException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class GcsConfigTest {
+
+    @Test
+    void noOptionsMeansGoogleItselfWithDefaultCredentials() {
+        GcsConfig config = GcsConfig.from(Map.of(), Map.of());
+
+        assertThat(config).isEqualTo(new GcsConfig(Optional.empty(), Optional.empty(), false));
+    }
+
+    @Test
+    void endpointAndProjectAreRead() {
+        GcsConfig config = GcsConfig.from(Map.of("gcs.endpoint", "https://storage.example.internal", "gcs.project", "my-project-1"),
+                Map.of());
+
+        assertThat(config.endpoint()).contains(URI.create("https://storage.example.internal"));
+        assertThat(config.project()).contains("my-project-1");
+        assertThat(config.emulator()).isFalse();
+    }
+
+    @Test
+    void theEmulatorHostFromTheEnvironmentIsUsedWithoutCredentials() {
+        GcsConfig config = GcsConfig.from(Map.of(), Map.of("STORAGE_EMULATOR_HOST", "localhost:4443"));
+
+        assertThat(config.endpoint()).contains(URI.create("http://localhost:4443"));
+        assertThat(config.emulator()).isTrue();
+        assertThat(GcsConfig.from(Map.of(), Map.of("STORAGE_EMULATOR_HOST", "http://127.0.0.1:9023")).endpoint())
+                .contains(URI.create("http://127.0.0.1:9023"));
+    }
+
+    @Test
+    void anExplicitEndpointWinsOverTheEmulatorHost() {
+        GcsConfig config = GcsConfig.from(Map.of("gcs.endpoint", "https://storage.example.internal"),
+                Map.of("STORAGE_EMULATOR_HOST", "localhost:4443"));
+
+        assertThat(config.endpoint()).contains(URI.create("https://storage.example.internal"));
+        assertThat(config.emulator()).isFalse();
+    }
+
+    @Test
+    void unknownKeysAreRejectedNamingTheKnownOnes() {
+        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.endpiont", "https://x"), Map.of()))
+                .isInstanceOf(InvalidStoreConfigurationException.class)
+                .hasMessageContaining("gcs.endpiont").hasMessageContaining("gcs.endpoint, gcs.project");
+        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.credentials", "/key.json"), Map.of()))
+                .isInstanceOf(InvalidStoreConfigurationException.class);
+    }
+
+    @Test
+    void malformedValuesAreRejected() {
+        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.endpoint", "storage.example.internal"), Map.of()))
+                .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("http(s) URL");
+        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.endpoint", "ftp://storage.example.internal"), Map.of()))
+                .isInstanceOf(InvalidStoreConfigurationException.class);
+        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.endpoint", "https://user:secret@storage.example.internal"), Map.of()))
+                .isInstanceOf(InvalidStoreConfigurationException.class).message().doesNotContain("secret");
+        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.project", "Not A Project"), Map.of()))
+                .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("gcs.project");
+    }
+}

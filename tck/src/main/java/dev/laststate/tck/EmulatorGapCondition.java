@@ -1,0 +1,31 @@
+package dev.laststate.tck;
+
+import java.lang.reflect.Method;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** Disables tests that need a behaviour the running fixture's environment lacks, visibly, with the reason. */
+final class EmulatorGapCondition implements ExecutionCondition {
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        Optional<Method> method = context.getTestMethod();
+        Optional<Object> instance = context.getTestInstance();
+        if (method.isEmpty() || instance.isEmpty() || !(instance.get() instanceof CheckpointStoreTck tck)) {
+            return ConditionEvaluationResult.enabled("not a TCK test method");
+        }
+        RequiresFaithful required = method.get().getAnnotation(RequiresFaithful.class);
+        if (required == null) {
+            return ConditionEvaluationResult.enabled("needs nothing of the environment");
+        }
+        for (EmulatorGap gap : required.value()) {
+            String reason = tck.fixture().emulatorGaps().get(gap);
+            if (reason != null) {
+                return ConditionEvaluationResult.disabled("the fixture's environment lacks " + gap + ": " + reason);
+            }
+        }
+        return ConditionEvaluationResult.enabled("the environment reproduces " + java.util.Arrays.toString(required.value()));
+    }
+}
