@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = "Promotes the newest complete Apache Flink checkpoint or savepoint to one stable restore "
                 + "directory, <checkpoint-dir>/last-state/.",
-        subcommands = {PromoteCommand.class, ListCommand.class, StatusCommand.class, ResolveCommand.class})
+        subcommands = {PromoteCommand.class, ListCommand.class, StatusCommand.class, ResolveCommand.class,
+                VerifyCommand.class})
 public final class LastStateCommand implements Callable<Integer> {
 
     @Spec
@@ -88,6 +89,6 @@ public final class LastStateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: promote, list, status or resolve");
+        throw new ParameterException(spec.commandLine(), "missing command: promote, list, status, resolve or verify");
     }
 }

@@ -73,6 +73,11 @@ public final class SnapshotVerifier {
             return Checkpoints.loadCheckpointMetadata(in, SnapshotVerifier.class.getClassLoader(), directory.toString());
         } catch (IOException | RuntimeException e) {
             throw new UnreadableMetadataException(metadataUri, "Flink cannot read it: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // Bytes that are not Flink's format can declare a huge length, and Flink allocates it at once: that one
+            // allocation fails, nothing else was filled, so this is a corrupt file rather than a full heap.
+            throw new UnreadableMetadataException(metadataUri, "Flink cannot read it: it declares a length larger than "
+                    + "the file (" + content.bytes().length + " bytes)", e);
         }
     }
 
