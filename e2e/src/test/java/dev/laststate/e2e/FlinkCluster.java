@@ -57,6 +57,8 @@ final class FlinkCluster implements AutoCloseable {
         config.setString("taskmanager.memory.managed.size", "64m");
         config.setString("taskmanager.memory.network.min", "32m");
         config.setString("taskmanager.memory.network.max", "32m");
+        // Flink 1.20 takes the state backend's and checkpoint storage's settings from the cluster, 2.x from the job.
+        config.addAll(stateSettings(backend));
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config).setNumTaskManagers(1).setNumSlotsPerTaskManager(4).build());
         cluster.start();
@@ -69,15 +71,17 @@ final class FlinkCluster implements AutoCloseable {
 
     /** Starts the counter job checkpointing into {@code checkpoints}, restored from {@code restoreFrom} when given. */
     JobClient start(String run, Path checkpoints, Optional<Path> restoreFrom, boolean claim) throws Exception {
+        return start(run, checkpoints, restoreFrom, claim, 1);
+    }
+
+    /** As above, retaining {@code retained} checkpoints. */
+    JobClient start(String run, Path checkpoints, Optional<Path> restoreFrom, boolean claim, int retained) throws Exception {
         Configuration job = new Configuration();
         job.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
         job.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        job.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 1);
+        job.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, retained);
         job.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        // Inline threshold 0: every state handle is a file, so a _metadata-only copy cannot pass by accident.
-        job.set(CheckpointingOptions.FS_SMALL_FILE_THRESHOLD, MemorySize.ZERO);
-        job.set(StateBackendOptions.STATE_BACKEND, backend == Backend.HASHMAP ? "hashmap" : "rocksdb");
-        job.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == Backend.ROCKSDB_INCREMENTAL);
+        job.addAll(stateSettings(backend));
         job.setString(RestartStrategyOptions.RESTART_STRATEGY.key(), "none"); // a failed restore fails the job, visibly
         SavepointRestoreSettings restore = SavepointRestoreSettings.none();
         if (restoreFrom.isPresent()) {
@@ -87,6 +91,15 @@ final class FlinkCluster implements AutoCloseable {
         // Restore settings through the constructor: the remote environment writes them over the configuration's.
         StreamExecutionEnvironment env = new RemoteStreamEnvironment(rest.getHost(), rest.getPort(), job, new String[0], new URL[0], restore);
         return CounterJob.submit(env, run);
+    }
+
+    private static Configuration stateSettings(Backend backend) {
+        Configuration config = new Configuration();
+        // Inline threshold 0: every state handle is a file, so a _metadata-only copy cannot pass by accident.
+        config.set(CheckpointingOptions.FS_SMALL_FILE_THRESHOLD, MemorySize.ZERO);
+        config.set(StateBackendOptions.STATE_BACKEND, backend == Backend.HASHMAP ? "hashmap" : "rocksdb");
+        config.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == Backend.ROCKSDB_INCREMENTAL);
+        return config;
     }
 
     /**
