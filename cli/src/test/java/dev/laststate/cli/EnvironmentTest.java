@@ -129,6 +129,6 @@ class EnvironmentTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(10 + 4 + 3 + 2); // promote, list, status, resolve
+        assertThat(checked).isEqualTo(11 + 4 + 3 + 2 + 3); // promote, list, status, resolve, verify
     }
 }

@@ -57,7 +57,7 @@ class ExamplesIT {
         long olderChk = FlinkCluster.latestCheckpoint(checkpoints.resolve(olderId)).orElseThrow();
         Files.delete(checkpoints.resolve(olderId).resolve("chk-" + olderChk).resolve("_metadata"));
 
-        // The current job: two retained checkpoints and a savepoint taken between them.
+        // The current job: checkpoints, a savepoint taken between them, then cancelled (its last checkpoint retained).
         JobClient current = flink.start("examples-current", checkpoints, Optional.empty(), false, 2);
         String currentId = current.getJobID().toString();
         Path jobDir = checkpoints.resolve(currentId);
