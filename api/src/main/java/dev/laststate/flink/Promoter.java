@@ -130,10 +130,43 @@ public final class Promoter {
     }
 
     private Snapshot select(PromotionRequest request) throws StoreException, NothingToPromoteException {
-        return finder.newest(request.checkpoints(), request.savepoints(), request.jobId())
+        if (request.snapshot().isPresent()) {
+            return named(request, request.snapshot().get());
+        }
+        Snapshot newest = finder.newest(request.checkpoints(), request.savepoints(), request.jobId())
                 .orElseThrow(() -> new NothingToPromoteException("job " + request.jobId() + " has no complete checkpoint in "
                         + request.checkpoints().resolve(request.jobId())
                         + request.savepoints().map(s -> " and no complete savepoint in " + s).orElse("")));
+        // The JobManager's statistics lag storage but never lead it: storage holding only older snapshots
+        // means the newer ones were deleted or are written elsewhere. Promoting the older one would hide that.
+        if (request.minCheckpointId().isPresent()) {
+            long min = request.minCheckpointId().getAsLong();
+            if (newest.checkpointId().isEmpty() || newest.checkpointId().getAsLong() < min) {
+                throw new NothingToPromoteException("the JobManager reports checkpoint " + min + " of job " + request.jobId()
+                        + " as completed, but the newest complete snapshot in storage is " + newest.describe()
+                        + "; nothing at least that new to promote (deleted already, or written somewhere else?)");
+            }
+        }
+        return newest;
+    }
+
+    /** The snapshot the request names: its directory must hold a {@code _metadata}, whose header gives the id. */
+    private Snapshot named(PromotionRequest request, StoreUri directory) throws StoreException, NothingToPromoteException {
+        Optional<ObjectInfo> metadata = store.stat(directory.resolve(FlinkLayout.METADATA));
+        if (metadata.isEmpty()) {
+            throw new NothingToPromoteException(directory + " holds no " + FlinkLayout.METADATA + ": not a complete snapshot");
+        }
+        OptionalLong id = FlinkLayout.checkpointId(directory.name());
+        SnapshotKind kind = SnapshotKind.CHECKPOINT;
+        if (id.isEmpty() || !request.checkpoints().resolve(request.jobId()).contains(directory)) {
+            kind = SnapshotKind.SAVEPOINT;
+            try {
+                id = FlinkLayout.metadataCheckpointId(store.read(metadata.get().uri(), FlinkLayout.METADATA_HEADER_BYTES).bytes());
+            } catch (StoreNotFoundException gone) {
+                throw new NothingToPromoteException(directory + " was deleted while it was read");
+            }
+        }
+        return new Snapshot(request.jobId(), kind, directory, id, metadata.get());
     }
 
     // ---------------------------------------------------------------- reading the target
@@ -182,7 +215,9 @@ public final class Promoter {
                     + state.trusted().map(r -> r.restorePath(request.target())).orElse(request.target())
                     + ", or pass --allow-fresh-start)");
         }
-        if (request.force()) {
+        // A job that started empty counts its checkpoint ids from 1 again: allowing it means replacing the old
+        // lineage, so comparing ids with that lineage would refuse every fresh start.
+        if (request.force() || request.lineage() == Lineage.STARTED_EMPTY && request.allowFreshStart()) {
             return Optional.empty();
         }
         Optional<PointerRecord> trusted = state.trusted();
@@ -290,7 +325,9 @@ public final class Promoter {
 
         // Flink deletes a checkpoint's state files before its _metadata, and only once a newer checkpoint is
         // complete. If the candidate is still the newest now, nothing was deleting it when it was listed.
-        Optional<Snapshot> newest = finder.newest(request.checkpoints(), request.savepoints(), request.jobId());
+        // A named snapshot is promoted even when newer ones exist; its _metadata is read again just below.
+        Optional<Snapshot> newest = request.snapshot().isPresent() ? Optional.of(candidate)
+                : finder.newest(request.checkpoints(), request.savepoints(), request.jobId());
         if (newest.isEmpty() || !newest.get().directory().equals(candidate.directory())) {
             return Attempt.retry("a newer snapshot completed while " + candidate.directory() + " was copied");
         }

@@ -3,6 +3,7 @@ package dev.laststate.flink;
 import dev.laststate.store.StoreUri;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What to promote and how. Start from {@link #of(StoreUri, String)} and change what differs.
@@ -19,12 +20,19 @@ import java.util.Optional;
  * @param allowFreshStart promote a job that started empty over existing state
  * @param copyConcurrency how many objects are copied at once
  * @param maxAttempts how often selection and copy are tried again when the snapshot changes under them
+ * @param minCheckpointId the oldest checkpoint id acceptable (what the JobManager reports as completed):
+ *     storage holding nothing at least that new is an error, never a silent promotion of an older snapshot
+ * @param snapshot a snapshot directory to promote instead of the newest one (a savepoint just taken);
+ *     every guard still applies, so it is refused when it is older than what the target holds
  */
 public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoints, StoreUri target, String jobId,
                                Lineage lineage, PromotionMode mode, boolean dryRun, boolean force, boolean allowFreshStart,
-                               int copyConcurrency, int maxAttempts) {
+                               int copyConcurrency, int maxAttempts,
+                               OptionalLong minCheckpointId, Optional<StoreUri> snapshot) {
 
     public PromotionRequest {
+        Objects.requireNonNull(minCheckpointId, "minCheckpointId");
+        Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(savepoints, "savepoints");
         Objects.requireNonNull(target, "target");
@@ -45,6 +53,14 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
         }
     }
 
+    /** The request without a lower bound and without a named snapshot. */
+    public PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoints, StoreUri target, String jobId,
+                            Lineage lineage, PromotionMode mode, boolean dryRun, boolean force, boolean allowFreshStart,
+                            int copyConcurrency, int maxAttempts) {
+        this(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart, copyConcurrency,
+                maxAttempts, OptionalLong.empty(), Optional.empty());
+    }
+
     /** Copy mode into {@code <checkpoints>/last-state}, no savepoints, every guard on. */
     public static PromotionRequest of(StoreUri checkpoints, String jobId) {
         return new PromotionRequest(checkpoints, Optional.empty(), checkpoints.resolve(FlinkLayout.DEFAULT_TARGET), jobId,
@@ -53,46 +69,58 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
 
     public PromotionRequest withSavepoints(Optional<StoreUri> dir) {
         return new PromotionRequest(checkpoints, dir, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts);
+                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
     }
 
     public PromotionRequest withTarget(StoreUri dir) {
         return new PromotionRequest(checkpoints, savepoints, dir, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts);
+                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
     }
 
     public PromotionRequest withLineage(Lineage value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, value, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts);
+                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
     }
 
     public PromotionRequest withMode(PromotionMode value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, value, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts);
+                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
     }
 
     public PromotionRequest withDryRun(boolean value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, value, force, allowFreshStart,
-                copyConcurrency, maxAttempts);
+                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
     }
 
     public PromotionRequest withForce(boolean value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, value, allowFreshStart,
-                copyConcurrency, maxAttempts);
+                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
     }
 
     public PromotionRequest withAllowFreshStart(boolean value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, value,
-                copyConcurrency, maxAttempts);
+                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
     }
 
     public PromotionRequest withCopyConcurrency(int value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                value, maxAttempts);
+                value, maxAttempts, minCheckpointId, snapshot);
     }
 
     public PromotionRequest withMaxAttempts(int value) {
         return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, value);
+                copyConcurrency, value, minCheckpointId, snapshot);
+    }
+
+    /** Refuses to promote anything older than checkpoint {@code id} (empty: no bound). */
+    public PromotionRequest withMinCheckpointId(OptionalLong id) {
+        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
+                copyConcurrency, maxAttempts, id, snapshot);
+    }
+
+    /** Promotes this snapshot directory (holding {@code _metadata}) instead of the newest one. */
+    public PromotionRequest withSnapshot(Optional<StoreUri> directory) {
+        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
+                copyConcurrency, maxAttempts, minCheckpointId, directory);
     }
 }

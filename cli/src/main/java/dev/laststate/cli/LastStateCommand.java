@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = "Promotes the newest complete Apache Flink checkpoint or savepoint to one stable restore "
                 + "directory, <checkpoint-dir>/last-state/.",
         subcommands = {PromoteCommand.class, ListCommand.class, StatusCommand.class, ResolveCommand.class,
-                VerifyCommand.class})
+                SavepointCommand.class, VerifyCommand.class})
 public final class LastStateCommand implements Callable<Integer> {
 
     @Spec
@@ -40,6 +40,13 @@ public final class LastStateCommand implements Callable<Integer> {
             description = "Print the version and exit.")
     private boolean version;
 
+    /** The environment of this run (the process's, or a test's); credentials are read from it. */
+    private Map<String, String> environment = Map.of();
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -52,7 +59,8 @@ public final class LastStateCommand implements Callable<Integer> {
     /** Runs in-process: results go to {@code out}, diagnostics to {@code err}; {@code env} replaces the environment. */
     static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
         LastStateCommand root = new LastStateCommand();
-        ErrorReporter reporter = new ErrorReporter(Redactor.fromArguments(args), () -> root.verbose);
+        root.environment = Map.copyOf(env);
+        ErrorReporter reporter = new ErrorReporter(Redactor.fromArguments(args).withEnvironment(env), () -> root.verbose);
         try {
             return commandLine(root, out, err, env, reporter).execute(args);
         } catch (Throwable failure) { // picocli lets Errors through; they still get one line and exit 1
@@ -89,6 +97,6 @@ public final class LastStateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: promote, list, status, resolve or verify");
+        throw new ParameterException(spec.commandLine(), "missing command: promote, savepoint, list, status, resolve or verify");
     }
 }

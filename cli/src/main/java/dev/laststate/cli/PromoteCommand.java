@@ -6,7 +6,9 @@ import dev.laststate.flink.PromotionRequest;
 import dev.laststate.flink.PromotionResult;
 import dev.laststate.flink.PromotionStatus;
 import dev.laststate.flink.Promoter;
+import dev.laststate.job.FlinkRestClient;
 import dev.laststate.job.JobInfo;
+import dev.laststate.job.JobManagerConnection;
 import dev.laststate.job.JobSource;
 import dev.laststate.job.StaticJobSource;
 import dev.laststate.job.StorageScanJobSource;
@@ -69,6 +71,9 @@ final class PromoteCommand implements Callable<Integer> {
     private boolean verify;
 
     @Mixin
+    private JobManagerOptions jobManager;
+
+    @Mixin
     private OutputOptions output;
 
     @Override
@@ -82,9 +87,13 @@ final class PromoteCommand implements Callable<Integer> {
         if (named.isPresent()) {
             request(checkpoints, savepointDir, targetDir, named.get().job()); // a named job's request is checked now
         }
+        Optional<JobManagerConnection> rest = jobManager.given() ? Optional.of(jobManager.connection()) : Optional.empty();
 
-        try (CheckpointStore opened = store.open(checkpoints)) {
-            JobSource source = named.orElseGet(() -> new StorageScanJobSource(opened, checkpoints));
+        try (CheckpointStore opened = store.open(checkpoints);
+             FlinkRestClient client = rest.map(FlinkRestClient::new).orElse(null)) {
+            JobSource source = client != null
+                    ? jobManager.source(client, named.map(s -> jobId), opened, checkpoints, savepointDir)
+                    : named.orElseGet(() -> new StorageScanJobSource(opened, checkpoints));
             PromotionRequest request = request(checkpoints, savepointDir, targetDir, source.job());
             PromotionResult result = new Promoter(opened).promote(request);
             Optional<Verification> verification = verify && !dryRun && result.status() != PromotionStatus.REFUSED
@@ -109,7 +118,8 @@ final class PromoteCommand implements Callable<Integer> {
                 .withDryRun(dryRun)
                 .withForce(force)
                 .withAllowFreshStart(allowFreshStart)
-                .withCopyConcurrency(copyConcurrency);
+                .withCopyConcurrency(copyConcurrency)
+                .withMinCheckpointId(job.minCheckpointId());
     }
 
     private void print(PromotionResult result, Optional<Verification> verification) {

@@ -54,6 +54,24 @@ final class Redactor {
         return new Redactor(secrets);
     }
 
+    /** Also masks the JobManager credentials of the environment (and the Basic header they make). */
+    Redactor withEnvironment(java.util.Map<String, String> env) {
+        List<String> all = new ArrayList<>(secrets);
+        for (String name : List.of(JobManagerOptions.TOKEN, JobManagerOptions.PASSWORD)) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                all.add(value);
+            }
+        }
+        String user = env.get(JobManagerOptions.USER);
+        String password = env.get(JobManagerOptions.PASSWORD);
+        if (user != null && password != null && !password.isBlank()) {
+            all.add(java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return new Redactor(all);
+    }
+
     String redact(String text) {
         String result = text;
         for (String secret : secrets) {

@@ -78,6 +78,23 @@ class LastStateJarIT {
     }
 
     @Test
+    void promotesWhatTheJobManagerReportsOverHttp() throws Exception {
+        // OkHttp and its Kotlin runtime must survive shading: a real process asks a real HTTP server.
+        CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
+        try (RecordedJobManager jm = new RecordedJobManager(dir)) {
+            jm.answer("GET", "/jobs/overview", jm.body("jobs-overview-one-running.json", Map.of("first", JOB)));
+            jm.answer("GET", "/jobs/" + JOB + "/checkpoints", jm.edit(jm.body("checkpoints-restored.json", Map.of("restored", JOB)),
+                    root -> ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("latest")).putObject("completed").put("id", 12)
+                            .put("external_path", "file:" + tree.jobDir(JOB).resolve("chk-12"))));
+
+            Result run = java("promote", "--store", dir.resolve("checkpoints").toString(), "--jobmanager", jm.url());
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.out()).startsWith("PROMOTED checkpoint 12 of job " + JOB);
+        }
+    }
+
+    @Test
     void versionComesFromTheJar() throws Exception {
         Result version = java("--version");
 
