@@ -39,15 +39,15 @@ final class CounterJob {
 
     private CounterJob() {}
 
-    /** Submits the job under {@code run}, a name unique to this submission. */
-    static JobClient submit(StreamExecutionEnvironment env, String run) throws Exception {
+    /** Submits the job as {@code jobName}; {@code run} is unique to this submission and keys its observations. */
+    static JobClient submit(StreamExecutionEnvironment env, String run, String jobName) throws Exception {
         OBSERVED.put(run, new ConcurrentLinkedQueue<>());
         DataGeneratorSource<Long> source = new DataGeneratorSource<>(i -> i, Long.MAX_VALUE,
                 RateLimiterStrategy.perSecond(ELEMENTS_PER_SECOND), Types.LONG);
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "counter").uid("counter").setParallelism(1)
                 .keyBy(i -> i % KEYS)
                 .process(new CountPerKey(run)).uid("count-per-key").name("count-per-key");
-        return env.executeAsync(run);
+        return env.executeAsync(jobName);
     }
 
     static List<Observation> observed(String run) {

@@ -76,6 +76,12 @@ final class FlinkCluster implements AutoCloseable {
 
     /** As above, retaining {@code retained} checkpoints. */
     JobClient start(String run, Path checkpoints, Optional<Path> restoreFrom, boolean claim, int retained) throws Exception {
+        return start(run, run, checkpoints, restoreFrom, claim, retained);
+    }
+
+    /** As above, under the Flink job name {@code jobName} (a redeployed job keeps its name). */
+    JobClient start(String run, String jobName, Path checkpoints, Optional<Path> restoreFrom, boolean claim, int retained)
+            throws Exception {
         Configuration job = new Configuration();
         job.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
         job.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
@@ -90,7 +96,7 @@ final class FlinkCluster implements AutoCloseable {
         }
         // Restore settings through the constructor: the remote environment writes them over the configuration's.
         StreamExecutionEnvironment env = new RemoteStreamEnvironment(rest.getHost(), rest.getPort(), job, new String[0], new URL[0], restore);
-        return CounterJob.submit(env, run);
+        return CounterJob.submit(env, run, jobName);
     }
 
     private static Configuration stateSettings(Backend backend) {
