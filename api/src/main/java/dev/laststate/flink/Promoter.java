@@ -209,7 +209,9 @@ public final class Promoter {
                     + "; nothing was changed (repair or delete it, or promote with --force to replace it)");
         }
         boolean targetHoldsState = state.recordInfo().isPresent() || state.metadata().isPresent();
-        if (request.lineage() == Lineage.STARTED_EMPTY && targetHoldsState && !request.allowFreshStart()) {
+        // The job's own earlier snapshot in the target is its lineage, not state it would replace.
+        boolean holdsThisJob = state.record().map(r -> r.current().jobId().equals(request.jobId())).orElse(false);
+        if (request.lineage() == Lineage.STARTED_EMPTY && targetHoldsState && !holdsThisJob && !request.allowFreshStart()) {
             return Optional.of("job " + request.jobId() + " started without restoring state, while " + request.target()
                     + " holds " + describeHeld(state) + "; promoting it would replace that state (restore the job from "
                     + state.trusted().map(r -> r.restorePath(request.target())).orElse(request.target())

@@ -327,6 +327,19 @@ public interface PromotionContract extends TckSupport {
     }
 
     @Test
+    default void aJobThatStartedEmptyKeepsPromotingItsOwnNewerCheckpoints() throws Exception {
+        CheckpointTree tree = tree();
+        tree.checkpoint(JOB, 2, 1);
+        assertThat(promote(request().withLineage(Lineage.STARTED_EMPTY)).status()).isEqualTo(PromotionStatus.PROMOTED);
+        tree.checkpoint(JOB, 5, 1);
+
+        PromotionResult again = promote(request().withLineage(Lineage.STARTED_EMPTY));
+
+        assertThat(again.status()).isEqualTo(PromotionStatus.PROMOTED);
+        assertThat(lastState().record().current().checkpointId()).hasValue(5);
+    }
+
+    @Test
     default void aJobThatStartedEmptyIsPromotedIntoAnEmptyTarget() throws Exception {
         tree().checkpoint(JOB, 2, 1);
 
