@@ -4,6 +4,7 @@ import dev.laststate.flink.CorruptPointerRecordException;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.PromotionAbortedException;
 import dev.laststate.store.StoreException;
+import dev.laststate.verify.UnreadableMetadataException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -25,7 +26,7 @@ public final class ExitCodes {
     public static final int STORE_FAILURE = 4;
     /** A guard refused the promotion, or the pointer record is corrupt. */
     public static final int REFUSED = 5;
-    /** Reserved for {@code verify}: the promoted state does not match its snapshot. */
+    /** {@code verify}: the promoted state is not restorable (files missing, or _metadata unreadable). */
     public static final int VERIFICATION_FAILED = 6;
 
     private ExitCodes() {}
@@ -39,7 +40,7 @@ public final class ExitCodes {
         codes.put(String.valueOf(NOTHING_TO_PROMOTE), "nothing to promote: no job, no complete snapshot, nothing promoted yet");
         codes.put(String.valueOf(STORE_FAILURE), "storage or JobManager failure");
         codes.put(String.valueOf(REFUSED), "refused by a guard, or a corrupt pointer record");
-        codes.put(String.valueOf(VERIFICATION_FAILED), "verification failed (reserved for verify)");
+        codes.put(String.valueOf(VERIFICATION_FAILED), "verify: not restorable (files missing or _metadata unreadable)");
         return codes;
     }
 
@@ -50,6 +51,9 @@ public final class ExitCodes {
         }
         if (failure instanceof CommandLine.ParameterException) {
             return USAGE;
+        }
+        if (failure instanceof UnreadableMetadataException) {
+            return VERIFICATION_FAILED;
         }
         if (failure instanceof CorruptPointerRecordException) {
             return REFUSED;

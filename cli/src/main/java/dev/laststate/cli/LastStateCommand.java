@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = "Promotes the newest complete Apache Flink checkpoint or savepoint to one stable restore "
                 + "directory, <checkpoint-dir>/last-state/.",
         subcommands = {PromoteCommand.class, ListCommand.class, StatusCommand.class, ResolveCommand.class,
-                SavepointCommand.class})
+                SavepointCommand.class, VerifyCommand.class})
 public final class LastStateCommand implements Callable<Integer> {
 
     @Spec
@@ -97,6 +97,6 @@ public final class LastStateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: promote, savepoint, list, status or resolve");
+        throw new ParameterException(spec.commandLine(), "missing command: promote, savepoint, list, status, resolve or verify");
     }
 }

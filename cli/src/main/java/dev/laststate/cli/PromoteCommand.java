@@ -1,5 +1,6 @@
 package dev.laststate.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.laststate.flink.PromotionMode;
 import dev.laststate.flink.PromotionRequest;
 import dev.laststate.flink.PromotionResult;
@@ -13,6 +14,7 @@ import dev.laststate.job.StaticJobSource;
 import dev.laststate.job.StorageScanJobSource;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
+import dev.laststate.verify.Verification;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -64,6 +66,10 @@ final class PromoteCommand implements Callable<Integer> {
             description = "Objects copied at once, 1 to 256 (default 8). Env: LASTSTATE_COPY_CONCURRENCY.")
     private int copyConcurrency = 8;
 
+    @Option(names = "--verify", defaultValue = "${env:LASTSTATE_VERIFY:-false}",
+            description = "After promoting, run 'verify' on the target: exit 6 when a file its _metadata references is missing. Env: LASTSTATE_VERIFY.")
+    private boolean verify;
+
     @Mixin
     private JobManagerOptions jobManager;
 
@@ -90,14 +96,16 @@ final class PromoteCommand implements Callable<Integer> {
                     : named.orElseGet(() -> new StorageScanJobSource(opened, checkpoints));
             PromotionRequest request = request(checkpoints, savepointDir, targetDir, source.job());
             PromotionResult result = new Promoter(opened).promote(request);
-            print(result);
+            Optional<Verification> verification = verify && !dryRun && result.status() != PromotionStatus.REFUSED
+                    ? Optional.of(VerifyCommand.verify(opened, targetDir)) : Optional.empty();
+            print(result, verification);
             if (result.status() == PromotionStatus.REFUSED) {
                 PrintWriter err = spec.commandLine().getErr();
                 err.println("laststate: refused: " + result.reason().orElse("a guard refused the promotion"));
                 err.flush();
                 return ExitCodes.REFUSED;
             }
-            return ExitCodes.OK;
+            return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), spec.commandLine().getErr()) : ExitCodes.OK;
         }
     }
 
@@ -114,13 +122,16 @@ final class PromoteCommand implements Callable<Integer> {
                 .withMinCheckpointId(job.minCheckpointId());
     }
 
-    private void print(PromotionResult result) {
+    private void print(PromotionResult result, Optional<Verification> verification) {
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
-            Json.print(out, Json.result(result));
+            ObjectNode node = Json.result(result);
+            verification.ifPresent(v -> node.set("verification", VerifyCommand.json(v)));
+            Json.print(out, node);
             return;
         }
         out.println(text(result));
+        verification.ifPresent(v -> out.println(VerifyCommand.text(v)));
         out.flush();
     }
 

@@ -39,6 +39,11 @@ final class ResolveCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(state.restorePath());
         out.flush();
+        // Measured: a job restored with claim mode CLAIM deletes the restored directory once newer checkpoints subsume it.
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("laststate: note: restore with Flink's default claim mode NO_CLAIM; CLAIM lets Flink delete "
+                + state.restorePath());
+        err.flush();
         return ExitCodes.OK;
     }
 }

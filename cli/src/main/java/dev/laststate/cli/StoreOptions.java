@@ -64,6 +64,11 @@ final class StoreOptions {
         return registry().open(checkpoints, options);
     }
 
+    /** Whether {@code --store} (or LASTSTATE_STORE) was given. */
+    boolean given() {
+        return store != null && !store.isBlank();
+    }
+
     private CheckpointStores registry() {
         if (registry == null) {
             registry = CheckpointStores.load();

@@ -103,6 +103,29 @@ class LastStateJarIT {
     }
 
     @Test
+    void promoteVerifyOnTheExampleTreeKeepsStderrClean() throws Exception {
+        // examples/ was written by a real Flink job; verify loads Flink's classes, which log through SLF4J.
+        Path examples = Path.of("..", "examples", "checkpoints").toAbsolutePath().normalize();
+        Path store = dir.resolve("checkpoints");
+        try (var paths = Files.walk(examples)) {
+            for (Path p : paths.toList()) {
+                Path target = store.resolve(examples.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+
+        Result promote = java("promote", "--store", store.toString(), "--verify");
+
+        assertThat(promote.exitCode()).as(promote.toString()).isZero();
+        assertThat(promote.err()).isEmpty();
+        assertThat(promote.out().lines().toList()).hasSize(2).last().asString().startsWith("RESTORABLE checkpoint ");
+    }
+
+    @Test
     void theLauncherRunsTheJar() throws Exception {
         CheckpointTree.standard(dir);
         Map<String, String> env = Map.of("LASTSTATE_STORE", dir.toString(), "LASTSTATE_JAVA_OPTS", "-Xmx128m -Xss1m");

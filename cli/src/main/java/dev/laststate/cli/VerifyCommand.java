@@ -1,0 +1,129 @@
+package dev.laststate.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.laststate.flink.FlinkLayout;
+import dev.laststate.flink.LastState;
+import dev.laststate.flink.LastStateReader;
+import dev.laststate.flink.NothingToPromoteException;
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.StoreUri;
+import dev.laststate.verify.SnapshotVerifier;
+import dev.laststate.verify.StateFile;
+import dev.laststate.verify.Verification;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "verify", sortOptions = false,
+        description = "Prove the promoted state restorable: read its _metadata with Flink's own classes and check "
+                + "that every file it references exists (relative ones in the restore directory, shared/ and "
+                + "taskowned/ ones where they are). Exit 6 lists the missing files.")
+final class VerifyCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private StoreOptions store;
+
+    // Its own --target (not TargetOption): verify also works with --target alone, in the target's store.
+    @Option(names = "--target", paramLabel = "URI", defaultValue = "${env:LASTSTATE_TARGET}",
+            description = "The promotion target, or any snapshot directory with a _metadata (default: <store>/last-state). "
+                    + "Env: LASTSTATE_TARGET.")
+    private String target;
+
+    @Mixin
+    private OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+        StoreUri checkpoints;
+        StoreUri targetDir;
+        if (target != null && !store.given()) {
+            targetDir = StoreUri.parse(target);
+            checkpoints = targetDir;
+        } else {
+            checkpoints = store.checkpoints();
+            targetDir = store.location(target, "--target", checkpoints).orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
+        }
+        try (CheckpointStore opened = store.open(checkpoints)) {
+            Verification verification = verify(opened, targetDir);
+            PrintWriter out = spec.commandLine().getOut();
+            if (output.json()) {
+                Json.print(out, json(verification));
+            } else {
+                out.println(text(verification));
+                out.flush();
+            }
+            return exitCode(verification, spec.commandLine().getErr());
+        }
+    }
+
+    /**
+     * Verifies what {@code targetDir} restores: the directory its pointer record names (the target itself in
+     * copy mode, the snapshot in pointer mode), or, without a record, the directory itself when it has a
+     * {@code _metadata}.
+     */
+    static Verification verify(CheckpointStore store, StoreUri targetDir) throws Exception {
+        Optional<LastState> state = new LastStateReader(store).read(targetDir);
+        StoreUri directory;
+        if (state.isPresent()) {
+            directory = state.get().restorePath();
+        } else if (store.stat(targetDir.resolve(FlinkLayout.METADATA)).isPresent()) {
+            directory = targetDir;
+        } else {
+            throw new NothingToPromoteException("nothing to verify in " + targetDir + ": no " + FlinkLayout.POINTER_RECORD
+                    + " and no " + FlinkLayout.METADATA + "; run 'laststate promote' first");
+        }
+        return new SnapshotVerifier(store).verify(directory);
+    }
+
+    /** 0 when restorable; else one line on stderr and 6. */
+    static int exitCode(Verification verification, PrintWriter err) {
+        if (verification.restorable()) {
+            return ExitCodes.OK;
+        }
+        err.println("laststate: not restorable: " + verification.missing().size() + " of " + verification.files().size()
+                + " files that " + verification.directory().resolve(FlinkLayout.METADATA) + " references are missing, "
+                + "first " + verification.missing().get(0).uri());
+        err.flush();
+        return ExitCodes.VERIFICATION_FAILED;
+    }
+
+    /**
+     * {@code RESTORABLE checkpoint 12 in <dir>: 5 files present (3 relative, 2 absolute), 2 inline}, or
+     * {@code NOT RESTORABLE ...} followed by one {@code missing: <uri>} line per missing file.
+     */
+    static String text(Verification verification) {
+        long relative = verification.files().stream().filter(StateFile::relative).count();
+        String head = (verification.restorable() ? "RESTORABLE" : "NOT RESTORABLE") + " checkpoint "
+                + verification.checkpointId() + " in " + verification.directory() + ": "
+                + (verification.files().size() - verification.missing().size()) + " of " + verification.files().size()
+                + " files present (" + relative + " relative, " + (verification.files().size() - relative) + " absolute), "
+                + verification.inlineHandles() + " inline";
+        StringBuilder text = new StringBuilder(head);
+        for (StateFile missing : verification.missing()) {
+            text.append(System.lineSeparator()).append("missing: ").append(missing.uri());
+        }
+        return text.toString();
+    }
+
+    static ObjectNode json(Verification verification) {
+        ObjectNode node = Json.object();
+        node.put("restorable", verification.restorable());
+        node.put("directory", verification.directory().toString());
+        node.put("checkpointId", verification.checkpointId());
+        node.put("files", verification.files().size());
+        node.put("relativeFiles", verification.files().stream().filter(StateFile::relative).count());
+        node.put("inlineHandles", verification.inlineHandles());
+        ArrayNode missing = node.putArray("missing");
+        verification.missing().forEach(file -> missing.add(file.uri().toString()));
+        return node;
+    }
+}

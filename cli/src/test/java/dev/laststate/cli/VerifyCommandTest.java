@@ -1,0 +1,148 @@
+package dev.laststate.cli;
+
+import static dev.laststate.cli.CheckpointTree.JOB;
+import static dev.laststate.cli.CheckpointTree.uriOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeOffsets;
+import org.apache.flink.runtime.state.KeyGroupsStateHandle;
+import org.apache.flink.runtime.state.filesystem.FileStateHandle;
+import org.apache.flink.runtime.state.filesystem.RelativeFileStateHandle;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code verify} and {@code promote --verify} on a checkpoint whose {@code _metadata} Flink's own serializer wrote. */
+class VerifyCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private Path chk;
+    private Path shared;
+
+    @BeforeEach
+    void checkpoint() throws IOException {
+        chk = Files.createDirectories(dir.resolve(JOB).resolve("chk-7"));
+        shared = Files.createDirectories(dir.resolve(JOB).resolve("shared"));
+        Files.write(chk.resolve("keyed-a"), new byte[64]);
+        Files.write(shared.resolve("sst-1"), new byte[32]);
+        org.apache.flink.core.fs.Path chkPath = new org.apache.flink.core.fs.Path(chk.toUri());
+        OperatorState state = new OperatorState(null, null, new OperatorID(), 2, 128);
+        state.putState(0, OperatorSubtaskState.builder().setManagedKeyedState(new KeyGroupsStateHandle(
+                new KeyGroupRangeOffsets(KeyGroupRange.of(0, 63)),
+                new RelativeFileStateHandle(new org.apache.flink.core.fs.Path(chkPath, "keyed-a"), "keyed-a", 64))).build());
+        state.putState(1, OperatorSubtaskState.builder().setManagedKeyedState(new KeyGroupsStateHandle(
+                new KeyGroupRangeOffsets(KeyGroupRange.of(64, 127)),
+                new FileStateHandle(new org.apache.flink.core.fs.Path(shared.resolve("sst-1").toUri()), 32))).build());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Checkpoints.storeCheckpointMetadata(new CheckpointMetadata(7L, List.of(state), List.of()), new DataOutputStream(bytes));
+        Files.write(chk.resolve("_metadata"), bytes.toByteArray());
+    }
+
+    @Test
+    void promotedCheckpointIsRestorable() {
+        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+
+        Cli.Run run = Cli.run("verify", "--store", dir.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.outLines()).containsExactly("RESTORABLE checkpoint 7 in " + uriOf(dir.resolve("last-state"))
+                + ": 2 of 2 files present (1 relative, 1 absolute), 0 inline");
+    }
+
+    @Test
+    void missingFilesExitSixAndAreListed() throws IOException {
+        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Files.delete(shared.resolve("sst-1"));
+        Files.delete(dir.resolve("last-state").resolve("keyed-a"));
+
+        Cli.Run run = Cli.run("verify", "--store", dir.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(run.outLines()).containsExactly(
+                "NOT RESTORABLE checkpoint 7 in " + uriOf(dir.resolve("last-state"))
+                        + ": 0 of 2 files present (1 relative, 1 absolute), 0 inline",
+                "missing: " + uriOf(dir.resolve("last-state").resolve("keyed-a")),
+                "missing: " + uriOf(shared.resolve("sst-1")));
+        assertThat(run.errLines()).singleElement().asString().startsWith("laststate: not restorable: 2 of 2 files");
+    }
+
+    @Test
+    void jsonOutputAndTargetAlone() throws IOException {
+        Files.delete(shared.resolve("sst-1"));
+
+        // Any snapshot directory can be verified, with --target alone.
+        Cli.Run run = Cli.run("verify", "--target", chk.toString(), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        JsonNode result = JSON.readTree(run.out());
+        assertThat(result.get("restorable").asBoolean()).isFalse();
+        assertThat(result.get("checkpointId").asLong()).isEqualTo(7);
+        assertThat(result.get("files").asInt()).isEqualTo(2);
+        assertThat(result.get("relativeFiles").asInt()).isEqualTo(1);
+        assertThat(result.get("missing")).hasSize(1);
+        assertThat(result.get("missing").get(0).asText()).isEqualTo(uriOf(shared.resolve("sst-1")));
+    }
+
+    @Test
+    void promoteWithVerify() throws IOException {
+        Cli.Run ok = Cli.run("promote", "--store", dir.toString(), "--verify", "--output", "json");
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        JsonNode result = JSON.readTree(ok.out());
+        assertThat(result.get("status").asText()).isEqualTo("PROMOTED");
+        assertThat(result.get("verification").get("restorable").asBoolean()).isTrue();
+
+        Files.delete(shared.resolve("sst-1"));
+        Cli.Run unchanged = Cli.run("promote", "--store", dir.toString(), "--verify");
+        assertThat(unchanged.exitCode()).as(unchanged.toString()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(unchanged.outLines()).hasSize(3).first().asString().startsWith("UNCHANGED checkpoint 7");
+        assertThat(unchanged.outLines().get(1)).startsWith("NOT RESTORABLE checkpoint 7");
+    }
+
+    @Test
+    void metadataFlinkCannotReadExitsSix() {
+        CheckpointTree.standard(dir.resolve("placeholders")); // _metadata with Flink's header and placeholder bytes
+        assertThat(Cli.run("promote", "--store", dir.resolve("placeholders").toString()).exitCode()).isZero();
+
+        Cli.Run run = Cli.run("verify", "--store", dir.resolve("placeholders").toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(run.errLines()).singleElement().asString().startsWith("laststate: ").contains("Flink cannot read it");
+    }
+
+    @Test
+    void nothingToVerifyExitsThree() {
+        Cli.Run run = Cli.run("verify", "--store", dir.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
+        assertThat(run.errLines()).singleElement().asString().startsWith("laststate: nothing to verify in ");
+    }
+
+    @Test
+    void resolveAdvisesNoClaim() {
+        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+
+        Cli.Run run = Cli.run("resolve", "--store", dir.toString());
+
+        assertThat(run.outLines()).containsExactly(uriOf(dir.resolve("last-state")));
+        assertThat(run.errLines()).singleElement().asString().contains("NO_CLAIM");
+    }
+}

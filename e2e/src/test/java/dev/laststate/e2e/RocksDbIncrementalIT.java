@@ -1,0 +1,85 @@
+package dev.laststate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.laststate.e2e.LastStateCli.Run;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.core.execution.JobClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario 5, incremental RocksDB: the checkpoint's SST files live in {@code <job>/shared/}, referenced by
+ * absolute path and deleted by Flink once no retained checkpoint needs them. A copy taken while the job runs
+ * goes bad after the next compaction, and {@code verify} says so before anyone restores it; a copy taken after
+ * the job stopped restores.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RocksDbIncrementalIT {
+
+    private FlinkCluster flink;
+    private LastStateCli laststate;
+
+    @BeforeAll
+    void start() throws Exception {
+        flink = new FlinkCluster(FlinkCluster.Backend.ROCKSDB_INCREMENTAL);
+        laststate = new LastStateCli();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        laststate.close();
+        flink.close();
+    }
+
+    @Test
+    void copyOfARunningJobIsCaughtByVerifyAndCopyAfterStopRestores(@TempDir Path dir) throws Exception {
+        Path checkpoints = dir.resolve("checkpoints");
+        JobClient running = flink.start("s5-running", checkpoints, Optional.empty(), false);
+        String jobId = running.getJobID().toString();
+        Path jobDir = checkpoints.resolve(jobId);
+        FlinkCluster.awaitCheckpoint(jobDir, 2);
+
+        Run early = laststate.run("promote", "--store", checkpoints.toString(), "--job-id", jobId);
+        assertThat(early.exitCode()).as(early.toString()).isZero();
+        long promoted = Long.parseLong(early.out().replaceFirst("(?s)^PROMOTED checkpoint (\\d+) .*", "$1"));
+
+        // RocksDB compacts its SST files and Flink deletes those no retained checkpoint references any more.
+        long started = System.nanoTime();
+        AtomicReference<Run> verify = new AtomicReference<>();
+        FlinkCluster.await("verify to find shared files of checkpoint " + promoted + " deleted", () -> {
+            verify.set(laststate.run("verify", "--store", checkpoints.toString()));
+            return verify.get().exitCode() != 0;
+        });
+        long newest = FlinkCluster.latestCheckpoint(jobDir).orElseThrow();
+        System.out.printf("MEASURED running-job copy of checkpoint %d unrestorable after %d ms (job at checkpoint %d): %s%n",
+                promoted, (System.nanoTime() - started) / 1_000_000, newest, verify.get().outLines().get(0));
+        assertThat(verify.get().exitCode()).as(verify.get().toString()).isEqualTo(6);
+        assertThat(verify.get().out()).contains("missing: " + uri(jobDir.resolve("shared")));
+
+        // Flink agrees: restoring that copy fails on the missing shared file.
+        JobClient fromStale = flink.start("s5-stale", checkpoints, Optional.of(checkpoints.resolve("last-state")), false);
+        String failure = Scenarios.awaitFailure(fromStale);
+        assertThat(failure).contains(jobDir.resolve("shared").toString());
+
+        FlinkCluster.cancel(running);
+        long last = FlinkCluster.latestCheckpoint(jobDir).orElseThrow();
+        Run afterStop = laststate.run("promote", "--store", checkpoints.toString(), "--job-id", jobId, "--verify");
+        assertThat(afterStop.exitCode()).as(afterStop.toString()).isZero();
+        assertThat(afterStop.outLines().get(0)).startsWith("PROMOTED checkpoint " + last + " of job " + jobId);
+        assertThat(afterStop.outLines().get(1)).startsWith("RESTORABLE checkpoint " + last).contains(" absolute)");
+
+        JobClient restored = flink.start("s5-restored", checkpoints, Optional.of(checkpoints.resolve("last-state")), false);
+        Scenarios.assertCountersContinued("s5-restored", last);
+        FlinkCluster.cancel(restored);
+    }
+
+    private static String uri(Path path) {
+        return path.toUri().toString().replaceFirst("^file:/+", "file:///").replaceFirst("/$", "");
+    }
+}

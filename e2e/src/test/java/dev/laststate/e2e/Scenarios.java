@@ -1,0 +1,50 @@
+package dev.laststate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.laststate.e2e.CounterJob.Observation;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+
+/** Assertions the scenarios share. */
+final class Scenarios {
+
+    /** Elements a restored run must count before the test believes it continued. */
+    static final int OBSERVATIONS = 40;
+
+    private Scenarios() {}
+
+    /**
+     * The run resumed the source where the checkpoint left it (its first element is not 0) and every counter
+     * continued from the checkpoint ({@code count == element / KEYS + 1} for all it saw).
+     */
+    static void assertCountersContinued(String run, long restoredCheckpoint) {
+        FlinkCluster.await(run + " counting " + OBSERVATIONS + " elements", () -> CounterJob.observed(run).size() >= OBSERVATIONS);
+        List<Observation> observed = CounterJob.observed(run);
+        long first = observed.stream().mapToLong(Observation::element).min().orElseThrow();
+        assertThat(first).as("%s resumed the source of checkpoint %d", run, restoredCheckpoint).isPositive();
+        assertThat(observed).as("%s continued every counter of checkpoint %d", run, restoredCheckpoint)
+                .allMatch(Observation::continued);
+        assertThat(observed).as("counters above 1").anyMatch(o -> o.count() > 1);
+        System.out.printf("MEASURED %s restored checkpoint %d: first element %d, %d observations, all continued%n",
+                run, restoredCheckpoint, first, observed.size());
+    }
+
+    /** Waits for the job to fail and returns its failure, flattened to one line per cause. */
+    static String awaitFailure(JobClient job) throws Exception {
+        FlinkCluster.await("job " + job.getJobID() + " failed", () -> FlinkCluster.status(job) == JobStatus.FAILED);
+        try {
+            job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
+            throw new AssertionError("job " + job.getJobID() + " failed but reported a result");
+        } catch (ExecutionException e) {
+            StringBuilder causes = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                causes.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+            }
+            return causes.toString();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.laststate.verify;
+
+import dev.laststate.store.StoreUri;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@link SnapshotVerifier} found for one snapshot directory.
+ *
+ * @param directory the directory holding {@code _metadata}
+ * @param checkpointId the checkpoint id inside {@code _metadata}
+ * @param files every distinct file {@code _metadata} references, in the order first met
+ * @param missing the files of {@code files} that do not exist
+ * @param inlineHandles state handles whose bytes are inside {@code _metadata} (nothing to check)
+ */
+public record Verification(StoreUri directory, long checkpointId, List<StateFile> files, List<StateFile> missing,
+                           int inlineHandles) {
+    public Verification {
+        Objects.requireNonNull(directory, "directory");
+        files = List.copyOf(files);
+        missing = List.copyOf(missing);
+    }
+
+    /** Whether Flink finds every file this snapshot needs. */
+    public boolean restorable() {
+        return missing.isEmpty();
+    }
+}
