@@ -76,22 +76,32 @@ final class FlinkCluster implements AutoCloseable {
 
     /** As above, retaining {@code retained} checkpoints. */
     JobClient start(String run, Path checkpoints, Optional<Path> restoreFrom, boolean claim, int retained) throws Exception {
-        return start(run, run, checkpoints, restoreFrom, claim, retained);
+        return start(run, run, checkpoints.toUri(), restoreFrom.map(Path::toUri), claim, retained);
     }
 
     /** As above, under the Flink job name {@code jobName} (a redeployed job keeps its name). */
     JobClient start(String run, String jobName, Path checkpoints, Optional<Path> restoreFrom, boolean claim, int retained)
             throws Exception {
+        return start(run, jobName, checkpoints.toUri(), restoreFrom.map(Path::toUri), claim, retained);
+    }
+
+    /** As above, for directories on any file system Flink serves ({@code file:}, {@code hdfs:}, ...). */
+    JobClient start(String run, URI checkpoints, Optional<URI> restoreFrom, boolean claim, int retained) throws Exception {
+        return start(run, run, checkpoints, restoreFrom, claim, retained);
+    }
+
+    private JobClient start(String run, String jobName, URI checkpoints, Optional<URI> restoreFrom, boolean claim,
+            int retained) throws Exception {
         Configuration job = new Configuration();
         job.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
-        job.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        job.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toString());
         job.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, retained);
         job.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         job.addAll(stateSettings(backend));
         job.setString(RestartStrategyOptions.RESTART_STRATEGY.key(), "none"); // a failed restore fails the job, visibly
         SavepointRestoreSettings restore = SavepointRestoreSettings.none();
         if (restoreFrom.isPresent()) {
-            String path = restoreFrom.get().toUri().toString();
+            String path = restoreFrom.get().toString();
             restore = claim ? claim(path) : SavepointRestoreSettings.forPath(path, false); // default claim mode: NO_CLAIM
         }
         // Restore settings through the constructor: the remote environment writes them over the configuration's.
