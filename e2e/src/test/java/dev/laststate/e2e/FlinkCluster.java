@@ -45,6 +45,11 @@ final class FlinkCluster implements AutoCloseable {
     private final Backend backend;
 
     FlinkCluster(Backend backend) throws Exception {
+        this(backend, new Configuration());
+    }
+
+    /** As above, with {@code extra} added to the cluster's configuration (a file system's settings). */
+    FlinkCluster(Backend backend, Configuration extra) throws Exception {
         this.backend = backend;
         Configuration config = new Configuration();
         config.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -59,6 +64,7 @@ final class FlinkCluster implements AutoCloseable {
         config.setString("taskmanager.memory.network.max", "32m");
         // Flink 1.20 takes the state backend's and checkpoint storage's settings from the cluster, 2.x from the job.
         config.addAll(stateSettings(backend));
+        config.addAll(extra);
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config).setNumTaskManagers(1).setNumSlotsPerTaskManager(4).build());
         cluster.start();
@@ -76,16 +82,21 @@ final class FlinkCluster implements AutoCloseable {
 
     /** As above, retaining {@code retained} checkpoints. */
     JobClient start(String run, Path checkpoints, Optional<Path> restoreFrom, boolean claim, int retained) throws Exception {
+        return start(run, checkpoints.toUri(), restoreFrom.map(Path::toUri), claim, retained);
+    }
+
+    /** As above, with the checkpoint directory and the restore path as URIs of any file system Flink has ({@code s3://}). */
+    JobClient start(String run, URI checkpoints, Optional<URI> restoreFrom, boolean claim, int retained) throws Exception {
         Configuration job = new Configuration();
         job.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
-        job.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        job.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toString());
         job.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, retained);
         job.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         job.addAll(stateSettings(backend));
         job.setString(RestartStrategyOptions.RESTART_STRATEGY.key(), "none"); // a failed restore fails the job, visibly
         SavepointRestoreSettings restore = SavepointRestoreSettings.none();
         if (restoreFrom.isPresent()) {
-            String path = restoreFrom.get().toUri().toString();
+            String path = restoreFrom.get().toString();
             restore = claim ? claim(path) : SavepointRestoreSettings.forPath(path, false); // default claim mode: NO_CLAIM
         }
         // Restore settings through the constructor: the remote environment writes them over the configuration's.
