@@ -45,6 +45,11 @@ final class FlinkCluster implements AutoCloseable {
     private final Backend backend;
 
     FlinkCluster(Backend backend) throws Exception {
+        this(backend, new Configuration());
+    }
+
+    /** As above, with {@code extra} added to the cluster's configuration (a file system's settings). */
+    FlinkCluster(Backend backend, Configuration extra) throws Exception {
         this.backend = backend;
         Configuration config = new Configuration();
         config.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -59,6 +64,7 @@ final class FlinkCluster implements AutoCloseable {
         config.setString("taskmanager.memory.network.max", "32m");
         // Flink 1.20 takes the state backend's and checkpoint storage's settings from the cluster, 2.x from the job.
         config.addAll(stateSettings(backend));
+        config.addAll(extra);
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config).setNumTaskManagers(1).setNumSlotsPerTaskManager(4).build());
         cluster.start();

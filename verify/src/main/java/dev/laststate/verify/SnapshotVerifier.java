@@ -9,6 +9,9 @@ import dev.laststate.store.StoreUri;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -44,7 +47,7 @@ public final class SnapshotVerifier {
      */
     public Verification verify(StoreUri directory) throws StoreException, UnreadableMetadataException {
         StoreUri metadataUri = directory.resolve(FlinkLayout.METADATA);
-        CheckpointMetadata metadata = load(directory, metadataUri);
+        CheckpointMetadata metadata = load(metadataUri);
         StateHandleWalker walker = new StateHandleWalker(directory);
         walker.walk(metadata);
         if (!walker.unknownHandles().isEmpty()) {
@@ -61,16 +64,20 @@ public final class SnapshotVerifier {
         return new Verification(directory, metadata.getCheckpointId(), files, missing(files), walker.inlineHandles());
     }
 
-    private CheckpointMetadata load(StoreUri directory, StoreUri metadataUri) throws StoreException, UnreadableMetadataException {
+    private CheckpointMetadata load(StoreUri metadataUri) throws StoreException, UnreadableMetadataException {
         ObjectContent content;
         try {
             content = store.read(metadataUri);
         } catch (StoreNotFoundException absent) {
             throw new UnreadableMetadataException(metadataUri, "no such file: not a complete snapshot", absent);
         }
+        // Flink resolves the external pointer through its own file systems as soon as it meets a relative handle
+        // (it stats <pointer>/_metadata), and the Flink in this JVM has none for s3://, gs://, ...: the store's
+        // directory would fail there. The walker resolves relative handles against the store's directory itself
+        // (getRelativePath), so Flink gets a local stand-in: an empty directory with an empty _metadata.
+        Path standIn = standIn(metadataUri);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(content.bytes()))) {
-            // The external pointer is the directory relative references are resolved against.
-            return Checkpoints.loadCheckpointMetadata(in, SnapshotVerifier.class.getClassLoader(), directory.toString());
+            return Checkpoints.loadCheckpointMetadata(in, SnapshotVerifier.class.getClassLoader(), standIn.toUri().toString());
         } catch (IOException | RuntimeException e) {
             throw new UnreadableMetadataException(metadataUri, "Flink cannot read it: " + e.getMessage(), e);
         } catch (OutOfMemoryError e) {
@@ -78,6 +85,27 @@ public final class SnapshotVerifier {
             // allocation fails, nothing else was filled, so this is a corrupt file rather than a full heap.
             throw new UnreadableMetadataException(metadataUri, "Flink cannot read it: it declares a length larger than "
                     + "the file (" + content.bytes().length + " bytes)", e);
+        } finally {
+            deleteStandIn(standIn);
+        }
+    }
+
+    private static Path standIn(StoreUri metadataUri) {
+        try {
+            Path standIn = Files.createTempDirectory("laststate-verify-");
+            Files.createFile(standIn.resolve(FlinkLayout.METADATA));
+            return standIn;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the local stand-in directory for reading " + metadataUri, e);
+        }
+    }
+
+    private static void deleteStandIn(Path standIn) {
+        try {
+            Files.deleteIfExists(standIn.resolve(FlinkLayout.METADATA));
+            Files.deleteIfExists(standIn);
+        } catch (IOException e) {
+            // Two empty entries left in the temporary directory: nothing to report to the user.
         }
     }
 

@@ -1,0 +1,168 @@
+package dev.laststate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.laststate.e2e.LastStateCli.Run;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.plugin.DefaultPluginManager;
+import org.apache.flink.core.plugin.PluginDescriptor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The whole round trip on S3: a real Flink job checkpoints into S3Proxy through Flink's own S3 file system
+ * ({@code flink-s3-fs-hadoop}, loaded as a plugin as in a deployment, path-style access to the emulator's
+ * endpoint), {@code laststate promote --store s3://...} promotes its newest checkpoint with server-side copies,
+ * {@code laststate verify} passes, and a new job restores from {@code s3://.../last-state} with every counter
+ * continued.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class S3RestoreIT {
+
+    private static final String BUCKET = "flink";
+    private static final String PREFIX = "e2e/checkpoints";
+    // The SDK's default credential chain reads these first; the cli's S3 provider reads the process's
+    // environment, which a test cannot set, and takes no credentials from options by design.
+    private static final List<String> SDK_PROPERTIES = List.of("aws.accessKeyId", "aws.secretAccessKey");
+
+    private S3Emulator s3;
+    private FlinkCluster flink;
+    private LastStateCli laststate;
+
+    @BeforeAll
+    void start() throws Exception {
+        s3 = S3Emulator.start();
+        s3.createBucket(BUCKET);
+        Configuration s3Settings = new Configuration();
+        s3Settings.setString("s3.endpoint", s3.endpoint().toString());
+        s3Settings.setString("s3.path.style.access", "true");
+        s3Settings.setString("s3.access-key", S3Emulator.ACCESS_KEY);
+        s3Settings.setString("s3.secret-key", S3Emulator.SECRET_KEY);
+        // Fail fast instead of Hadoop's minutes of retries when something is wrong with the emulator.
+        s3Settings.setString("fs.s3a.attempts.maximum", "2");
+        s3Settings.setString("fs.s3a.retry.limit", "2");
+        initializeS3FileSystem(s3Settings);
+        flink = new FlinkCluster(FlinkCluster.Backend.HASHMAP, s3Settings);
+        laststate = new LastStateCli();
+        System.setProperty(SDK_PROPERTIES.get(0), S3Emulator.ACCESS_KEY);
+        System.setProperty(SDK_PROPERTIES.get(1), S3Emulator.SECRET_KEY);
+    }
+
+    /**
+     * Flink's S3 file system as a plugin with a class loader of its own, as {@code plugins/s3-fs-hadoop/} in a
+     * distribution: its jar carries unrelocated Hadoop, AWS SDK v1, Guava and Jackson that must not meet the
+     * test class path's. A MiniCluster never initializes file systems itself; the JVM's Flink file systems are
+     * static, so both the JobManager and the TaskManager of this JVM see it.
+     */
+    private static void initializeS3FileSystem(Configuration s3Settings) throws IOException {
+        String jar = System.getProperty("flink.s3.fs.jar", "");
+        if (jar.isEmpty() || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("no flink-s3-fs-hadoop jar at '" + jar + "': run the e2e tests with "
+                    + "'mvn -B -pl e2e -am verify', which resolves org.apache.flink:flink-s3-fs-hadoop and passes its path");
+        }
+        PluginDescriptor plugin = new PluginDescriptor("s3-fs-hadoop", new URL[] {Path.of(jar).toUri().toURL()}, new String[0]);
+        FileSystem.initialize(s3Settings, new DefaultPluginManager(List.of(plugin),
+                CoreOptions.getPluginParentFirstLoaderPatterns(s3Settings)));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        SDK_PROPERTIES.forEach(System::clearProperty);
+        try {
+            if (laststate != null) {
+                laststate.close();
+            }
+            if (flink != null) {
+                flink.close();
+            }
+        } finally {
+            // The next test class in this JVM gets Flink's file systems without the emulator's S3.
+            FileSystem.initialize(new Configuration(), null);
+            if (s3 != null) {
+                s3.close();
+            }
+        }
+    }
+
+    @Test
+    void checkpointOnS3PromotesVerifiesAndRestores() throws Exception {
+        URI checkpoints = URI.create("s3://" + BUCKET + "/" + PREFIX);
+        JobClient first = flink.start("s3-first", checkpoints, Optional.empty(), false, 1);
+        String jobId = first.getJobID().toString();
+        org.apache.flink.core.fs.Path jobDir = new org.apache.flink.core.fs.Path(checkpoints + "/" + jobId);
+        FlinkCluster.await("a checkpoint >= 3 in " + jobDir, () -> latestCheckpoint(jobDir).orElse(0) >= 3);
+        FlinkCluster.cancel(first);
+        long id = latestCheckpoint(jobDir).orElseThrow();
+        List<String> checkpointKeys = s3.keys(BUCKET, PREFIX + "/" + jobId + "/chk-" + id + "/");
+        assertThat(checkpointKeys).as("Flink wrote chk-%d through S3", id).anyMatch(k -> k.endsWith("/_metadata"));
+        assertThat(checkpointKeys).as("state files beside _metadata (inline threshold 0)").hasSizeGreaterThan(1);
+
+        String store = checkpoints.toString();
+        Run promote = laststate.run(s3Args("promote", "--store", store, "--job-id", jobId, "--verify"));
+        assertThat(promote.exitCode()).as(promote.toString()).isZero();
+        assertThat(promote.outLines().get(0)).startsWith("PROMOTED checkpoint " + id + " of job " + jobId);
+        assertThat(promote.outLines().get(1)).startsWith("RESTORABLE checkpoint " + id);
+        List<String> promoted = s3.keys(BUCKET, PREFIX + "/last-state/");
+        System.out.printf("MEASURED S3 promote of checkpoint %d: %d objects in chk-%d, %d in last-state%n",
+                id, checkpointKeys.size(), id, promoted.size());
+        assertThat(promoted).as("_metadata, the state files and the pointer record in last-state")
+                .contains(PREFIX + "/last-state/_metadata").hasSizeGreaterThan(2);
+
+        Run verify = laststate.run(s3Args("verify", "--store", store));
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+
+        URI lastState = URI.create(store + "/last-state");
+        JobClient restored = flink.start("s3-restored", checkpoints, Optional.of(lastState), false, 1);
+        Scenarios.assertCountersContinued("s3-restored", id);
+        FlinkCluster.cancel(restored);
+        assertThat(s3.keys(BUCKET, PREFIX + "/last-state/")).as("NO_CLAIM leaves last-state alone")
+                .containsExactlyInAnyOrderElementsOf(promoted);
+    }
+
+    /** The cli's arguments with the emulator's endpoint and region (credentials come from the SDK's chain). */
+    private String[] s3Args(String... args) {
+        String[] all = Arrays.copyOf(args, args.length + 4);
+        all[args.length] = "-o";
+        all[args.length + 1] = "s3.endpoint=" + s3.endpoint();
+        all[args.length + 2] = "-o";
+        all[args.length + 3] = "s3.region=" + S3Emulator.REGION;
+        return all;
+    }
+
+    /** The newest complete checkpoint (a chk-n with _metadata) below {@code jobDir}, read through Flink's S3 file system. */
+    private static OptionalLong latestCheckpoint(org.apache.flink.core.fs.Path jobDir) {
+        try {
+            FileSystem fs = jobDir.getFileSystem();
+            if (!fs.exists(jobDir)) {
+                return OptionalLong.empty();
+            }
+            OptionalLong newest = OptionalLong.empty();
+            for (FileStatus entry : fs.listStatus(jobDir)) {
+                String name = entry.getPath().getName();
+                if (name.matches("chk-\\d+") && fs.exists(new org.apache.flink.core.fs.Path(entry.getPath(), "_metadata"))) {
+                    long n = Long.parseLong(name.substring(4));
+                    newest = newest.isPresent() && newest.getAsLong() >= n ? newest : OptionalLong.of(n);
+                }
+            }
+            return newest;
+        } catch (IOException e) {
+            // Flink deletes subsumed checkpoints while this lists; the next poll sees a stable listing.
+            return OptionalLong.empty();
+        }
+    }
+}
