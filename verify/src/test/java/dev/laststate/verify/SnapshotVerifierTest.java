@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.CheckpointStores;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.WriteCondition;
+import dev.laststate.store.memory.InMemoryCheckpointStore;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
@@ -97,6 +99,30 @@ class SnapshotVerifierTest {
         assertThat(verification.restorable()).isFalse();
         assertThat(verification.missing()).containsExactly(
                 new StateFile(StoreUri.ofLocalPath(copy.resolve("MANIFEST-1").toString()), true));
+    }
+
+    @Test
+    void relativeReferencesVerifyInAStoreFlinkHasNoFileSystemFor() throws Exception {
+        // Flink in this JVM has no file system for memory:// (nor for s3://, gs://, ...): reading the _metadata of
+        // a snapshot there must not need one for its relative handles.
+        StoreUri directory = StoreUri.parse("memory://bucket/flink/last-state");
+        org.apache.flink.core.fs.Path flinkDirectory = new org.apache.flink.core.fs.Path(directory.toString());
+        KeyGroupsStateHandle keyed = new KeyGroupsStateHandle(new KeyGroupRangeOffsets(KeyGroupRange.of(0, 0)),
+                new RelativeFileStateHandle(new org.apache.flink.core.fs.Path(flinkDirectory, "keyed-1"), "keyed-1", 10));
+        OperatorState state = new OperatorState(null, null, new OperatorID(), 1, 128);
+        state.putState(0, OperatorSubtaskState.builder().setManagedKeyedState(keyed).build());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Checkpoints.storeCheckpointMetadata(new CheckpointMetadata(7L, List.of(state), List.of()), new DataOutputStream(bytes));
+        try (CheckpointStore memory = new InMemoryCheckpointStore()) {
+            memory.write(directory.resolve("_metadata"), bytes.toByteArray(), WriteCondition.overwrite());
+            memory.write(directory.resolve("keyed-1"), new byte[10], WriteCondition.overwrite());
+
+            Verification verification = new SnapshotVerifier(memory).verify(directory);
+
+            assertThat(verification.restorable()).isTrue();
+            assertThat(verification.checkpointId()).isEqualTo(7L);
+            assertThat(verification.files()).containsExactly(new StateFile(directory.resolve("keyed-1"), true));
+        }
     }
 
     @Test
