@@ -7,7 +7,6 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.tck.CheckpointStoreTck;
 import dev.laststate.tck.StoreFixture;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.testcontainers.azure.AzuriteContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -37,27 +36,8 @@ class AzureDockerTckTest extends CheckpointStoreTck {
             CheckpointStore store = new AzureCheckpointStore(config,
                     AzureCredentials.fromEnvironment(Map.of("AZURE_STORAGE_CONNECTION_STRING", connectionString)),
                     new JdkHttpClientBuilder().build(), AzuriteTckTest.LIST_PAGE_SIZE);
-            AtomicInteger next = new AtomicInteger();
-            return new StoreFixture() {
-                @Override
-                public CheckpointStore store() {
-                    return store;
-                }
-
-                @Override
-                public StoreUri freshRoot() {
-                    return StoreUri.parse("abfss://" + CONTAINER + "@" + ACCOUNT + ".dfs.core.windows.net/flink/root-" + next.getAndIncrement());
-                }
-
-                @Override
-                public void close() throws Exception {
-                    try {
-                        store.close();
-                    } finally {
-                        azurite.stop();
-                    }
-                }
-            };
+            return StoreFixture.of(store, n -> StoreUri.parse("abfss://" + CONTAINER + "@" + ACCOUNT
+                    + ".dfs.core.windows.net/flink/root-" + n), azurite::stop);
         } catch (Exception | Error e) {
             azurite.stop();
             throw e;

@@ -7,7 +7,6 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.tck.CheckpointStoreTck;
 import dev.laststate.tck.StoreFixture;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole TCK on Azurite, through an {@code abfss} location as Flink writes it, with only the
@@ -30,27 +29,8 @@ class AzuriteTckTest extends CheckpointStoreTck {
                     AzureStoreConfig.SYNC_COPY_MAX_BYTES, String.valueOf(4 * 1024 * 1024)));
             CheckpointStore store = new AzureCheckpointStore(config, AzureCredentials.fromEnvironment(azurite.environment()),
                     new JdkHttpClientBuilder().build(), LIST_PAGE_SIZE);
-            AtomicInteger next = new AtomicInteger();
-            return new StoreFixture() {
-                @Override
-                public CheckpointStore store() {
-                    return store;
-                }
-
-                @Override
-                public StoreUri freshRoot() {
-                    return StoreUri.parse("abfss://" + CONTAINER + "@" + Azurite.ACCOUNT + ".dfs.core.windows.net/flink/root-" + next.getAndIncrement());
-                }
-
-                @Override
-                public void close() throws Exception {
-                    try {
-                        store.close();
-                    } finally {
-                        azurite.close();
-                    }
-                }
-            };
+            return StoreFixture.of(store, n -> StoreUri.parse("abfss://" + CONTAINER + "@" + Azurite.ACCOUNT
+                    + ".dfs.core.windows.net/flink/root-" + n), azurite);
         } catch (Exception | Error e) {
             azurite.close();
             throw e;

@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
@@ -48,27 +47,7 @@ class GcsDockerTckTest extends CheckpointStoreTck {
                     .setCredentials(NoCredentials.getInstance()).build().getService();
             admin.create(BucketInfo.of(BUCKET));
             CheckpointStore store = new GcsCheckpointStoreProvider().open(Map.of(), Map.of("STORAGE_EMULATOR_HOST", endpoint));
-            AtomicInteger next = new AtomicInteger();
-            return new StoreFixture() {
-                @Override
-                public CheckpointStore store() {
-                    return store;
-                }
-
-                @Override
-                public StoreUri freshRoot() {
-                    return StoreUri.parse("gs://" + BUCKET + "/root-" + next.getAndIncrement());
-                }
-
-                @Override
-                public void close() throws Exception {
-                    try {
-                        store.close();
-                    } finally {
-                        server.stop();
-                    }
-                }
-            };
+            return StoreFixture.of(store, n -> StoreUri.parse("gs://" + BUCKET + "/root-" + n), server::stop);
         } catch (Exception | Error e) {
             server.stop();
             throw e;

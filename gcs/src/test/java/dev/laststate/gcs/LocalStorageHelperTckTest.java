@@ -10,7 +10,6 @@ import dev.laststate.tck.EmulatorGap;
 import dev.laststate.tck.StoreFixture;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole TCK on {@code LocalStorageHelper} from google-cloud-nio: Google's in-memory fake behind the real
@@ -25,36 +24,17 @@ class LocalStorageHelperTckTest extends CheckpointStoreTck {
     protected StoreFixture createFixture() {
         Storage storage = LocalStorageHelper.customOptions(false).getService();
         CheckpointStore store = new GcsCheckpointStore(uri -> storage, Optional.empty());
-        AtomicInteger next = new AtomicInteger();
-        return new StoreFixture() {
-            @Override
-            public CheckpointStore store() {
-                return store;
-            }
-
-            @Override
-            public StoreUri freshRoot() {
-                return StoreUri.parse("gs://laststate-tck/root-" + next.getAndIncrement());
-            }
-
-            @Override
-            public Map<Capability, String> narrowedCapabilities() {
-                String reason = "LocalStorageHelper answers a failed ifGenerationMatch with a transport error or a 404, "
-                        + "never GCS's 412, and does not check it atomically with the upload";
-                return Map.of(Capability.CONDITIONAL_CREATE, reason, Capability.CONDITIONAL_REPLACE, reason);
-            }
-
-            @Override
-            public Map<EmulatorGap, String> emulatorGaps() {
-                return Map.of(
+        String conditions = "LocalStorageHelper answers a failed ifGenerationMatch with a transport error or a 404, "
+                + "never GCS's 412, and does not check it atomically with the upload";
+        return StoreFixture.of(store, n -> StoreUri.parse("gs://laststate-tck/root-" + n))
+                .narrowing(Map.of(Capability.CONDITIONAL_CREATE, conditions, Capability.CONDITIONAL_REPLACE, conditions))
+                .withEmulatorGaps(Map.of(
                         EmulatorGap.PAGINATION, "LocalStorageHelper returns every entry in one page (a page size cuts "
                                 + "the listing without a next token); PagesTest drives the page-token loop",
                         EmulatorGap.ATOMIC_UPLOADS, "LocalStorageHelper shows an object while its upload is in progress, "
                                 + "without a generation",
                         EmulatorGap.FINE_TIMESTAMPS, "LocalStorageHelper keeps update times to the second",
                         EmulatorGap.ESCAPED_NAMES, "LocalStorageHelper's mock transport URL-decodes object names again "
-                                + "('+' becomes a space, a lone '%' fails)");
-            }
-        };
+                                + "('+' becomes a space, a lone '%' fails)"));
     }
 }

@@ -6,7 +6,6 @@ import dev.laststate.tck.CheckpointStoreTck;
 import dev.laststate.tck.StoreFixture;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -41,27 +40,7 @@ class S3DockerTckTest extends CheckpointStoreTck {
                     S3StoreConfig.REGION, localstack.getRegion(),
                     S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"));
             CheckpointStore store = new S3CheckpointStore(config, credentials, List.of());
-            AtomicInteger next = new AtomicInteger();
-            return new StoreFixture() {
-                @Override
-                public CheckpointStore store() {
-                    return store;
-                }
-
-                @Override
-                public StoreUri freshRoot() {
-                    return StoreUri.parse("s3://" + BUCKET + "/root-" + next.getAndIncrement());
-                }
-
-                @Override
-                public void close() throws Exception {
-                    try {
-                        store.close();
-                    } finally {
-                        localstack.stop();
-                    }
-                }
-            };
+            return StoreFixture.of(store, n -> StoreUri.parse("s3://" + BUCKET + "/root-" + n), localstack::stop);
         } catch (Exception | Error e) {
             localstack.stop();
             throw e;

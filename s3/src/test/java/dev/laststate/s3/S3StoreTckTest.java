@@ -1,13 +1,10 @@
 package dev.laststate.s3;
 
-import dev.laststate.store.Capability;
-import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import dev.laststate.tck.CheckpointStoreTck;
 import dev.laststate.tck.StoreFixture;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole TCK on the S3 store against S3Proxy (in-process, in memory, signatures checked). The
@@ -22,35 +19,8 @@ class S3StoreTckTest extends CheckpointStoreTck {
         S3ProxyServer server = S3ProxyServer.start();
         server.createBucket(BUCKET);
         S3CheckpointStore store = server.store(Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"), List.of());
-        AtomicInteger next = new AtomicInteger();
-        return new StoreFixture() {
-            @Override
-            public CheckpointStore store() {
-                return store;
-            }
-
-            @Override
-            public StoreUri freshRoot() {
-                return StoreUri.parse("s3://" + BUCKET + "/tck/root-" + next.getAndIncrement());
-            }
-
-            /**
-             * Nothing narrowed: S3Proxy 4.1 enforces If-None-Match and If-Match on PUT and implements
-             * UploadPartCopy (the TCK's racing writers and S3StoreTest's request counts show it).
-             */
-            @Override
-            public Map<Capability, String> narrowedCapabilities() {
-                return Map.of();
-            }
-
-            @Override
-            public void close() throws Exception {
-                try {
-                    store.close();
-                } finally {
-                    server.close();
-                }
-            }
-        };
+        // Nothing narrowed: S3Proxy 4.1 enforces If-None-Match and If-Match on PUT and implements UploadPartCopy
+        // (the TCK's racing writers and S3StoreTest's request counts show it).
+        return StoreFixture.of(store, n -> StoreUri.parse("s3://" + BUCKET + "/tck/root-" + n), server);
     }
 }

@@ -41,6 +41,14 @@ public interface StoreFixture extends AutoCloseable {
      * Closing it closes the store.
      */
     static StoreFixture of(CheckpointStore store, IntFunction<StoreUri> root) {
+        return of(store, root, () -> { });
+    }
+
+    /**
+     * A fixture for a store on a server the fixture started (an emulator): root {@code n} of the class is
+     * {@code root.apply(n)}. Closing it closes the store, then {@code server}, even when the store's close fails.
+     */
+    static StoreFixture of(CheckpointStore store, IntFunction<StoreUri> root, AutoCloseable server) {
         AtomicInteger next = new AtomicInteger();
         return new StoreFixture() {
             @Override
@@ -52,7 +60,24 @@ public interface StoreFixture extends AutoCloseable {
             public StoreUri freshRoot() {
                 return root.apply(next.getAndIncrement());
             }
+
+            @Override
+            public void close() throws Exception {
+                try (server) {
+                    store.close();
+                }
+            }
         };
+    }
+
+    /** This fixture, declaring also the capabilities its environment cannot prove, each with the reason. */
+    default StoreFixture narrowing(Map<Capability, String> narrowed) {
+        return new DeclaringStoreFixture(this, narrowed, Map.of());
+    }
+
+    /** This fixture, declaring also the behaviours of real storage its environment lacks, each with the reason. */
+    default StoreFixture withEmulatorGaps(Map<EmulatorGap, String> gaps) {
+        return new DeclaringStoreFixture(this, Map.of(), gaps);
     }
 
     /** Stops what the fixture started. */
