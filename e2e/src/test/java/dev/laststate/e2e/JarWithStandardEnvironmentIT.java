@@ -38,6 +38,7 @@ class JarWithStandardEnvironmentIT {
     private static final String BUCKET = "flink-state";
     private static final String CONTAINER = "flink-state";
     private static final String PREFIX = "flink/checkpoints";
+    private static final String NAME_SERVICE = "laststate-ns";
     private static final String WRONG_SECRET = "laststate-wrong-secret-4711";
     /** A well-formed account key (Base64, 64 bytes) that is not the account's. */
     private static final String WRONG_KEY = "V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3Jvbmc=";
@@ -109,7 +110,19 @@ class JarWithStandardEnvironmentIT {
     void hdfsWithHadoopConfDirOnly() throws IOException {
         String namenode = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
         String store = namenode + "/" + PREFIX;
-        promoteVerifyPromoteAgain(store, Map.of("HADOOP_CONF_DIR", hadoopConfDir(namenode).toString()));
+        Map<String, String> environment = Map.of("HADOOP_CONF_DIR", hadoopConfDir(namenode).toString());
+        promoteVerifyPromoteAgain(store, environment);
+
+        // A logical name service, known only from the hdfs-site.xml in HADOOP_CONF_DIR (as HA clusters are addressed):
+        // proof that the jar reads the directory, not just the host and port of the location.
+        Map<String, String> nameService = Map.of("HADOOP_CONF_DIR", hadoopConfDir(namenode, hdfs.getNameNodePort()).toString());
+        // verify, not promote: under another name the same checkpoint is a different location, which promote's
+        // guard rightly refuses (exit 5) as not newer than the one last-state holds.
+        Run logical = laststate(nameService, "verify", "--store", "hdfs://" + NAME_SERVICE + "/" + PREFIX);
+        assertThat(logical.exitCode()).as(logical.toString()).isZero();
+        assertThat(logical.err()).as(logical.toString()).isEmpty();
+        assertThat(logical.out()).as(logical.toString())
+                .startsWith("RESTORABLE checkpoint " + newest.checkpoint() + " in hdfs://" + NAME_SERVICE + "/" + PREFIX + "/last-state");
 
         // No credentials in plain HDFS: the failure here is a NameNode nobody listens on.
         String nobody = "hdfs://127.0.0.1:" + closedPort();
@@ -188,6 +201,8 @@ class JarWithStandardEnvironmentIT {
                         + Files.readString(err));
             }
             Run run = new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+            System.out.printf("java -jar laststate.jar %s (environment: %s)%n%s%n", String.join(" ", args),
+                    String.join(", ", new java.util.TreeSet<>(environment.keySet())), run);
             Files.delete(out);
             Files.delete(err);
             return run;
@@ -213,6 +228,22 @@ class JarWithStandardEnvironmentIT {
                   <property><name>fs.defaultFS</name><value>%s</value></property>
                 </configuration>
                 """.formatted(namenode), StandardCharsets.UTF_8);
+        return dir;
+    }
+
+    /** As {@link #hadoopConfDir(String)}, plus an hdfs-site.xml defining {@value #NAME_SERVICE} as the NameNode on {@code port}. */
+    private Path hadoopConfDir(String namenode, int port) throws IOException {
+        Path dir = hadoopConfDir(namenode);
+        Files.writeString(dir.resolve("hdfs-site.xml"), """
+                <?xml version="1.0"?>
+                <configuration>
+                  <property><name>dfs.nameservices</name><value>%1$s</value></property>
+                  <property><name>dfs.ha.namenodes.%1$s</name><value>nn1</value></property>
+                  <property><name>dfs.namenode.rpc-address.%1$s.nn1</name><value>127.0.0.1:%2$d</value></property>
+                  <property><name>dfs.client.failover.proxy.provider.%1$s</name>
+                    <value>org.apache.hadoop.hdfs.server.namenode.ha.ConfiguredFailoverProxyProvider</value></property>
+                </configuration>
+                """.formatted(NAME_SERVICE, port), StandardCharsets.UTF_8);
         return dir;
     }
 
