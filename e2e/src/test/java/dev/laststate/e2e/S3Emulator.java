@@ -1,6 +1,10 @@
 package dev.laststate.e2e;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +15,7 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -59,6 +64,13 @@ final class S3Emulator implements AutoCloseable {
 
     void createBucket(String bucket) {
         blobs.createContainer(bucket);
+    }
+
+    /** Stores {@code file} as {@code key}, straight into the store (not through S3). */
+    void put(String bucket, String key, Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            blobs.putBlob(PutObjectRequest.builder().bucket(bucket).key(key).contentLength(Files.size(file)).build(), in);
+        }
     }
 
     /** The keys of every object below {@code prefix} (a "directory" ending in /), all pages, straight from the store. */
