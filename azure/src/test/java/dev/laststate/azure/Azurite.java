@@ -17,14 +17,15 @@ import java.util.concurrent.TimeUnit;
  * stopped on {@link #close()} or, failing that, when the JVM exits. Missing Node or Azurite fails the
  * test with the way to install them: nothing is skipped.
  */
-final class Azurite implements AutoCloseable {
+public final class Azurite implements AutoCloseable {
 
     /** Azurite's well-known development account and key (public, documented by Microsoft). */
-    static final String ACCOUNT = "devstoreaccount1";
-    static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public static final String ACCOUNT = "devstoreaccount1";
+    public static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static final String HOW_TO_INSTALL = "install Node.js 20 or newer (apt-get install nodejs npm) and run 'npm ci' in the azure "
-            + "module (mvn verify does it by itself when azure/node_modules is missing)";
+            + "module (mvn verify does it by itself when azure/node_modules is missing; other modules' tests set "
+            + "-Dazurite.executable to azure/node_modules/.bin/azurite-blob)";
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
     private final Process process;
@@ -38,7 +39,7 @@ final class Azurite implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(stopAtExit);
     }
 
-    static Azurite start() throws IOException, InterruptedException {
+    public static Azurite start() throws IOException, InterruptedException {
         Path executable = Path.of(System.getProperty("azurite.executable", "node_modules/.bin/azurite-blob"));
         if (!Files.isExecutable(executable)) {
             throw new IllegalStateException("Azurite is not installed at " + executable.toAbsolutePath() + ": " + HOW_TO_INSTALL);
@@ -72,21 +73,21 @@ final class Azurite implements AutoCloseable {
     }
 
     /** The path-style Blob endpoint of the development account, the value of {@code azure.endpoint}. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port + "/" + ACCOUNT;
     }
 
     /** A connection string with the development account's key and this instance's endpoint. */
-    String connectionString() {
+    public String connectionString() {
         return connectionString(KEY);
     }
 
-    String connectionString(String key) {
+    public String connectionString(String key) {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + key + ";BlobEndpoint=" + endpoint() + ";";
     }
 
     /** The environment of a process that has only the connection string. */
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         return Map.of(AzureCredentials.CONNECTION_STRING, connectionString());
     }
 

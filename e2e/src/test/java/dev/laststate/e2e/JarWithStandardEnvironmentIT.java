@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import dev.laststate.azure.Azurite;
 import dev.laststate.e2e.LastStateCli.Run;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,7 +54,7 @@ class JarWithStandardEnvironmentIT {
     private Path home;
     private S3Emulator s3;
     private MiniDFSCluster hdfs;
-    private AzuriteEmulator azurite;
+    private Azurite azurite;
 
     @BeforeAll
     void start() throws Exception {
@@ -80,8 +81,8 @@ class JarWithStandardEnvironmentIT {
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(tree.resolve(file).toUri()), new org.apache.hadoop.fs.Path("/" + PREFIX + "/" + file));
         }
 
-        azurite = AzuriteEmulator.start();
-        BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString(AzuriteEmulator.KEY))
+        azurite = Azurite.start();
+        BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString(Azurite.KEY))
                 .buildClient().createBlobContainer(CONTAINER);
         for (String file : files(tree)) {
             container.getBlobClient(PREFIX + "/" + file).uploadFromFile(tree.resolve(file).toString());
@@ -90,7 +91,7 @@ class JarWithStandardEnvironmentIT {
 
     @AfterAll
     void stop() throws Exception {
-        try (S3Emulator s3Closing = s3; AzuriteEmulator azuriteClosing = azurite) {
+        try (S3Emulator s3Closing = s3; Azurite azuriteClosing = azurite) {
             if (hdfs != null) {
                 hdfs.shutdown(true);
             }
@@ -133,12 +134,12 @@ class JarWithStandardEnvironmentIT {
 
     @Test
     void azureWithAConnectionStringOnly() {
-        String store = "abfss://" + CONTAINER + "@" + AzuriteEmulator.ACCOUNT + ".dfs.core.windows.net/" + PREFIX;
-        promoteVerifyPromoteAgain(store, Map.of("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(AzuriteEmulator.KEY)));
+        String store = "abfss://" + CONTAINER + "@" + Azurite.ACCOUNT + ".dfs.core.windows.net/" + PREFIX;
+        promoteVerifyPromoteAgain(store, Map.of("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(Azurite.KEY)));
 
         Run denied = laststate(Map.of("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(WRONG_KEY)),
                 "promote", "--store", store, "--job-id", newest.jobId());
-        assertOneLineFailure(denied, WRONG_KEY, AzuriteEmulator.KEY);
+        assertOneLineFailure(denied, WRONG_KEY, Azurite.KEY);
     }
 
     /**
