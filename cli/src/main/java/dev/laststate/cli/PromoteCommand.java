@@ -54,21 +54,12 @@ final class PromoteCommand implements Callable<Integer> {
             description = "Decide and print what would be promoted; write nothing. Env: LASTSTATE_DRY_RUN.")
     private boolean dryRun;
 
-    @Option(names = "--force", defaultValue = "${env:LASTSTATE_FORCE:-false}",
-            description = "Promote even an older snapshot, over an unreadable pointer record or a target laststate did not write. Env: LASTSTATE_FORCE.")
-    private boolean force;
-
-    @Option(names = "--allow-fresh-start", defaultValue = "${env:LASTSTATE_ALLOW_FRESH_START:-false}",
-            description = "Promote a job that started without state over existing state. Env: LASTSTATE_ALLOW_FRESH_START.")
-    private boolean allowFreshStart;
-
-    @Option(names = "--copy-concurrency", paramLabel = "N", defaultValue = "${env:LASTSTATE_COPY_CONCURRENCY:-8}",
-            description = "Objects copied at once, 1 to 256 (default 8). Env: LASTSTATE_COPY_CONCURRENCY.")
-    private int copyConcurrency = 8;
-
     @Option(names = "--verify", defaultValue = "${env:LASTSTATE_VERIFY:-false}",
             description = "After promoting, run 'verify' on the target: exit 6 when a file its _metadata references is missing. Env: LASTSTATE_VERIFY.")
     private boolean verify;
+
+    @Mixin
+    private PromotionOptions promotion;
 
     @Mixin
     private JobManagerOptions jobManager;
@@ -99,27 +90,19 @@ final class PromoteCommand implements Callable<Integer> {
             Optional<Verification> verification = verify && !dryRun && result.status() != PromotionStatus.REFUSED
                     ? Optional.of(VerifyCommand.verify(opened, targetDir)) : Optional.empty();
             print(result, verification);
-            if (result.status() == PromotionStatus.REFUSED) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("laststate: refused: " + result.reason().orElse("a guard refused the promotion"));
-                err.flush();
-                return ExitCodes.REFUSED;
-            }
-            return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), spec.commandLine().getErr()) : ExitCodes.OK;
+            int exit = PromotionOptions.exitCode(result, spec.commandLine().getErr());
+            return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), spec.commandLine().getErr()) : exit;
         }
     }
 
     private PromotionRequest request(StoreUri checkpoints, Optional<StoreUri> savepointDir, StoreUri targetDir, JobInfo job) {
-        return PromotionRequest.of(checkpoints, job.jobId())
+        return promotion.applyTo(PromotionRequest.of(checkpoints, job.jobId())
                 .withSavepoints(savepointDir)
                 .withTarget(targetDir)
                 .withLineage(job.lineage())
                 .withMode(mode)
                 .withDryRun(dryRun)
-                .withForce(force)
-                .withAllowFreshStart(allowFreshStart)
-                .withCopyConcurrency(copyConcurrency)
-                .withMinCheckpointId(job.minCheckpointId());
+                .withMinCheckpointId(job.minCheckpointId()));
     }
 
     private void print(PromotionResult result, Optional<Verification> verification) {

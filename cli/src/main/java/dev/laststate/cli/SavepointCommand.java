@@ -2,7 +2,6 @@ package dev.laststate.cli;
 
 import dev.laststate.flink.PromotionRequest;
 import dev.laststate.flink.PromotionResult;
-import dev.laststate.flink.PromotionStatus;
 import dev.laststate.flink.Promoter;
 import dev.laststate.job.FlinkRestClient;
 import dev.laststate.job.FlinkRestClient.SavepointStatus;
@@ -59,17 +58,8 @@ final class SavepointCommand implements Callable<Integer> {
             hidden = true, description = "How often the savepoint's status is asked for (default 1s). Env: LASTSTATE_POLL_INTERVAL.")
     private String pollInterval = "1s";
 
-    @Option(names = "--force", defaultValue = "${env:LASTSTATE_FORCE:-false}",
-            description = "Promote the savepoint even if the target holds a newer snapshot. Env: LASTSTATE_FORCE.")
-    private boolean force;
-
-    @Option(names = "--allow-fresh-start", defaultValue = "${env:LASTSTATE_ALLOW_FRESH_START:-false}",
-            description = "Promote the savepoint of a job that started without state over existing state. Env: LASTSTATE_ALLOW_FRESH_START.")
-    private boolean allowFreshStart;
-
-    @Option(names = "--copy-concurrency", paramLabel = "N", defaultValue = "${env:LASTSTATE_COPY_CONCURRENCY:-8}",
-            description = "Objects copied at once, 1 to 256 (default 8). Env: LASTSTATE_COPY_CONCURRENCY.")
-    private int copyConcurrency = 8;
+    @Mixin
+    private PromotionOptions promotion;
 
     @Mixin
     private OutputOptions output;
@@ -92,23 +82,14 @@ final class SavepointCommand implements Callable<Integer> {
             String location = await(client, job.jobId(), trigger, wait, poll);
             // Flink names the savepoint in its own spelling (file:/x, s3a://...); it must be in this run's store.
             StoreUri snapshot = store.location(location, "the savepoint", checkpoints).orElseThrow();
-            PromotionRequest request = PromotionRequest.of(checkpoints, job.jobId())
+            PromotionRequest request = promotion.applyTo(PromotionRequest.of(checkpoints, job.jobId())
                     .withSavepoints(savepointDir)
                     .withTarget(targetDir)
                     .withLineage(job.lineage())
-                    .withForce(force)
-                    .withAllowFreshStart(allowFreshStart)
-                    .withCopyConcurrency(copyConcurrency)
-                    .withSnapshot(Optional.of(snapshot));
+                    .withSnapshot(Optional.of(snapshot)));
             PromotionResult result = new Promoter(opened).promote(request);
             print(result);
-            if (result.status() == PromotionStatus.REFUSED) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("laststate: refused: " + result.reason().orElse("a guard refused the promotion"));
-                err.flush();
-                return ExitCodes.REFUSED;
-            }
-            return ExitCodes.OK;
+            return PromotionOptions.exitCode(result, spec.commandLine().getErr());
         }
     }
 

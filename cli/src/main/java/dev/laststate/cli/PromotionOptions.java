@@ -1,0 +1,38 @@
+package dev.laststate.cli;
+
+import dev.laststate.flink.PromotionRequest;
+import dev.laststate.flink.PromotionResult;
+import dev.laststate.flink.PromotionStatus;
+import java.io.PrintWriter;
+import picocli.CommandLine.Option;
+
+/** The guard and copy flags of every command that promotes ({@code promote}, {@code savepoint}), and its report. */
+final class PromotionOptions {
+
+    @Option(names = "--force", defaultValue = "${env:LASTSTATE_FORCE:-false}",
+            description = "Promote even an older snapshot, over an unreadable pointer record or a target laststate did not write. Env: LASTSTATE_FORCE.")
+    private boolean force;
+
+    @Option(names = "--allow-fresh-start", defaultValue = "${env:LASTSTATE_ALLOW_FRESH_START:-false}",
+            description = "Promote a job that started without state over existing state. Env: LASTSTATE_ALLOW_FRESH_START.")
+    private boolean allowFreshStart;
+
+    @Option(names = "--copy-concurrency", paramLabel = "N", defaultValue = "${env:LASTSTATE_COPY_CONCURRENCY:-8}",
+            description = "Objects copied at once, 1 to 256 (default 8). Env: LASTSTATE_COPY_CONCURRENCY.")
+    private int copyConcurrency = 8;
+
+    /** {@code request} with these flags. */
+    PromotionRequest applyTo(PromotionRequest request) {
+        return request.withForce(force).withAllowFreshStart(allowFreshStart).withCopyConcurrency(copyConcurrency);
+    }
+
+    /** The exit code of a promotion whose result is printed already: a refusal is one line on stderr and exit 5. */
+    static int exitCode(PromotionResult result, PrintWriter err) {
+        if (result.status() != PromotionStatus.REFUSED) {
+            return ExitCodes.OK;
+        }
+        err.println("laststate: refused: " + result.reason().orElse("a guard refused the promotion"));
+        err.flush();
+        return ExitCodes.REFUSED;
+    }
+}
