@@ -21,6 +21,12 @@ public enum EmulatorGap {
     ATOMIC_UPLOADS,
 
     /**
+     * A read answers the bytes and the version of one and the same write: the environment can answer a read
+     * that races a replacement with the bytes of one write and the version of the next.
+     */
+    ATOMIC_READS,
+
+    /**
      * Modification times finer than a second: the environment rounds them to the second, so objects
      * written a few milliseconds apart look equally recent.
      */

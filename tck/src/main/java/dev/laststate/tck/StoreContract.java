@@ -303,7 +303,7 @@ public interface StoreContract extends TckSupport {
     }
 
     @Test
-    @RequiresFaithful(EmulatorGap.ATOMIC_UPLOADS)
+    @RequiresFaithful({EmulatorGap.ATOMIC_UPLOADS, EmulatorGap.ATOMIC_READS})
     default void readersNeverSeeAPartialWrite() throws Exception {
         /* What one read saw: which of the two contents (-1 for neither), and the version reported with it. */
         record Seen(int content, String version, long reportedSize, int length) {}
