@@ -13,10 +13,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,22 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * With {@code -Dlaststate.examples.write=true} the fresh tree replaces {@code examples/checkpoints},
  * {@code examples/savepoints} and {@code examples/README.md}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExamplesIT {
+class ExamplesIT extends FlinkClusterTest {
 
-    private FlinkCluster flink;
-    private LastStateCli laststate;
-
-    @BeforeAll
-    void start() throws Exception {
-        flink = new FlinkCluster(FlinkCluster.Backend.HASHMAP);
-        laststate = new LastStateCli();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        laststate.close();
-        flink.close();
+    ExamplesIT() {
+        super(FlinkCluster.Backend.HASHMAP);
     }
 
     @Test
@@ -50,11 +35,9 @@ class ExamplesIT {
         Path savepoints = tree.resolve("savepoints");
 
         // An older job: its last checkpoint, made incomplete by removing _metadata (crafted).
-        JobClient older = flink.start("examples-older", checkpoints, Optional.empty(), false);
-        String olderId = older.getJobID().toString();
-        FlinkCluster.awaitCheckpoint(checkpoints.resolve(olderId), 2);
-        FlinkCluster.cancel(older);
-        long olderChk = FlinkCluster.latestCheckpoint(checkpoints.resolve(olderId)).orElseThrow();
+        FlinkCluster.StoppedJob older = flink.checkpointThenCancel("examples-older", checkpoints, 2);
+        String olderId = older.jobId();
+        long olderChk = older.lastCheckpoint();
         Files.delete(checkpoints.resolve(olderId).resolve("chk-" + olderChk).resolve("_metadata"));
 
         // The current job: checkpoints, a savepoint taken between them, then cancelled (its last checkpoint retained).

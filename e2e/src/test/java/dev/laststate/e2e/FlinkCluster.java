@@ -140,6 +140,26 @@ final class FlinkCluster implements AutoCloseable {
     }
 
     /** Cancels the job and waits until it is cancelled (its last checkpoint is retained). */
+    /** A job that ran until a checkpoint completed and was then cancelled: its id and its last checkpoint. */
+    record StoppedJob(String jobId, long lastCheckpoint) {}
+
+    /** As below, under the Flink job name {@code run}. */
+    StoppedJob checkpointThenCancel(String run, Path checkpoints, long atLeast) throws Exception {
+        return checkpointThenCancel(run, run, checkpoints, atLeast);
+    }
+
+    /**
+     * Runs the counter job from an empty start, under the Flink job name {@code jobName}, until checkpoint
+     * {@code atLeast} is complete in {@code checkpoints}, then cancels it.
+     */
+    StoppedJob checkpointThenCancel(String run, String jobName, Path checkpoints, long atLeast) throws Exception {
+        JobClient job = start(run, jobName, checkpoints, Optional.empty(), false, 1);
+        String jobId = job.getJobID().toString();
+        awaitCheckpoint(checkpoints.resolve(jobId), atLeast);
+        cancel(job);
+        return new StoppedJob(jobId, latestCheckpoint(checkpoints.resolve(jobId)).orElseThrow());
+    }
+
     static void cancel(JobClient job) throws Exception {
         job.cancel().get();
         await("job " + job.getJobID() + " cancelled", () -> status(job) == JobStatus.CANCELED);

@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,33 +15,19 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code last-state}, Flink restores, with every counter continued; a {@code _metadata}-only copy does not
  * restore; CLAIM mode deletes the promoted directory.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HashMapRestoreIT {
+class HashMapRestoreIT extends FlinkClusterTest {
 
-    private FlinkCluster flink;
-    private LastStateCli laststate;
-
-    @BeforeAll
-    void start() throws Exception {
-        flink = new FlinkCluster(FlinkCluster.Backend.HASHMAP);
-        laststate = new LastStateCli();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        laststate.close();
-        flink.close();
+    HashMapRestoreIT() {
+        super(FlinkCluster.Backend.HASHMAP);
     }
 
     /** Scenario 1: promote after cancel, restore from last-state; the old _metadata-only seed fails to restore. */
     @Test
     void promotedCheckpointRestoresAndMetadataOnlyCopyDoesNot(@TempDir Path dir) throws Exception {
         Path checkpoints = dir.resolve("checkpoints");
-        JobClient first = flink.start("s1-first", checkpoints, Optional.empty(), false);
-        String jobId = first.getJobID().toString();
-        FlinkCluster.awaitCheckpoint(checkpoints.resolve(jobId), 3);
-        FlinkCluster.cancel(first);
-        long id = FlinkCluster.latestCheckpoint(checkpoints.resolve(jobId)).orElseThrow();
+        FlinkCluster.StoppedJob first = flink.checkpointThenCancel("s1-first", checkpoints, 3);
+        String jobId = first.jobId();
+        long id = first.lastCheckpoint();
 
         Run promote = laststate.run("promote", "--store", checkpoints.toString(), "--job-id", jobId, "--verify");
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
@@ -73,11 +56,9 @@ class HashMapRestoreIT {
     @Test
     void restoredJobsNewerCheckpointsPromote(@TempDir Path dir) throws Exception {
         Path checkpoints = dir.resolve("checkpoints");
-        JobClient first = flink.start("s2-first", checkpoints, Optional.empty(), false);
-        String firstId = first.getJobID().toString();
-        FlinkCluster.awaitCheckpoint(checkpoints.resolve(firstId), 3);
-        FlinkCluster.cancel(first);
-        long id = FlinkCluster.latestCheckpoint(checkpoints.resolve(firstId)).orElseThrow();
+        FlinkCluster.StoppedJob first = flink.checkpointThenCancel("s2-first", checkpoints, 3);
+        String firstId = first.jobId();
+        long id = first.lastCheckpoint();
         assertThat(laststate.run("promote", "--store", checkpoints.toString(), "--job-id", firstId).exitCode()).isZero();
 
         Path lastState = checkpoints.resolve("last-state");
@@ -103,11 +84,9 @@ class HashMapRestoreIT {
     @Test
     void claimModeDeletesThePromotedDirectory(@TempDir Path dir) throws Exception {
         Path checkpoints = dir.resolve("checkpoints");
-        JobClient first = flink.start("s6-first", checkpoints, Optional.empty(), false);
-        String firstId = first.getJobID().toString();
-        FlinkCluster.awaitCheckpoint(checkpoints.resolve(firstId), 3);
-        FlinkCluster.cancel(first);
-        long id = FlinkCluster.latestCheckpoint(checkpoints.resolve(firstId)).orElseThrow();
+        FlinkCluster.StoppedJob first = flink.checkpointThenCancel("s6-first", checkpoints, 3);
+        String firstId = first.jobId();
+        long id = first.lastCheckpoint();
         assertThat(laststate.run("promote", "--store", checkpoints.toString(), "--job-id", firstId).exitCode()).isZero();
         Path lastState = checkpoints.resolve("last-state");
         long before = FlinkCluster.countFiles(lastState);

@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,24 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
  * 4 ({@code savepoint}, then {@code savepoint --stop}, then restore). Every scenario ends in a restore whose
  * counters continued.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RestIT {
+class RestIT extends FlinkClusterTest {
 
-    private FlinkCluster flink;
-    private LastStateCli laststate;
     private String jobManager;
 
-    @BeforeAll
-    void start() throws Exception {
-        flink = new FlinkCluster(FlinkCluster.Backend.HASHMAP);
-        laststate = new LastStateCli();
-        jobManager = "http://127.0.0.1:" + flink.restAddress().getPort();
+    RestIT() {
+        super(FlinkCluster.Backend.HASHMAP);
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        laststate.close();
-        flink.close();
+    @BeforeAll
+    void start() {
+        jobManager = "http://127.0.0.1:" + flink.restAddress().getPort();
     }
 
     /** Scenario 1 through REST: the running job is found by name, promoted, cancelled, promoted again, restored. */
@@ -69,11 +60,9 @@ class RestIT {
     @Test
     void jobStartedEmptyIsRefused(@TempDir Path dir) throws Exception {
         Path checkpoints = dir.resolve("checkpoints");
-        JobClient first = flink.start("r3-first", "r3-job", checkpoints, Optional.empty(), false, 1);
-        String firstId = first.getJobID().toString();
-        FlinkCluster.awaitCheckpoint(checkpoints.resolve(firstId), 3);
-        FlinkCluster.cancel(first);
-        long id = FlinkCluster.latestCheckpoint(checkpoints.resolve(firstId)).orElseThrow();
+        FlinkCluster.StoppedJob first = flink.checkpointThenCancel("r3-first", "r3-job", checkpoints, 3);
+        String firstId = first.jobId();
+        long id = first.lastCheckpoint();
         Run promote = laststate.run("promote", "--store", checkpoints.toString(), "--jobmanager", jobManager, "--job-name", "r3-job");
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
 

@@ -7,10 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,22 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
  * goes bad after the next compaction, and {@code verify} says so before anyone restores it; a copy taken after
  * the job stopped restores.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RocksDbIncrementalIT {
+class RocksDbIncrementalIT extends FlinkClusterTest {
 
-    private FlinkCluster flink;
-    private LastStateCli laststate;
-
-    @BeforeAll
-    void start() throws Exception {
-        flink = new FlinkCluster(FlinkCluster.Backend.ROCKSDB_INCREMENTAL);
-        laststate = new LastStateCli();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        laststate.close();
-        flink.close();
+    RocksDbIncrementalIT() {
+        super(FlinkCluster.Backend.ROCKSDB_INCREMENTAL);
     }
 
     @Test
