@@ -8,15 +8,9 @@ import dev.laststate.flink.PromotionStatus;
 import dev.laststate.flink.Promoter;
 import dev.laststate.job.StorageScanJobSource;
 import dev.laststate.store.StoreUri;
-import dev.laststate.store.WriteCondition;
 import dev.laststate.tck.CheckpointTree;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +62,7 @@ class PromotionRequestCountTest {
         tree.checkpoint(JOB, 42, 4);
         tree.incompleteCheckpoint(JOB, 43, 2);
         StoreUri shared = tree.jobDir(JOB).resolve("shared");
-        seed(shared, sharedObjects);
+        tree.sharedFiles(JOB, sharedObjects);
         counter.reset();
 
         String jobId = new StorageScanJobSource(store, checkpoints).job().jobId();
@@ -84,23 +78,5 @@ class PromotionRequestCountTest {
         assertThat(counter.sent()).as("the check above sees keys")
                 .anySatisfy(sent -> assertThat(sent.keys()).contains(tree.jobDir(JOB).path() + "/chk-42/_metadata"));
         return counter.counts();
-    }
-
-    /** Writes the objects 32 at a time: seeding is set-up, not what is measured. */
-    private void seed(StoreUri shared, int count) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(32);
-        try {
-            List<Future<?>> writes = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                StoreUri uri = shared.resolve("shared-" + i);
-                byte[] bytes = ("shared " + i).getBytes(StandardCharsets.UTF_8);
-                writes.add(pool.submit(() -> store.write(uri, bytes, WriteCondition.overwrite())));
-            }
-            for (Future<?> write : writes) {
-                write.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

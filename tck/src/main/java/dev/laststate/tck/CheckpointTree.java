@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 /**
  * Writes Flink-shaped checkpoint trees into a store, the way Flink does: a checkpoint's exclusive state
@@ -62,13 +63,15 @@ public final class CheckpointTree {
         return dir;
     }
 
-    /** {@code count} files in the job's {@code shared/} directory, as incremental RocksDB keeps them. */
-    public void sharedFiles(String jobId, int count) throws StoreException {
+    /**
+     * {@code count} files in the job's {@code shared/} directory, as incremental RocksDB keeps them; written
+     * 16 at a time, since tests seed thousands of them on stores where each write is a request.
+     */
+    public void sharedFiles(String jobId, int count) throws Exception {
         StoreUri shared = jobDir(jobId).resolve(FlinkLayout.SHARED);
-        for (int i = 0; i < count; i++) {
-            store.write(shared.resolve(UUID.nameUUIDFromBytes((jobId + "/shared/" + i).getBytes(StandardCharsets.UTF_8)).toString()),
-                    ("shared " + i).getBytes(StandardCharsets.UTF_8), WriteCondition.overwrite());
-        }
+        StoreConcurrency.forEachInParallel(16, IntStream.range(0, count).boxed().toList(), i -> store.write(
+                shared.resolve(UUID.nameUUIDFromBytes((jobId + "/shared/" + i).getBytes(StandardCharsets.UTF_8)).toString()),
+                ("shared " + i).getBytes(StandardCharsets.UTF_8), WriteCondition.overwrite()));
     }
 
     /** The names a snapshot written by this class holds (state files, then {@code _metadata}). */
