@@ -7,12 +7,23 @@ import java.util.Optional;
 /**
  * One level of a directory: the names of its sub-directories and the objects directly in it.
  * Both lists are complete (every page was read) and sorted by name.
+ *
+ * @param skipped the names of entries the store found at this level but cannot serve as objects or
+ *     directories (a symbolic link on the file store, a name of laststate's reserved prefix that is not
+ *     the store's own): never a failure of the whole listing, but a caller that must copy everything (a
+ *     promotion) refuses a directory that has any
  */
-public record Listing(StoreUri directory, List<String> directories, List<ObjectInfo> objects) {
+public record Listing(StoreUri directory, List<String> directories, List<ObjectInfo> objects, List<String> skipped) {
     public Listing {
         Objects.requireNonNull(directory, "directory");
         directories = List.copyOf(directories);
         objects = List.copyOf(objects);
+        skipped = List.copyOf(skipped);
+    }
+
+    /** A listing that skipped nothing. */
+    public Listing(StoreUri directory, List<String> directories, List<ObjectInfo> objects) {
+        this(directory, directories, objects, List.of());
     }
 
     public static Listing empty(StoreUri directory) {
