@@ -22,6 +22,8 @@ public final class FlinkLayout {
     public static final String DEFAULT_TARGET = "last-state";
     /** laststate's pointer record, beside the promoted {@code _metadata}. */
     public static final String POINTER_RECORD = "_laststate.json";
+    /** The directory beside it holding the pending records of promotions in progress (or that died). */
+    public static final String PENDING_RECORDS = "_laststate-pending";
 
     /** Bytes at the start of {@code _metadata} that hold its checkpoint id. */
     public static final int METADATA_HEADER_BYTES = 16;
@@ -85,6 +87,14 @@ public final class FlinkLayout {
             return OptionalLong.empty();
         }
         return OptionalLong.of(id);
+    }
+
+    /** The format version in a {@code _metadata} header, or empty when the bytes are not Flink checkpoint metadata. */
+    public static OptionalLong metadataFormatVersion(byte[] header) {
+        if (metadataCheckpointId(header).isEmpty()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(ByteBuffer.wrap(header).getInt(4));
     }
 
     /** The header Flink writes at the start of {@code _metadata} for checkpoint {@code id}. */

@@ -10,9 +10,12 @@ import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreUri;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,15 +27,26 @@ import java.util.OptionalLong;
  * describes. A record whose {@code metadataVersion} differs from the target's {@code _metadata} is stale:
  * a promoter committed {@code _metadata} and has not yet (or never) written its record.
  *
+ * <p>The same form, written before the first copy into {@code <target>/_laststate-pending/} with no
+ * {@code metadataVersion} but the {@code metadataDigest} of the {@code _metadata} it is about to commit, is a
+ * run's pending record: if the run commits and dies before writing {@code _laststate.json}, the next run
+ * recognises the served {@code _metadata} by its digest and takes the pending record as the record, so no
+ * committed generation is ever forgotten; if it dies before committing, its copies are known by name.
+ *
  * @param mode how the current generation was promoted
  * @param promotedAt when
  * @param current the promoted snapshot
  * @param previous the generation before it, whose files stay for restores that already read its
  *     {@code _metadata}
- * @param metadataVersion the version of {@code <target>/_metadata} this record goes with (empty: none)
+ * @param metadataVersion the version of {@code <target>/_metadata} this record goes with (empty: none, or a
+ *     pending record)
+ * @param metadataDigest the size and SHA-256 of the {@code _metadata} bytes this generation commits
+ *     ({@code <size>:<hex>}; empty in pointer mode and in records of older releases)
+ * @param garbage names in the target that no retained generation needs, deleted after this record was
+ *     written; kept here so a run that dies while deleting them is finished by the next run
  */
 public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation current, Optional<Generation> previous,
-                            Optional<String> metadataVersion) {
+                            Optional<String> metadataVersion, Optional<String> metadataDigest, List<String> garbage) {
 
     /** The format this laststate writes and reads; a record of another format is refused. */
     public static final int FORMAT_VERSION = 1;
@@ -45,6 +59,51 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(metadataVersion, "metadataVersion");
+        Objects.requireNonNull(metadataDigest, "metadataDigest");
+        garbage = List.copyOf(garbage);
+    }
+
+    /** A record without a digest and with nothing left to delete. */
+    public PointerRecord(PromotionMode mode, Instant promotedAt, Generation current, Optional<Generation> previous,
+                         Optional<String> metadataVersion) {
+        this(mode, promotedAt, current, previous, metadataVersion, Optional.empty(), List.of());
+    }
+
+    /** This record as the one describing the committed {@code _metadata} of version {@code version}. */
+    public PointerRecord committedAs(String version) {
+        return new PointerRecord(mode, promotedAt, current, previous, Optional.of(version), metadataDigest, garbage);
+    }
+
+    /** The digest {@link #metadataDigest} holds for these {@code _metadata} bytes. */
+    public static String digestOf(byte[] metadata) {
+        try {
+            return metadata.length + ":" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(metadata));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** The size a digest names, or -1 when it names none. */
+    static long digestSize(String digest) {
+        int colon = digest.indexOf(':');
+        try {
+            return colon > 0 ? Long.parseLong(digest.substring(0, colon)) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Whether {@code name} may be recorded as a file of a generation: a relative name of non-empty segments,
+     * none {@code .} or {@code ..}, without control characters, so it reads back as written.
+     */
+    public static boolean isRecordableName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                return false;
+            }
+        }
+        return isRelativeName(name);
     }
 
     /**
@@ -67,7 +126,12 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
         root.put("mode", mode.name());
         root.put("promotedAt", promotedAt.toString());
         metadataVersion.ifPresent(v -> root.put("metadataVersion", v));
+        metadataDigest.ifPresent(d -> root.put("metadataDigest", d));
         previous.ifPresent(p -> writeGeneration(root.putObject("previous"), p));
+        if (!garbage.isEmpty()) {
+            ArrayNode names = root.putArray("garbage");
+            garbage.forEach(names::add);
+        }
         try {
             return JSON.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
@@ -108,7 +172,11 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
             Optional<String> metadataVersion = root.hasNonNull("metadataVersion")
                     ? Optional.of(text(root, "metadataVersion"))
                     : Optional.empty();
-            return new PointerRecord(mode, promotedAt, current, previous, metadataVersion);
+            Optional<String> metadataDigest = root.hasNonNull("metadataDigest")
+                    ? Optional.of(text(root, "metadataDigest"))
+                    : Optional.empty();
+            return new PointerRecord(mode, promotedAt, current, previous, metadataVersion, metadataDigest,
+                    names(root.get("garbage"), "garbage", true));
         } catch (IllegalArgumentException | DateTimeParseException | NullPointerException e) {
             throw new CorruptPointerRecordException(uri, e.getMessage(), e);
         }
@@ -147,18 +215,24 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
             throw new IllegalArgumentException("source: " + e.getMessage(), e);
         }
         Instant completedAt = Instant.parse(text(node, "completedAt"));
-        JsonNode filesNode = node.get("files");
-        if (filesNode == null || !filesNode.isArray()) {
-            throw new IllegalArgumentException("files is not a list");
+        return new Generation(jobId, checkpointId, kind, source, completedAt, names(node.get("files"), "files", false));
+    }
+
+    private static List<String> names(JsonNode list, String field, boolean optional) {
+        if (list == null && optional) {
+            return List.of();
         }
-        List<String> files = new ArrayList<>();
-        for (JsonNode file : filesNode) {
-            if (!file.isTextual() || !isRelativeName(file.textValue())) {
-                throw new IllegalArgumentException("files holds something that is not a relative name: " + file);
+        if (list == null || !list.isArray()) {
+            throw new IllegalArgumentException(field + " is not a list");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode name : list) {
+            if (!name.isTextual() || !isRecordableName(name.textValue())) {
+                throw new IllegalArgumentException(field + " holds something that is not a relative name: " + name);
             }
-            files.add(file.textValue());
+            names.add(name.textValue());
         }
-        return new Generation(jobId, checkpointId, kind, source, completedAt, files);
+        return names;
     }
 
     private static boolean isRelativeName(String name) {

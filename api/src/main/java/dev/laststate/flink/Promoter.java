@@ -4,21 +4,26 @@ import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.ContainerNotFoundException;
+import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -29,18 +34,36 @@ import java.util.concurrent.Future;
 /**
  * Promotes a job's newest complete snapshot to a stable target, for every store alike.
  *
- * <p>Copy mode copies every object of the snapshot's directory into the target under the same names
- * (Flink refers to a snapshot's exclusive files by paths relative to its {@code _metadata}), then writes
- * {@code _metadata} last: that write is the commit, conditional on the target's {@code _metadata} being the
- * version seen when the decision was made. Then the pointer record is written, conditional likewise, and
- * the files of generations older than the previous one are deleted. Pointer mode writes the record only.
+ * <p>Copy mode, one attempt: check the candidate's {@code _metadata} (Flink's header, the id its directory
+ * names, its exact size) and its directory (nothing laststate cannot copy); write a <em>pending record</em>
+ * into {@code <target>/_laststate-pending/} naming every file it is about to copy and the digest of the
+ * {@code _metadata} it will commit; copy the snapshot's files under the same names (Flink refers to them
+ * relative to {@code _metadata}); run the {@link PreCommitCheck}, if any; then write {@code _metadata}: that
+ * write is the commit, conditional on the target's {@code _metadata} being the version the decision saw.
+ * Then the pointer record (the pending record with the committed version), then the clean-up.
  *
- * <p>Guards: a snapshot already promoted is UNCHANGED (nothing written); an older one, an unreadable
- * record or a target {@code _metadata} laststate cannot place is REFUSED unless forced; a job that started
- * empty is REFUSED over existing state unless fresh starts are allowed. Because every commit is
- * conditional on what the decision saw, racing promoters never leave the target older than either would.
+ * <p>Retention: the target keeps the current generation and the one before it (a restore that already read
+ * the previous {@code _metadata} still finds its files), and the files of runs still copying. Everything
+ * else laststate wrote goes: the files of older generations, the copies of attempts that did not commit,
+ * and, once their pending record is older than the stale-run grace period, the copies of runs that died.
+ * The generation a commit replaces is always the one the target served: the record describing the
+ * {@code _metadata} version the commit was conditional on, or, when a promoter died between its commit and
+ * its record, its pending record, recognised by the digest of the served {@code _metadata}. A target whose
+ * {@code _metadata} laststate cannot place that way is never cleaned up. Only names laststate recorded are
+ * ever deleted, so a target shared with other data loses nothing else.
+ *
+ * <p>Guards: a snapshot already promoted is UNCHANGED (nothing written but the clean-up a dead run left);
+ * an older one, an unreadable record or a target {@code _metadata} laststate cannot place is REFUSED unless
+ * forced; a job that started empty is REFUSED over existing state unless fresh starts are allowed. Because
+ * every commit is conditional on what the decision saw, racing promoters never leave the target older than
+ * either would.
  */
 public final class Promoter {
+
+    /** How long a pending record protects its run's copies; a run gives up before half of it has passed. */
+    public static final Duration DEFAULT_STALE_RUN_GRACE = Duration.ofHours(1);
+    /** The largest {@code _metadata} promoted: it is read into memory to be checked and committed. */
+    public static final long MAX_METADATA_BYTES = 256L * 1024 * 1024;
 
     private static final int SETTLE_READS = 5;
     private static final Duration SETTLE_PAUSE = Duration.ofMillis(100);
@@ -50,21 +73,49 @@ public final class Promoter {
     private final SnapshotFinder finder;
     private final LastStateReader reader;
     private final Clock clock;
+    private final Duration staleRunGrace;
+    private final Optional<PreCommitCheck> preCommitCheck;
 
     public Promoter(CheckpointStore store) {
         this(store, Clock.systemUTC());
     }
 
     public Promoter(CheckpointStore store, Clock clock) {
+        this(store, clock, DEFAULT_STALE_RUN_GRACE, Optional.empty());
+    }
+
+    /**
+     * @param staleRunGrace how old a pending record must be before its run counts as dead and its copies are
+     *     removed; a run whose copying takes longer than half of it gives up before committing
+     * @param preCommitCheck run on the copied snapshot before its commit
+     */
+    public Promoter(CheckpointStore store, Clock clock, Duration staleRunGrace, Optional<PreCommitCheck> preCommitCheck) {
+        if (staleRunGrace.isNegative() || staleRunGrace.isZero()) {
+            throw new IllegalArgumentException("the stale-run grace period must be positive, not " + staleRunGrace);
+        }
         this.store = store;
         this.finder = new SnapshotFinder(store);
         this.reader = new LastStateReader(store);
         this.clock = clock;
+        this.staleRunGrace = staleRunGrace;
+        this.preCommitCheck = preCommitCheck;
     }
 
-    /** What the target held when a decision was made. */
+    /** This promoter, checking each copied snapshot with {@code check} before committing it. */
+    public Promoter withPreCommitCheck(PreCommitCheck check) {
+        return new Promoter(store, clock, staleRunGrace, Optional.of(check));
+    }
+
+    /**
+     * What the target held when a decision was made.
+     *
+     * @param pending the pending records found beside the record
+     * @param repairedFrom the pending record whose {@code _metadata} the target serves while its pointer record
+     *     is stale (its run died between commit and record)
+     */
     private record TargetState(Optional<ObjectInfo> recordInfo, Optional<PointerRecord> record,
-                               Optional<CorruptPointerRecordException> corrupt, Optional<ObjectInfo> metadata) {
+                               Optional<CorruptPointerRecordException> corrupt, Optional<ObjectInfo> metadata,
+                               List<PendingRun> pending, Optional<PendingRun> repairedFrom) {
         boolean consistent() {
             if (corrupt.isPresent()) {
                 return false;
@@ -72,9 +123,34 @@ public final class Promoter {
             return record.isPresent() ? record.get().describes(metadata) : metadata.isEmpty();
         }
 
-        /** The record, if it describes the target as it is. */
+        /** Whether laststate knows which generation the target serves, so it may clean up around it. */
+        boolean knowsServed() {
+            return consistent() || repairedFrom.isPresent();
+        }
+
+        /** The record that describes the target as it is: its own, or the pending record of the run that committed it. */
         Optional<PointerRecord> trusted() {
-            return consistent() ? record : Optional.empty();
+            if (consistent()) {
+                return record;
+            }
+            return repairedFrom.flatMap(PendingRun::record).map(r -> r.committedAs(metadata.orElseThrow().version()));
+        }
+
+        /** The record as it stands, when it may be older than what the target serves. */
+        Optional<PointerRecord> stale() {
+            return consistent() ? Optional.empty() : record;
+        }
+    }
+
+    /** What one call of {@link #promote} wrote, so that what it did not commit can be told from what it did. */
+    private static final class Run {
+        final String id = UUID.randomUUID().toString();
+        final Set<String> copied = new LinkedHashSet<>();
+        final List<StoreUri> pendingRecords = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+
+        boolean owns(PendingRun pending) {
+            return pendingRecords.contains(pending.info().uri());
         }
     }
 
@@ -89,37 +165,55 @@ public final class Promoter {
         }
     }
 
+    private enum RecordOutcome { WRITTEN, REPLACED_BY_ANOTHER, NOT_WRITTEN }
+
     /**
      * Promotes the newest complete snapshot of {@code request.jobId()}.
      *
      * @throws NothingToPromoteException when the job has no complete checkpoint or savepoint
-     * @throws PromotionAbortedException when no attempt could finish consistently
-     * @throws StoreException when the store fails
+     * @throws UnpromotableSnapshotException when the newest snapshot's {@code _metadata} or directory cannot be
+     *     promoted faithfully; nothing was committed
+     * @throws NotRestorableException when the pre-commit check failed; nothing was committed
+     * @throws PromotionAbortedException when no attempt could finish consistently; nothing was committed
+     * @throws StoreException when the store fails (an {@link OutcomeUnknownException} when it cannot be told
+     *     whether the commit took effect)
      */
-    public PromotionResult promote(PromotionRequest request)
-            throws StoreException, NothingToPromoteException, PromotionAbortedException {
+    public PromotionResult promote(PromotionRequest request) throws StoreException, NothingToPromoteException,
+            PromotionAbortedException, UnpromotableSnapshotException, NotRestorableException {
         long started = System.nanoTime();
+        Run run = new Run();
+        try {
+            return attempts(request, run, started);
+        } catch (UnpromotableSnapshotException | NotRestorableException | PromotionAbortedException e) {
+            discard(run, request.target());
+            throw e;
+        }
+    }
+
+    private PromotionResult attempts(PromotionRequest request, Run run, long started) throws StoreException,
+            NothingToPromoteException, PromotionAbortedException, UnpromotableSnapshotException, NotRestorableException {
         String lastReason = "";
-        // Files copied by attempts that did not commit; removed once an attempt commits.
-        Set<String> abandoned = new HashSet<>();
         for (int attempt = 1; attempt <= request.maxAttempts(); attempt++) {
             TargetState state = readTarget(request.target());
             Snapshot candidate = select(request);
             Optional<String> refusal = refusal(state, candidate, request);
             if (refusal.isPresent()) {
-                return result(PromotionStatus.REFUSED, candidate, request, 0, 0, started, refusal.get());
+                return result(PromotionStatus.REFUSED, candidate, request, 0, 0, started, refusal.get(), run);
             }
             if (unchanged(state, candidate, request)) {
+                if (!request.dryRun()) {
+                    settle(state, request.target(), run);
+                }
                 return result(PromotionStatus.UNCHANGED, candidate, request, 0, 0, started,
-                        "the target already holds " + candidate.describe());
+                        "the target already holds " + candidate.describe(), run);
             }
             if (request.dryRun()) {
                 return result(PromotionStatus.DRY_RUN, candidate, request, 0, 0, started,
-                        "would promote " + candidate.describe() + " to " + request.target() + " (" + request.mode() + " mode)");
+                        "would promote " + candidate.describe() + " to " + request.target() + " (" + request.mode() + " mode)", run);
             }
             Attempt outcome = request.mode() == PromotionMode.POINTER
-                    ? pointTo(candidate, state, request, started)
-                    : copyAndCommit(candidate, state, request, started, abandoned);
+                    ? pointTo(candidate, state, request, started, run)
+                    : copyAndCommit(candidate, state, request, started, run, attempt);
             if (outcome.result().isPresent()) {
                 return outcome.result().get();
             }
@@ -172,9 +266,10 @@ public final class Promoter {
     // ---------------------------------------------------------------- reading the target
 
     /**
-     * Reads the record and {@code _metadata}. A record that does not describe the {@code _metadata} in
-     * place usually means another promoter is between its two writes, so the read is repeated briefly
-     * before the target is taken as it is.
+     * Reads the record, {@code _metadata} and the pending records. A record that does not describe the
+     * {@code _metadata} in place usually means another promoter is between its two writes, so the read is
+     * repeated briefly before the target is taken as it is; then a pending record whose digest matches the
+     * served {@code _metadata} tells which generation that is.
      */
     private TargetState readTarget(StoreUri target) throws StoreException, PromotionAbortedException {
         TargetState state = null;
@@ -193,12 +288,58 @@ public final class Promoter {
                     corrupt = Optional.of(e);
                 }
             }
-            state = new TargetState(content.map(ObjectContent::info), record, corrupt, metadata);
+            state = new TargetState(content.map(ObjectContent::info), record, corrupt, metadata, List.of(), Optional.empty());
             if (state.consistent() || corrupt.isPresent()) {
-                return state;
+                break;
             }
         }
-        return state;
+        List<PendingRun> pending = pendingRuns(target);
+        Optional<PendingRun> repairedFrom = state.consistent() || state.corrupt().isPresent() || state.metadata().isEmpty()
+                ? Optional.empty()
+                : committedBy(pending, state.metadata().get());
+        return new TargetState(state.recordInfo(), state.record(), state.corrupt(), state.metadata(), pending, repairedFrom);
+    }
+
+    /** The pending records in the target; one that cannot be read is kept as such, to be removed once stale. */
+    private List<PendingRun> pendingRuns(StoreUri target) throws StoreException {
+        List<PendingRun> found = new ArrayList<>();
+        for (ObjectInfo object : store.list(target.resolve(FlinkLayout.PENDING_RECORDS)).objects()) {
+            Optional<PointerRecord> record;
+            try {
+                ObjectContent content = store.read(object.uri(), LastStateReader.MAX_RECORD_BYTES + 1);
+                record = Optional.of(LastStateReader.parse(content));
+            } catch (StoreNotFoundException settledMeanwhile) {
+                continue;
+            } catch (CorruptPointerRecordException unreadable) {
+                record = Optional.empty();
+            }
+            found.add(new PendingRun(object, record));
+        }
+        return found;
+    }
+
+    /** The pending record of the run that committed the served {@code _metadata}, recognised by its digest. */
+    private Optional<PendingRun> committedBy(List<PendingRun> pending, ObjectInfo served) throws StoreException {
+        List<PendingRun> sameSize = pending.stream()
+                .filter(p -> p.record().flatMap(PointerRecord::metadataDigest)
+                        .map(d -> PointerRecord.digestSize(d) == served.size()).orElse(false))
+                .toList();
+        if (sameSize.isEmpty() || served.size() > MAX_METADATA_BYTES) {
+            return Optional.empty();
+        }
+        ObjectContent content;
+        try {
+            content = store.read(served.uri());
+        } catch (StoreNotFoundException gone) {
+            return Optional.empty();
+        }
+        if (!content.info().version().equals(served.version())) {
+            return Optional.empty();
+        }
+        String digest = PointerRecord.digestOf(content.bytes());
+        return sameSize.stream()
+                .filter(p -> p.record().flatMap(PointerRecord::metadataDigest).orElseThrow().equals(digest))
+                .max(Comparator.comparing(p -> p.info().lastModified()));
     }
 
     // ---------------------------------------------------------------- guards
@@ -285,38 +426,57 @@ public final class Promoter {
 
     // ---------------------------------------------------------------- pointer mode
 
-    private Attempt pointTo(Snapshot candidate, TargetState state, PromotionRequest request, long started)
+    private Attempt pointTo(Snapshot candidate, TargetState state, PromotionRequest request, long started, Run run)
             throws StoreException, PromotionAbortedException {
-        Optional<PointerRecord> old = state.trusted();
+        Optional<Generation> previous = previous(state);
+        Set<String> retained = names(Optional.empty(), previous);
         PointerRecord record = new PointerRecord(PromotionMode.POINTER, clock.instant(), Generation.of(candidate, List.of()),
-                old.flatMap(Promoter::lastCopyGeneration), state.metadata().map(ObjectInfo::version));
+                previous, state.metadata().map(ObjectInfo::version), Optional.empty(), garbage(state, run, retained));
         try {
             store.write(request.target().resolve(FlinkLayout.POINTER_RECORD), record.toJson(),
                     condition(WriteCondition.unchangedSince(state.recordInfo())));
         } catch (ConditionFailedException raced) {
             return Attempt.retry("the pointer record changed while promoting (another promoter?)");
         }
-        return Attempt.done(result(PromotionStatus.PROMOTED, candidate, request, 0, 0, started, null));
+        cleanUp(state, record, true, request.target(), run);
+        return Attempt.done(result(PromotionStatus.PROMOTED, candidate, request, 0, 0, started, null, run));
     }
 
     // ---------------------------------------------------------------- copy mode
 
-    private Attempt copyAndCommit(Snapshot candidate, TargetState state, PromotionRequest request, long started,
-                                  Set<String> abandoned) throws StoreException, PromotionAbortedException {
+    private Attempt copyAndCommit(Snapshot candidate, TargetState state, PromotionRequest request, long started, Run run,
+                                  int attempt) throws StoreException, PromotionAbortedException,
+            UnpromotableSnapshotException, NotRestorableException {
         StoreUri target = request.target();
         List<ObjectInfo> sources = new ArrayList<>();
         walk(candidate.directory(), sources);
+        List<String> files = new ArrayList<>();
+        for (ObjectInfo o : sources) {
+            files.add(recordableName(candidate, o));
+        }
+        Optional<ObjectContent> metadata = checkedMetadata(candidate);
+        if (metadata.isEmpty()) {
+            return Attempt.retry(candidate.metadata().uri() + " vanished before it was read (Flink deleted the subsumed checkpoint)");
+        }
+        byte[] metadataBytes = metadata.get().bytes();
         List<ObjectInfo> exclusive = sources.stream()
                 .filter(o -> !o.uri().equals(candidate.metadata().uri()))
                 .toList();
-        List<String> files = new ArrayList<>();
-        for (ObjectInfo o : sources) {
-            files.add(candidate.directory().relativize(o.uri()));
-        }
-        // Counted as abandoned until this attempt commits: whatever part of them was copied stays otherwise.
-        abandoned.addAll(files);
 
-        long bytes = 0;
+        // The pending record goes first: from now on, every name this attempt writes is known, whether it
+        // commits, fails or dies.
+        Generation generation = Generation.of(candidate, files);
+        Optional<Generation> previous = previous(state);
+        String digest = PointerRecord.digestOf(metadataBytes);
+        run.copied.addAll(files);
+        PointerRecord pending = new PointerRecord(PromotionMode.COPY, clock.instant(), generation, previous, Optional.empty(),
+                Optional.of(digest), garbage(state, run, names(Optional.of(generation), previous)));
+        StoreUri pendingUri = target.resolve(FlinkLayout.PENDING_RECORDS).resolve(run.id + "-" + attempt + ".json");
+        store.write(pendingUri, pending.toJson(), WriteCondition.overwrite());
+        run.pendingRecords.add(pendingUri);
+        long pendingWritten = System.nanoTime();
+
+        long bytes = metadataBytes.length;
         Optional<String> vanished = copyAll(candidate.directory(), exclusive, target, request.copyConcurrency());
         if (vanished.isPresent()) {
             return Attempt.retry(vanished.get() + " vanished while it was copied (Flink deleted the subsumed checkpoint)");
@@ -327,37 +487,95 @@ public final class Promoter {
 
         // Flink deletes a checkpoint's state files before its _metadata, and only once a newer checkpoint is
         // complete. If the candidate is still the newest now, nothing was deleting it when it was listed.
-        // A named snapshot is promoted even when newer ones exist; its _metadata is read again just below.
-        Optional<Snapshot> newest = request.snapshot().isPresent() ? Optional.of(candidate)
+        // A named snapshot is promoted even when newer ones exist, as long as its _metadata is still there.
+        Optional<Snapshot> newest = request.snapshot().isPresent()
+                ? store.stat(candidate.metadata().uri()).map(m -> candidate)
                 : finder.newest(request.checkpoints(), request.savepoints(), request.jobId());
         if (newest.isEmpty() || !newest.get().directory().equals(candidate.directory())) {
             return Attempt.retry("a newer snapshot completed while " + candidate.directory() + " was copied");
         }
-        ObjectContent metadata;
-        try {
-            metadata = store.read(candidate.metadata().uri());
-        } catch (StoreNotFoundException gone) {
-            return Attempt.retry(candidate.metadata().uri() + " vanished before the commit");
+        // Runs whose pending record is older than the grace period count as dead and lose their copies.
+        Duration copying = Duration.ofNanos(System.nanoTime() - pendingWritten);
+        if (copying.compareTo(staleRunGrace.dividedBy(2)) > 0) {
+            throw new PromotionAbortedException("copying " + candidate.describe() + " took " + copying.toSeconds()
+                    + " s, longer than half the stale-run grace period (" + staleRunGrace.toSeconds()
+                    + " s); nothing was committed", null);
         }
-        bytes += metadata.bytes().length;
+        if (preCommitCheck.isPresent()) {
+            preCommitCheck.get().check(target, metadataBytes);
+        }
 
+        StoreUri metadataUri = target.resolve(FlinkLayout.METADATA);
         ObjectInfo committed;
         try {
-            committed = store.write(target.resolve(FlinkLayout.METADATA), metadata.bytes(),
-                    condition(WriteCondition.unchangedSince(state.metadata())));
+            committed = store.write(metadataUri, metadataBytes, condition(WriteCondition.unchangedSince(state.metadata())));
         } catch (ConditionFailedException raced) {
-            return Attempt.retry(target.resolve(FlinkLayout.METADATA) + " changed while promoting (another promoter?)");
+            return Attempt.retry(metadataUri + " changed while promoting (another promoter?)");
+        } catch (OutcomeUnknownException unknown) {
+            Optional<ObjectInfo> readBack = readBackIfSame(metadataUri, digest, unknown);
+            if (readBack.isEmpty()) {
+                return Attempt.retry("the store could not confirm the commit of " + metadataUri + ", and it had not taken effect");
+            }
+            committed = readBack.get();
+            run.warnings.add("the store could not confirm the commit of " + metadataUri + "; read back, it had taken effect");
         }
 
-        Optional<PointerRecord> old = state.trusted();
-        PointerRecord record = new PointerRecord(PromotionMode.COPY, clock.instant(), Generation.of(candidate, files),
-                old.flatMap(Promoter::lastCopyGeneration), Optional.of(committed.version()));
-        Optional<String> note = writeRecord(target, record, state.recordInfo(), committed);
-        if (note.isEmpty()) {
-            removeUnkeptFiles(target, old, record, abandoned);
+        PointerRecord record = pending.committedAs(committed.version());
+        String note = null;
+        switch (writeRecord(target, record, state.recordInfo(), committed, run)) {
+            case WRITTEN -> cleanUp(state, record, true, target, run);
+            case REPLACED_BY_ANOTHER -> note = "a concurrent promotion has already replaced this one";
+            case NOT_WRITTEN -> { }
         }
-        return Attempt.done(result(PromotionStatus.PROMOTED, candidate, request, exclusive.size() + 1L, bytes, started,
-                note.orElse(null)));
+        return Attempt.done(result(PromotionStatus.PROMOTED, candidate, request, exclusive.size() + 1L, bytes, started, note, run));
+    }
+
+    /**
+     * The candidate's {@code _metadata}, read whole and checked before anything is written: Flink's header, the
+     * checkpoint id its directory names, and every byte of its size. Empty when it vanished meanwhile.
+     */
+    private Optional<ObjectContent> checkedMetadata(Snapshot candidate) throws StoreException, UnpromotableSnapshotException {
+        ObjectInfo info = candidate.metadata();
+        StoreUri dir = candidate.directory();
+        if (info.size() > MAX_METADATA_BYTES) {
+            throw new UnpromotableSnapshotException(dir, info.uri() + " is " + info.size() + " bytes, more than the "
+                    + MAX_METADATA_BYTES + " laststate reads into memory to check and commit");
+        }
+        ObjectContent content;
+        try {
+            content = store.read(info.uri());
+        } catch (StoreNotFoundException gone) {
+            return Optional.empty();
+        }
+        if (content.bytes().length != content.info().size()) {
+            throw new UnpromotableSnapshotException(dir, info.uri() + " was read cut short (" + content.bytes().length
+                    + " of " + content.info().size() + " bytes)");
+        }
+        OptionalLong id = FlinkLayout.metadataCheckpointId(content.bytes());
+        if (id.isEmpty()) {
+            throw new UnpromotableSnapshotException(dir, info.uri() + " is not Flink checkpoint metadata ("
+                    + content.bytes().length + " bytes without Flink's header): empty or corrupt");
+        }
+        if (candidate.checkpointId().isPresent() && id.getAsLong() != candidate.checkpointId().getAsLong()) {
+            throw new UnpromotableSnapshotException(dir, info.uri() + " names checkpoint " + id.getAsLong()
+                    + ", not checkpoint " + candidate.checkpointId().getAsLong() + " as its directory does");
+        }
+        return Optional.of(content);
+    }
+
+    /** The name {@code object} gets in the target, refused when laststate could not record it or reserves it. */
+    private static String recordableName(Snapshot candidate, ObjectInfo object) throws UnpromotableSnapshotException {
+        String name = candidate.directory().relativize(object.uri());
+        String first = name.split("/", 2)[0];
+        if (first.equals(FlinkLayout.POINTER_RECORD) || first.equals(FlinkLayout.PENDING_RECORDS)) {
+            throw new UnpromotableSnapshotException(candidate.directory(), candidate.directory() + " holds '" + first
+                    + "', a name laststate reserves for its own records in the target");
+        }
+        if (!PointerRecord.isRecordableName(name)) {
+            throw new UnpromotableSnapshotException(candidate.directory(), candidate.directory()
+                    + " holds a file whose name laststate cannot record: " + printable(name));
+        }
+        return name;
     }
 
     /** Copies objects in parallel; returns the first source found missing, if any. */
@@ -401,57 +619,216 @@ public final class Promoter {
     }
 
     /**
-     * Writes the record after a successful commit. If another record landed since the target was read, the
-     * record is written again over it as long as the committed {@code _metadata} is still in place.
+     * After a write whose outcome the store could not tell: the object as it stands if its bytes are the ones
+     * written (digest), empty if they are not.
      *
-     * @return a note when a concurrent promotion has already replaced this one
+     * @throws OutcomeUnknownException when even reading back fails, so the outcome stays unknown
      */
-    private Optional<String> writeRecord(StoreUri target, PointerRecord record, Optional<ObjectInfo> observed,
-                                         ObjectInfo committed) throws StoreException, PromotionAbortedException {
-        StoreUri uri = target.resolve(FlinkLayout.POINTER_RECORD);
-        Optional<ObjectInfo> expected = observed;
-        for (int attempt = 0; attempt < RECORD_WRITE_ATTEMPTS; attempt++) {
-            try {
-                store.write(uri, record.toJson(), condition(WriteCondition.unchangedSince(expected)));
-                return Optional.empty();
-            } catch (ConditionFailedException raced) {
-                Optional<ObjectInfo> metadataNow = store.stat(committed.uri());
-                if (metadataNow.isEmpty() || !metadataNow.get().version().equals(committed.version())) {
-                    return Optional.of("a concurrent promotion has already replaced this one");
-                }
-                expected = store.stat(uri);
-            }
+    private Optional<ObjectInfo> readBackIfSame(StoreUri uri, String digest, OutcomeUnknownException unknown)
+            throws StoreException {
+        try {
+            ObjectContent content = store.read(uri, MAX_METADATA_BYTES);
+            return PointerRecord.digestOf(content.bytes()).equals(digest) ? Optional.of(content.info()) : Optional.empty();
+        } catch (StoreNotFoundException absent) {
+            return Optional.empty();
+        } catch (StoreException readBackFailed) {
+            OutcomeUnknownException still = new OutcomeUnknownException(uri, unknown.getMessage()
+                    + "; reading it back failed too, so whether it took effect is unknown (the next run finds out)", unknown);
+            still.addSuppressed(readBackFailed);
+            throw still;
         }
-        throw new PromotionAbortedException("committed " + committed.uri() + " but could not write " + uri
-                + " after " + RECORD_WRITE_ATTEMPTS + " attempts; the next run repairs it", null);
     }
 
     /**
-     * Deletes what the new record no longer keeps: the files of the generation before the previous one, and
-     * files this run copied in attempts that did not commit. Only names laststate recorded or copied itself
-     * are ever deleted, so a target shared with other data loses nothing else.
-     *
-     * <p>Safe against other promoters: this commit succeeded on the {@code _metadata} version the decision
-     * saw, so every generation committed before it is in {@code old}; one that is still copying will fail its
-     * own commit (the {@code _metadata} changed) and copy again.
+     * Writes the record after a successful commit. If another record landed since the target was read, the
+     * record is written again over it as long as the committed {@code _metadata} is still in place.
      */
-    private void removeUnkeptFiles(StoreUri target, Optional<PointerRecord> old, PointerRecord current, Set<String> abandoned)
-            throws StoreException {
-        Set<String> keep = new HashSet<>(current.current().files());
-        current.previous().ifPresent(p -> keep.addAll(p.files()));
-        keep.add(FlinkLayout.POINTER_RECORD);
+    private RecordOutcome writeRecord(StoreUri target, PointerRecord record, Optional<ObjectInfo> observed,
+                                      ObjectInfo committed, Run run) throws StoreException {
+        StoreUri uri = target.resolve(FlinkLayout.POINTER_RECORD);
+        byte[] json = record.toJson();
+        Optional<ObjectInfo> expected = observed;
+        for (int attempt = 0; attempt < RECORD_WRITE_ATTEMPTS; attempt++) {
+            try {
+                store.write(uri, json, condition(WriteCondition.unchangedSince(expected)));
+                return RecordOutcome.WRITTEN;
+            } catch (ConditionFailedException raced) {
+                Optional<ObjectInfo> metadataNow = store.stat(committed.uri());
+                if (metadataNow.isEmpty() || !metadataNow.get().version().equals(committed.version())) {
+                    return RecordOutcome.REPLACED_BY_ANOTHER;
+                }
+                expected = store.stat(uri);
+            } catch (OutcomeUnknownException unknown) {
+                try {
+                    ObjectContent readBack = store.read(uri, LastStateReader.MAX_RECORD_BYTES + 1);
+                    if (Arrays.equals(readBack.bytes(), json)) {
+                        return RecordOutcome.WRITTEN;
+                    }
+                    expected = Optional.of(readBack.info());
+                } catch (StoreNotFoundException absent) {
+                    expected = Optional.empty();
+                }
+            }
+        }
+        run.warnings.add("committed " + committed.uri() + " but could not write " + uri + " in " + RECORD_WRITE_ATTEMPTS
+                + " attempts; the next run repairs it from the pending record");
+        return RecordOutcome.NOT_WRITTEN;
+    }
 
-        Set<String> unkept = new LinkedHashSet<>(abandoned);
+    // ---------------------------------------------------------------- retention and clean-up
+
+    /** The generation a new record keeps as its previous one: the last that copied files into the target. */
+    private static Optional<Generation> previous(TargetState state) {
+        // A stale record still names files the target holds; keep them rather than forget them.
+        return state.trusted().or(state::stale).flatMap(Promoter::lastCopyGeneration);
+    }
+
+    /**
+     * The names a record written now may delete: the files of the generations it no longer keeps, what earlier
+     * runs left unfinished or died with, and this run's copies that the record does not keep. Nothing at all
+     * when laststate cannot tell which generation the target serves: any name might be one it needs.
+     */
+    private List<String> garbage(TargetState state, Run run, Set<String> retained) {
+        if (!state.knowsServed()) {
+            return List.of();
+        }
+        Set<String> unkept = new LinkedHashSet<>();
+        Optional<PointerRecord> old = state.trusted();
         old.ifPresent(o -> {
             unkept.addAll(o.current().files());
             o.previous().ifPresent(p -> unkept.addAll(p.files()));
         });
-        unkept.removeAll(keep);
-        List<StoreUri> delete = new ArrayList<>();
-        for (String name : unkept) {
-            delete.add(target.resolve(name));
+        for (PendingRun pending : settled(state, old, run)) {
+            pending.record().ifPresent(p -> {
+                unkept.addAll(p.garbage());
+                if (!old.map(pending::wrote).orElse(false)) {
+                    unkept.addAll(p.current().files());
+                }
+            });
         }
-        store.deleteAll(delete);
+        unkept.addAll(run.copied);
+        unkept.removeAll(retained);
+        unkept.removeAll(protectedNames(state, old, run));
+        unkept.remove(FlinkLayout.METADATA);
+        unkept.remove(FlinkLayout.POINTER_RECORD);
+        return List.copyOf(unkept);
+    }
+
+    /**
+     * After {@code record} stands (written by this run: {@code fresh}; or found in place): deletes its garbage
+     * when this run wrote it or its own run did not finish, the copies of dead runs, and the pending records
+     * that are settled, this run's last. A failure here undoes nothing: it becomes a warning, and the next run
+     * finishes the clean-up, because the pending records that name what is left are deleted last.
+     */
+    private void cleanUp(TargetState state, PointerRecord record, boolean fresh, StoreUri target, Run run) {
+        Set<String> retained = names(Optional.of(record.current()), record.previous());
+        Set<String> doomed = new LinkedHashSet<>();
+        if (fresh) {
+            doomed.addAll(record.garbage());
+        }
+        List<PendingRun> settled = settled(state, Optional.of(record), run);
+        for (PendingRun pending : settled) {
+            pending.record().ifPresent(p -> {
+                doomed.addAll(p.garbage());
+                if (!pending.wrote(record) && !state.trusted().map(pending::wrote).orElse(false)) {
+                    doomed.addAll(p.current().files());
+                }
+            });
+        }
+        doomed.removeAll(retained);
+        doomed.removeAll(protectedNames(state, Optional.of(record), run));
+        doomed.remove(FlinkLayout.METADATA);
+        doomed.remove(FlinkLayout.POINTER_RECORD);
+        List<StoreUri> records = new ArrayList<>();
+        settled.forEach(p -> records.add(p.info().uri()));
+        records.addAll(run.pendingRecords);
+        try {
+            store.deleteAll(doomed.stream().map(target::resolve).toList());
+            store.deleteAll(records);
+        } catch (StoreException | RuntimeException e) {
+            run.warnings.add("the clean-up of " + target + " stopped (" + e.getMessage() + "); the next run finishes it");
+        }
+    }
+
+    /**
+     * The pending records that can go once {@code standing} is the record: those of the promotion it records
+     * (its run may have died before its clean-up; two runs racing on one snapshot write one each), and those
+     * of other runs dead for longer than the grace period. Never those of live runs.
+     */
+    private List<PendingRun> settled(TargetState state, Optional<PointerRecord> standing, Run run) {
+        Instant now = clock.instant();
+        List<PendingRun> settled = new ArrayList<>();
+        for (PendingRun pending : state.pending()) {
+            boolean wroteStanding = standing.map(pending::wrote).orElse(false)
+                    || state.trusted().map(pending::wrote).orElse(false);
+            if (wroteStanding || !run.owns(pending) && pending.stale(now, staleRunGrace)) {
+                settled.add(pending);
+            }
+        }
+        return settled;
+    }
+
+    /** The files of live runs other than this one: they may be copying them right now. */
+    private Set<String> protectedNames(TargetState state, Optional<PointerRecord> standing, Run run) {
+        Set<String> live = new LinkedHashSet<>();
+        List<PendingRun> settled = settled(state, standing, run);
+        for (PendingRun pending : state.pending()) {
+            if (!run.owns(pending) && !settled.contains(pending)) {
+                pending.record().ifPresent(p -> live.addAll(p.current().files()));
+            }
+        }
+        return live;
+    }
+
+    /**
+     * For an UNCHANGED run: writes the record a dead run could not (from its pending record), then finishes
+     * what dead runs left. Writes nothing when there is nothing to finish.
+     */
+    private void settle(TargetState state, StoreUri target, Run run) throws StoreException {
+        Optional<PointerRecord> trusted = state.trusted();
+        if (trusted.isEmpty() || !state.knowsServed()) {
+            return;
+        }
+        if (!state.consistent()) {
+            ObjectInfo served = state.metadata().orElseThrow();
+            if (writeRecord(target, trusted.get(), state.recordInfo(), served, run) != RecordOutcome.WRITTEN) {
+                return;
+            }
+            run.warnings.add("repaired " + target.resolve(FlinkLayout.POINTER_RECORD)
+                    + ": a promoter had committed " + trusted.get().current().describe() + " and stopped before recording it");
+        }
+        if (!settled(state, trusted, run).isEmpty()) {
+            cleanUp(state, trusted.get(), false, target, run);
+        }
+    }
+
+    /** Removes what this run wrote and did not commit, where that is provably unneeded; else its pending records stay. */
+    private void discard(Run run, StoreUri target) {
+        if (run.pendingRecords.isEmpty()) {
+            return;
+        }
+        try {
+            TargetState now = readTarget(target);
+            if (!now.knowsServed()) {
+                return; // the pending records keep naming the copies; a later run removes them once stale
+            }
+            Set<String> doomed = new LinkedHashSet<>(run.copied);
+            now.trusted().ifPresent(r -> doomed.removeAll(names(Optional.of(r.current()), r.previous())));
+            doomed.removeAll(protectedNames(now, now.trusted(), run));
+            doomed.remove(FlinkLayout.METADATA);
+            doomed.remove(FlinkLayout.POINTER_RECORD);
+            store.deleteAll(doomed.stream().map(target::resolve).toList());
+            store.deleteAll(run.pendingRecords);
+        } catch (StoreException | PromotionAbortedException | RuntimeException e) {
+            // The pending records stay and name the copies; a later run removes them once stale.
+        }
+    }
+
+    private static Set<String> names(Optional<Generation> current, Optional<Generation> previous) {
+        Set<String> names = new LinkedHashSet<>();
+        current.ifPresent(g -> names.addAll(g.files()));
+        previous.ifPresent(g -> names.addAll(g.files()));
+        return names;
     }
 
     /** The last generation that copied files into the target, which its {@code _metadata} belongs to. */
@@ -465,19 +842,34 @@ public final class Promoter {
         return needed.isEmpty() || store.capabilities().contains(needed.get()) ? wanted : WriteCondition.overwrite();
     }
 
-    /** Every object below {@code dir}. Used only inside one snapshot directory or the target, never a job directory. */
-    private void walk(StoreUri dir, List<ObjectInfo> into) throws StoreException {
-        var listing = store.list(dir);
+    /**
+     * Every object below {@code dir}. Used only inside one snapshot directory, never a job directory.
+     *
+     * @throws UnpromotableSnapshotException when the store skipped an entry it cannot serve (a symbolic link,
+     *     a reserved name): a copy without it would be incomplete
+     */
+    private void walk(StoreUri dir, List<ObjectInfo> into) throws StoreException, UnpromotableSnapshotException {
+        Listing listing = store.list(dir);
+        if (!listing.skipped().isEmpty()) {
+            throw new UnpromotableSnapshotException(dir, dir + " holds entries laststate cannot copy (symbolic links or"
+                    + " names it reserves): " + String.join(", ", listing.skipped().stream().map(Promoter::printable).toList()));
+        }
         into.addAll(listing.objects());
         for (String sub : listing.directories()) {
             walk(dir.resolve(sub), into);
         }
     }
 
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder("'");
+        name.codePoints().forEach(c -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)));
+        return out.append("'").toString();
+    }
+
     private PromotionResult result(PromotionStatus status, Snapshot snapshot, PromotionRequest request, long files, long bytes,
-                                   long started, String reason) {
+                                   long started, String reason, Run run) {
         return new PromotionResult(status, snapshot, request.target(), files, bytes,
-                Duration.ofNanos(System.nanoTime() - started), Optional.ofNullable(reason));
+                Duration.ofNanos(System.nanoTime() - started), Optional.ofNullable(reason), run.warnings);
     }
 
     private static void pause(Duration duration) throws PromotionAbortedException {

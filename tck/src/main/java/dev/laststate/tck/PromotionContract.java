@@ -146,14 +146,25 @@ public interface PromotionContract extends TckSupport {
         List<Call> mutations = recording.mutations();
         StoreUri metadata = target().resolve(FlinkLayout.METADATA);
         StoreUri record = target().resolve(FlinkLayout.POINTER_RECORD);
+        StoreUri pending = target().resolve(FlinkLayout.PENDING_RECORDS);
         int commit = indexOf(mutations, metadata);
-        assertThat(commit).as("the _metadata write").isGreaterThan(0);
-        assertThat(mutations.subList(0, commit)).as("before the commit: the state files")
+        assertThat(commit).as("the _metadata write").isEqualTo(6);
+        assertThat(mutations.get(0).operation()).as("first the pending record").isEqualTo(Operation.WRITE);
+        assertThat(pending.contains(mutations.get(0).uri())).as("first the pending record").isTrue();
+        assertThat(mutations.subList(1, commit)).as("then the state files")
                 .allSatisfy(c -> assertThat(c.operation()).isEqualTo(Operation.COPY))
                 .hasSize(5);
         assertThat(mutations.get(commit).operation()).isEqualTo(Operation.WRITE);
         assertThat(mutations.get(commit + 1).uri()).as("then the pointer record").isEqualTo(record);
-        assertThat(mutations).hasSize(commit + 2);
+        assertThat(mutations.subList(commit + 2, mutations.size())).as("then only the pending record goes")
+                .singleElement().isEqualTo(new Call(Operation.DELETE, mutations.get(0).uri(), Optional.empty(), Optional.empty()));
+    }
+
+    /** The writes of {@code _metadata} and the pointer record, in order. */
+    private List<Call> commitWrites(RecordingCheckpointStore recording) {
+        return recording.calls().stream()
+                .filter(c -> c.operation() == Operation.WRITE && !target().resolve(FlinkLayout.PENDING_RECORDS).contains(c.uri()))
+                .toList();
     }
 
     private static int indexOf(List<Call> calls, StoreUri uri) {
@@ -175,8 +186,7 @@ public interface PromotionContract extends TckSupport {
         tree.checkpoint(JOB, 2, 1);
         new Promoter(recording).promote(request());
 
-        List<WriteCondition> conditions = recording.calls().stream()
-                .filter(c -> c.operation() == Operation.WRITE)
+        List<WriteCondition> conditions = commitWrites(recording).stream()
                 .map(c -> c.condition().orElseThrow())
                 .toList();
         assertThat(conditions).extracting(WriteCondition::kind).containsExactly(
@@ -196,7 +206,7 @@ public interface PromotionContract extends TckSupport {
         PromotionResult result = new Promoter(recording).promote(request());
 
         assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
-        List<Call> writes = recording.calls().stream().filter(c -> c.operation() == Operation.WRITE).toList();
+        List<Call> writes = commitWrites(recording);
         assertThat(writes).extracting(c -> c.condition().orElseThrow().kind())
                 .containsOnly(WriteCondition.Kind.OVERWRITE);
         assertThat(writes.get(0).uri()).isEqualTo(target().resolve(FlinkLayout.METADATA));
