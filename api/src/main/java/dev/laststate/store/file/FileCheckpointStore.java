@@ -10,15 +10,19 @@ import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
+import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -30,16 +34,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * The embedded default store: a local (or mounted) directory tree.
@@ -52,30 +61,88 @@ import java.util.concurrent.locks.ReentrantLock;
  * version token is the file's identity (inode) with its modification time and size: every write
  * replaces the inode, so a concurrent change is always seen.
  *
- * <p>Names starting with {@value #RESERVED_PREFIX} are this store's own temporary and lock files; they
- * are never listed.
+ * <p><b>Symbolic links are never followed.</b> A link inside a listed directory (to a file or a
+ * directory, dangling or not) is neither an object nor a directory: its name is in
+ * {@link Listing#skipped()}. Stat, read, write, copy, delete and list of a location any existing
+ * component of which (the location itself or any ancestor, up to {@code /}) is a symbolic link fail
+ * with a {@link StoreException} and change nothing: give the store real paths (the CLI resolves the
+ * links in what the user types). The check costs one {@code realpath} of the deepest existing
+ * component per call, whatever the depth. It guards against links that are in place when a call
+ * starts; a component replaced by a link during the call is caught only for the last component, which
+ * is opened without following links.
+ *
+ * <p><b>Reserved names.</b> The store's own files are {@code .laststate-lock} and
+ * {@code .laststate-tmp-<uuid>}; they are never listed. Any other name starting with
+ * {@value #RESERVED_PREFIX} is not the store's, so it is listed in {@link Listing#skipped()} rather
+ * than hidden: a promotion then refuses the directory instead of silently leaving the file behind.
+ *
+ * <p><b>The lock.</b> The lock file is locked with a POSIX record lock ({@link FileChannel#tryLock()}),
+ * which the operating system releases when the holding process dies, however it dies: a lock is only
+ * ever held by a live process, so there is no stale lock to clean up. A <em>stopped or hung</em> holder
+ * keeps it, though; waiters poll for at most {@link #DEFAULT_LOCK_WAIT} and then fail with a
+ * {@link StoreUnavailableException} naming the lock file and the holder (exit 4 in the CLI), never wait
+ * forever. The holder writes one line into the lock file after taking it (its pid, host and the time)
+ * so that message can say who it is. Within one JVM, use one instance per directory tree: POSIX drops
+ * all of a process's locks on a file when any of its channels to that file closes, so a waiter of a
+ * second instance that gives up while the first instance holds the lock would release it for other
+ * processes.
+ *
+ * <p><b>Abandoned temporary files.</b> A writer killed mid-write leaves its temporary file behind. The
+ * first write or copy of an instance into a directory removes the store's temporary files there that are
+ * older than {@link #ABANDONED_TEMP_AGE} (one directory scan per directory per instance). A write or
+ * copy still in progress after that long loses its temporary file and fails with a
+ * {@link StoreException}; it never leaves a partial object.
  */
 public final class FileCheckpointStore implements CheckpointStore {
 
     /** Prefix of the temporary and lock files this store keeps beside the objects. */
     public static final String RESERVED_PREFIX = ".laststate-";
 
-    private static final String LOCK_FILE = RESERVED_PREFIX + "lock";
+    /** How long a conditional write waits for another process's lock on the directory before giving up. */
+    public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(30);
+
+    /** Age after which a temporary file of this store counts as left behind by a killed writer. */
+    public static final Duration ABANDONED_TEMP_AGE = Duration.ofHours(1);
+
+    static final String LOCK_FILE = RESERVED_PREFIX + "lock";
+    private static final String TEMP_PREFIX = RESERVED_PREFIX + "tmp-";
+    private static final Pattern OWN_TEMP = Pattern.compile(Pattern.quote(TEMP_PREFIX)
+            + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int READ_ATTEMPTS = 5;
+    /** The largest array the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** The holder's description is one short line; more than this is not ours. */
+    private static final int MAX_HOLDER_DESCRIPTION = 512;
+    private static final long MAX_LOCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Serialises locked writes within this instance; file locks do so across processes. */
     private final ConcurrentHashMap<Path, ReentrantLock> directoryLocks = new ConcurrentHashMap<>();
 
+    /** Directories this instance has already swept of abandoned temporary files. */
+    private final Set<Path> sweptDirectories = ConcurrentHashMap.newKeySet();
+
     /** Whether "only if absent" may use a hard link; when not, it compares and moves under the lock. */
     private final boolean hardLinks;
 
+    /** How long to wait for the directory's lock, within this JVM and across processes together. */
+    private final Duration lockWait;
+
+    /** Resolved on first use: the name lookup may be slow, and most instances never lock. */
+    private volatile String hostName;
+
     /** A store that creates "only if absent" with hard links, falling back to the lock where they fail. */
     public FileCheckpointStore() {
-        this(true);
+        this(true, DEFAULT_LOCK_WAIT);
     }
 
-    private FileCheckpointStore(boolean hardLinks) {
+    /** For tests: a shorter bound on the lock wait. */
+    FileCheckpointStore(boolean hardLinks, Duration lockWait) {
+        Objects.requireNonNull(lockWait, "lockWait");
+        if (lockWait.isNegative()) {
+            throw new IllegalArgumentException("negative lock wait " + lockWait);
+        }
         this.hardLinks = hardLinks;
+        this.lockWait = lockWait;
     }
 
     /**
@@ -83,7 +150,7 @@ public final class FileCheckpointStore implements CheckpointStore {
      * "only if absent" holds the directory's lock file like "only if the version matches".
      */
     public static FileCheckpointStore withoutHardLinks() {
-        return new FileCheckpointStore(false);
+        return new FileCheckpointStore(false, DEFAULT_LOCK_WAIT);
     }
 
     @Override
@@ -96,58 +163,77 @@ public final class FileCheckpointStore implements CheckpointStore {
         return EnumSet.allOf(Capability.class);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Symbolic links, special files (FIFOs, sockets, devices) and reserved names that are not the
+     * store's own are listed in {@link Listing#skipped()}.
+     *
+     * @throws StoreException when {@code directory} or one of its ancestors is a symbolic link
+     */
     @Override
     public Listing list(StoreUri directory) throws StoreException {
         Path dir = local(directory);
+        Optional<BasicFileAttributes> attributes = inspect(directory, dir, "list");
+        if (attributes.isEmpty() || !attributes.get().isDirectory()) {
+            return Listing.empty(directory);
+        }
         List<String> directories = new ArrayList<>();
         List<ObjectInfo> objects = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (name.startsWith(RESERVED_PREFIX)) {
-                    continue;
-                }
-                BasicFileAttributes attributes;
+                BasicFileAttributes entryAttributes;
                 try {
-                    attributes = Files.readAttributes(entry, BasicFileAttributes.class);
+                    entryAttributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 } catch (NoSuchFileException vanished) {
                     continue;
                 }
-                if (attributes.isDirectory()) {
+                if (entryAttributes.isRegularFile() && isOwn(name)) {
+                    continue;
+                }
+                if (name.startsWith(RESERVED_PREFIX) || entryAttributes.isSymbolicLink()) {
+                    skipped.add(name);
+                } else if (entryAttributes.isDirectory()) {
                     directories.add(name);
-                } else if (attributes.isRegularFile()) {
-                    objects.add(info(directory.resolve(name), attributes));
+                } else if (entryAttributes.isRegularFile()) {
+                    objects.add(info(directory.resolve(name), entryAttributes));
+                } else {
+                    skipped.add(name);
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException missing) {
             return Listing.empty(directory);
+        } catch (DirectoryIteratorException e) {
+            throw classify(e.getCause(), directory, "list");
         } catch (IOException e) {
             throw classify(e, directory, "list");
         }
         directories.sort(Comparator.naturalOrder());
         objects.sort(Comparator.comparing(ObjectInfo::name));
-        return new Listing(directory, directories, objects);
+        skipped.sort(Comparator.naturalOrder());
+        return new Listing(directory, directories, objects, skipped);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreException when {@code uri} or one of its existing ancestors is a symbolic link
+     */
     @Override
     public Optional<ObjectInfo> stat(StoreUri uri) throws StoreException {
-        Path path = local(uri);
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-            return attributes.isRegularFile() ? Optional.of(info(uri, attributes)) : Optional.empty();
-        } catch (NoSuchFileException | NotDirectoryException missing) {
-            return Optional.empty();
-        } catch (FileSystemException e) {
-            // Linux reports a path below a regular file as a plain "Not a directory": no object there either.
-            if (belowAFile(path)) {
-                return Optional.empty();
-            }
-            throw classify(e, uri, "stat");
-        } catch (IOException e) {
-            throw classify(e, uri, "stat");
-        }
+        return inspect(uri, local(uri), "stat")
+                .filter(BasicFileAttributes::isRegularFile)
+                .map(attributes -> info(uri, attributes));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreException when the object is larger than a Java array can hold and more than that was
+     *     asked for, or when {@code uri} or one of its ancestors is a symbolic link
+     */
     @Override
     public ObjectContent read(StoreUri uri, long maxBytes) throws StoreException {
         Path path = local(uri);
@@ -155,26 +241,41 @@ public final class FileCheckpointStore implements CheckpointStore {
         // identity is the same just before and just after the open, the bytes belong to that version.
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             ObjectInfo before = stat(uri).orElseThrow(() -> notFound(uri, "read"));
-            try (InputStream in = Files.newInputStream(path)) {
-                Optional<ObjectInfo> after = stat(uri);
-                if (after.isPresent() && after.get().version().equals(before.version())) {
-                    return new ObjectContent(before, in.readNBytes((int) Math.min(maxBytes, Integer.MAX_VALUE - 8)));
+            if (maxBytes > MAX_ARRAY && before.size() > MAX_ARRAY) {
+                throw new StoreException(uri, "cannot read " + uri + ": the object is too large to read into memory ("
+                        + before.size() + " bytes; at most " + MAX_ARRAY + ")", null);
+            }
+            try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+                Optional<BasicFileAttributes> after = attributesOf(path);
+                if (after.isPresent() && after.get().isRegularFile() && version(after.get()).equals(before.version())) {
+                    return new ObjectContent(before, in.readNBytes((int) Math.min(maxBytes, MAX_ARRAY)));
                 }
             } catch (NoSuchFileException replacedOrDeleted) {
                 // the next attempt's stat tells which
             } catch (IOException e) {
+                if (Files.isSymbolicLink(path)) {
+                    throw linkRefused(uri, path); // a link swapped in since the stat: the open refused it
+                }
                 throw classify(e, uri, "read");
             }
         }
         throw new StoreException(uri, "cannot read " + uri + ": it kept changing while being read", null);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreUnavailableException when the condition needs the directory's lock and another process
+     *     held it for longer than the lock wait
+     * @throws StoreException when {@code uri} or one of its existing ancestors is a symbolic link
+     */
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
         Path path = local(uri);
+        inspect(uri, path, "write");
         Path temp = createTemp(uri, path);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -187,13 +288,19 @@ public final class FileCheckpointStore implements CheckpointStore {
                 case IF_VERSION_MATCHES -> replaceIfUnchanged(uri, temp, path, Optional.of(condition.expectedVersion().orElseThrow()));
             }
         } catch (IOException e) {
-            throw e instanceof StoreException s ? s : classify(e, uri, "write");
+            throw classifyWrite(e, uri, temp, "write");
         } finally {
             deleteQuietly(temp);
         }
         return stat(uri).orElseThrow(() -> new StoreException(uri, "wrote " + uri + " but it vanished at once", null));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreException when {@code source}, {@code target} or one of their existing ancestors is a
+     *     symbolic link; {@code target} is then unchanged
+     */
     @Override
     public ObjectInfo copy(StoreUri source, StoreUri target) throws StoreException {
         Path from = local(source);
@@ -201,34 +308,50 @@ public final class FileCheckpointStore implements CheckpointStore {
         if (stat(source).isEmpty()) {
             throw notFound(source, "copy");
         }
+        inspect(target, to, "copy to");
         Path temp = createTemp(target, to);
         try {
-            try {
-                Files.copy(from, temp, StandardCopyOption.REPLACE_EXISTING);
-            } catch (NoSuchFileException e) {
-                throw notFound(source, "copy");
-            }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
+            // Opened without following links, so a link swapped in since the stat is refused, not copied.
+            try (FileChannel in = openSource(source, from);
+                 FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                long size = in.size();
+                long position = 0;
+                while (position < size) {
+                    long transferred = in.transferTo(position, size - position, out);
+                    if (transferred <= 0) {
+                        break; // the source shrank while being copied
+                    }
+                    position += transferred;
+                }
+                out.force(true);
             }
             moveIntoPlace(temp, to);
         } catch (IOException e) {
-            throw e instanceof StoreException s ? s : classify(e, target, "copy to");
+            throw classifyWrite(e, target, temp, "copy to");
         } finally {
             deleteQuietly(temp);
         }
         return stat(target).orElseThrow(() -> new StoreException(target, "copied to " + target + " but it vanished at once", null));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A directory at {@code uri} is not an object and is left alone.
+     *
+     * @throws StoreException when {@code uri} or one of its existing ancestors is a symbolic link; nothing
+     *     is deleted then
+     */
     @Override
     public void delete(StoreUri uri) throws StoreException {
         Path path = local(uri);
+        Optional<BasicFileAttributes> attributes = inspect(uri, path, "delete");
+        if (attributes.isEmpty() || !attributes.get().isRegularFile()) {
+            return;
+        }
         try {
-            if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(path)) {
-                Files.deleteIfExists(path);
-            }
-        } catch (NoSuchFileException gone) {
-            // deleting a missing object succeeds
+            // unlink never follows a link, even one swapped in since the check
+            Files.deleteIfExists(path);
         } catch (IOException e) {
             throw classify(e, uri, "delete");
         }
@@ -241,30 +364,136 @@ public final class FileCheckpointStore implements CheckpointStore {
         return uri.toLocalPath();
     }
 
-    private static boolean belowAFile(Path path) {
-        for (Path parent = path.getParent(); parent != null; parent = parent.getParent()) {
-            if (Files.isRegularFile(parent)) {
-                return true;
+    /** Whether {@code name} is one of the store's own files (always hidden from listings). */
+    private static boolean isOwn(String name) {
+        return name.equals(LOCK_FILE) || OWN_TEMP.matcher(name).matches();
+    }
+
+    /**
+     * The attributes of {@code path} itself (links not followed), empty when nothing is there, including
+     * when a missing or non-directory ancestor stands in the way. Refuses when any existing component of
+     * {@code path} is a symbolic link: one lstat per missing trailing component, then one realpath of the
+     * deepest existing component, compared with that component ({@link StoreUri} paths are absolute and
+     * hold no {@code .} or {@code ..}, so they are already normal).
+     */
+    private static Optional<BasicFileAttributes> inspect(StoreUri uri, Path path, String action) throws StoreException {
+        Path existing = path;
+        while (existing != null) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(existing, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (AccessDeniedException e) {
+                throw classify(e, uri, action);
+            } catch (FileSystemException missingOrBelowAFile) {
+                // ENOENT, or ENOTDIR below a regular file (or ELOOP below a link): the deeper part does not exist
+                existing = existing.getParent();
+                continue;
+            } catch (IOException e) {
+                throw classify(e, uri, action);
+            }
+            if (attributes.isSymbolicLink()) {
+                throw linkRefused(uri, existing);
+            }
+            Path real;
+            try {
+                real = existing.toRealPath();
+            } catch (NoSuchFileException vanished) {
+                existing = existing.getParent();
+                continue;
+            } catch (IOException e) {
+                throw classify(e, uri, action);
+            }
+            if (!real.equals(existing)) {
+                throw linkRefused(uri, firstLink(existing).orElse(existing));
+            }
+            return existing.equals(path) ? Optional.of(attributes) : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** The first symbolic link among the components of {@code path}, searched only to name it in an error. */
+    private static Optional<Path> firstLink(Path path) {
+        Path prefix = path.getRoot();
+        for (Path name : path) {
+            prefix = prefix == null ? name : prefix.resolve(name);
+            if (Files.isSymbolicLink(prefix)) {
+                return Optional.of(prefix);
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    private static StoreException linkRefused(StoreUri uri, Path link) {
+        return new StoreException(uri, "refusing " + uri + ": " + link
+                + " is a symbolic link; laststate never follows links (give the real path)", null);
+    }
+
+    /** The attributes of {@code path} itself, without the link check; for a second look within one call. */
+    private static Optional<BasicFileAttributes> attributesOf(Path path) throws IOException {
+        try {
+            return Optional.of(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        }
+    }
+
+    private static FileChannel openSource(StoreUri source, Path from) throws IOException {
+        try {
+            return FileChannel.open(from, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw notFound(source, "copy");
+        } catch (FileSystemException e) {
+            if (Files.isSymbolicLink(from)) {
+                throw linkRefused(source, from);
+            }
+            throw classify(e, source, "copy");
+        }
     }
 
     private static ObjectInfo info(StoreUri uri, BasicFileAttributes attributes) {
+        return new ObjectInfo(uri, attributes.size(), attributes.lastModifiedTime().toInstant(), version(attributes));
+    }
+
+    private static String version(BasicFileAttributes attributes) {
         Object key = attributes.fileKey();
-        String version = (key == null ? "" : key.toString()) + "@"
+        return (key == null ? "" : key.toString()) + "@"
                 + attributes.lastModifiedTime().toInstant() + "#" + attributes.size();
-        return new ObjectInfo(uri, attributes.size(), attributes.lastModifiedTime().toInstant(), version);
     }
 
     private Path createTemp(StoreUri uri, Path path) throws StoreException {
+        Path directory = path.getParent();
         try {
-            Files.createDirectories(path.getParent());
-            return Files.createFile(path.resolveSibling(RESERVED_PREFIX + "tmp-" + UUID.randomUUID()));
+            Files.createDirectories(directory);
+            if (sweptDirectories.add(directory)) {
+                removeAbandonedTemps(directory);
+            }
+            return Files.createFile(directory.resolve(TEMP_PREFIX + UUID.randomUUID()));
         } catch (FileAlreadyExistsException | NotDirectoryException e) {
             throw new StoreException(uri, "cannot write " + uri + ": a parent of it is an object, not a directory", e);
         } catch (IOException e) {
             throw classify(e, uri, "write");
+        }
+    }
+
+    /** Best effort: a temporary file that cannot be removed now is tried again by the next instance. */
+    private static void removeAbandonedTemps(Path directory) {
+        Instant cutoff = Instant.now().minus(ABANDONED_TEMP_AGE);
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, TEMP_PREFIX + "*")) {
+            for (Path temp : temps) {
+                if (!OWN_TEMP.matcher(temp.getFileName().toString()).matches()) {
+                    continue; // not ours: listed as skipped, never removed
+                }
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                        Files.deleteIfExists(temp);
+                    }
+                } catch (IOException ignored) {
+                    // vanished or not ours to remove
+                }
+            }
+        } catch (IOException | DirectoryIteratorException ignored) {
+            // the write itself reports any real problem with the directory
         }
     }
 
@@ -279,6 +508,8 @@ public final class FileCheckpointStore implements CheckpointStore {
                 return;
             } catch (FileAlreadyExistsException e) {
                 throw new ObjectAlreadyExistsException(uri, uri + " already exists", e);
+            } catch (NoSuchFileException e) {
+                throw e; // the temporary file is gone: not a missing hard-link feature
             } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
                 // this file system has no hard links: compare and move under the lock instead
             }
@@ -289,11 +520,22 @@ public final class FileCheckpointStore implements CheckpointStore {
     /** Moves {@code temp} into place if the object is absent ({@code expected} empty) or has that version. */
     private void replaceIfUnchanged(StoreUri uri, Path temp, Path path, Optional<String> expected) throws IOException {
         Path directory = path.getParent();
+        Path lockFile = directory.resolve(LOCK_FILE);
+        long deadline = System.nanoTime() + lockWait.toNanos();
         ReentrantLock local = directoryLocks.computeIfAbsent(directory, d -> new ReentrantLock());
-        local.lock();
-        try (FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK_FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockAcross(lockChannel)) {
+        try {
+            if (!local.tryLock(lockWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw lockTimeout(uri, lockFile, "another thread of this process");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(uri, "interrupted while waiting for the lock file " + lockFile, e);
+        }
+        // NOFOLLOW_LINKS: a link planted under the lock file's name must not make us write elsewhere.
+        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+             FileLock ignored = lockAcross(uri, lockFile, lockChannel, deadline)) {
+            describeHolder(lockChannel);
             Optional<ObjectInfo> current = stat(uri);
             if (expected.isEmpty() && current.isPresent()) {
                 throw new ObjectAlreadyExistsException(uri, uri + " already exists", null);
@@ -310,27 +552,92 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
     }
 
-    /** Another store instance in this JVM may hold the lock; the JVM reports that instead of waiting. */
-    private static FileLock lockAcross(FileChannel channel) throws IOException {
+    /**
+     * Polls for the lock until {@code deadline}. Another store instance in this JVM may hold it; the JVM
+     * reports that as an overlap instead of waiting, and it is waited for in the same way.
+     */
+    private FileLock lockAcross(StoreUri uri, Path lockFile, FileChannel channel, long deadline) throws IOException {
+        long pause = TimeUnit.MILLISECONDS.toNanos(1);
         while (true) {
             try {
-                return channel.lock();
-            } catch (OverlappingFileLockException heldInThisJvm) {
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for " + channel, e);
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return lock;
                 }
+            } catch (OverlappingFileLockException heldInThisJvm) {
+                // wait as for another process
             }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw lockTimeout(uri, lockFile, holderOf(channel));
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException(uri, "interrupted while waiting for the lock file " + lockFile, e);
+            }
+            pause = Math.min(pause * 2, MAX_LOCK_POLL_NANOS);
         }
+    }
+
+    private StoreUnavailableException lockTimeout(StoreUri uri, Path lockFile, String holder) {
+        return new StoreUnavailableException(uri, "cannot write " + uri + ": gave up after " + shown(lockWait)
+                + " waiting for the lock file " + lockFile + ", held by " + holder
+                + " (a stopped or hung promoter; the lock is released when that process ends)", null);
+    }
+
+    private static String shown(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    /** Writes who holds the lock into the lock file, so a waiter that gives up can name the holder. */
+    void describeHolder(FileChannel lockChannel) throws IOException {
+        String description = "pid " + ProcessHandle.current().pid() + " on host " + hostName()
+                + " since " + Instant.now() + "\n";
+        lockChannel.truncate(0);
+        ByteBuffer buffer = ByteBuffer.wrap(description.getBytes(StandardCharsets.UTF_8));
+        long position = 0;
+        while (buffer.hasRemaining()) {
+            position += lockChannel.write(buffer, position);
+        }
+    }
+
+    /** The holder's line from the lock file, read through the waiter's own channel (opening another would drop locks). */
+    private static String holderOf(FileChannel lockChannel) {
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(MAX_HOLDER_DESCRIPTION);
+            while (buffer.hasRemaining() && lockChannel.read(buffer, buffer.position()) > 0) {
+                // keep reading until the line or the buffer ends
+            }
+            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip();
+            int newline = text.indexOf('\n');
+            String line = (newline < 0 ? text : text.substring(0, newline)).replaceAll("\\p{Cntrl}", "?");
+            return line.isEmpty() ? "an unknown process (it has not described itself yet)" : line;
+        } catch (IOException e) {
+            return "an unknown process (the lock file could not be read: " + e.getMessage() + ")";
+        }
+    }
+
+    private String hostName() {
+        String name = hostName;
+        if (name == null) {
+            try {
+                name = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                name = "unknown";
+            }
+            hostName = name;
+        }
+        return name;
     }
 
     private static void deleteQuietly(Path temp) {
         try {
             Files.deleteIfExists(temp);
         } catch (IOException ignored) {
-            // a leftover temporary file is hidden from listings and harmless
+            // a leftover temporary file is hidden from listings and removed once it is old
         }
     }
 
@@ -338,7 +645,23 @@ public final class FileCheckpointStore implements CheckpointStore {
         return new StoreNotFoundException(uri, "cannot " + action + " " + uri + ": no such object", null);
     }
 
+    /** As {@link #classify}, telling apart the one way a write loses its temporary file. */
+    private static StoreException classifyWrite(IOException e, StoreUri uri, Path temp, String action) {
+        if (e instanceof StoreException s) {
+            return s;
+        }
+        if (e instanceof NoSuchFileException && Files.notExists(temp, LinkOption.NOFOLLOW_LINKS)) {
+            return new StoreException(uri, "cannot " + action + " " + uri + ": its temporary file " + temp
+                    + " was removed before it was moved into place (a write older than " + ABANDONED_TEMP_AGE.toMinutes()
+                    + " minutes counts as abandoned, or the directory was deleted); nothing was written", e);
+        }
+        return classify(e, uri, action);
+    }
+
     private static StoreException classify(IOException e, StoreUri uri, String action) {
+        if (e instanceof StoreException s) {
+            return s;
+        }
         if (e instanceof NoSuchFileException) {
             return new StoreNotFoundException(uri, "cannot " + action + " " + uri + ": no such file or directory", e);
         }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -36,10 +37,11 @@ class FileCheckpointStoreTest {
         FileCheckpointStore store = new FileCheckpointStore();
         ObjectInfo written = store.write(uri("d/a"), new byte[] {1}, WriteCondition.overwrite());
         store.write(uri("d/a"), new byte[] {2}, WriteCondition.ifVersionMatches(written.version()));
-        Files.writeString(temp.resolve("d/" + FileCheckpointStore.RESERVED_PREFIX + "tmp-left-over"), "x");
+        Files.writeString(temp.resolve("d/" + FileCheckpointStore.RESERVED_PREFIX + "tmp-" + UUID.randomUUID()), "x");
 
         assertThat(store.list(uri("d")).objects()).extracting(ObjectInfo::name).containsExactly("a");
         assertThat(store.list(uri("d")).directories()).isEmpty();
+        assertThat(store.list(uri("d")).skipped()).isEmpty();
     }
 
     @Test
