@@ -16,11 +16,13 @@ import org.junit.jupiter.api.TestInstance;
  * <p>The suite's parts: {@link StoreContract} (listing, stat and read, conditional writes, copy, delete),
  * {@link SelectionContract} (the newest complete snapshot over Flink layouts) and
  * {@link PromotionContract} (whole-directory copy, {@code _metadata} last, generations, guards, racing
- * promoters). Tests that need a capability the store lacks show as disabled with the reason; each has a
+ * promoters) and {@link PromotionSafetyContract} (the protocol under attack: racing clean-up, corrupt
+ * {@code _metadata}, unknown outcomes, runs that die at each step). Tests that need a capability the store lacks show as disabled with the reason; each has a
  * twin that checks the store refuses the operation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class CheckpointStoreTck implements StoreContract, SelectionContract, PromotionContract {
+public abstract class CheckpointStoreTck
+        implements StoreContract, SelectionContract, PromotionContract, PromotionSafetyContract {
 
     private StoreFixture fixture;
     private StoreUri root;
