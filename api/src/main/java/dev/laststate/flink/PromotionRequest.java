@@ -4,6 +4,7 @@ import dev.laststate.store.StoreUri;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * What to promote and how. Start from {@link #of(StoreUri, String)} and change what differs.
@@ -30,6 +31,8 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
                                int copyConcurrency, int maxAttempts,
                                OptionalLong minCheckpointId, Optional<StoreUri> snapshot) {
 
+    private static final Pattern SAVEPOINT_DIRECTORY = Pattern.compile("savepoint-[0-9a-f]{6}-[0-9a-f]{12}");
+
     public PromotionRequest {
         Objects.requireNonNull(minCheckpointId, "minCheckpointId");
         Objects.requireNonNull(snapshot, "snapshot");
@@ -45,12 +48,62 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1, not " + maxAttempts);
         }
-        if (target.equals(checkpoints) || target.contains(checkpoints)) {
+        checkTarget(checkpoints, target, snapshot);
+    }
+
+    /**
+     * Refuses a target that is not a place of its own: promoting writes its files there and later deletes
+     * those of older generations, so it must not overlap a directory Flink or another snapshot owns.
+     */
+    private static void checkTarget(StoreUri checkpoints, StoreUri target, Optional<StoreUri> snapshot) {
+        if (target.contains(checkpoints)) {
             throw new IllegalArgumentException("the target " + target + " must not be the checkpoint directory or contain it");
         }
-        if (target.equals(checkpoints.resolve(jobId)) || checkpoints.resolve(jobId).contains(target)) {
-            throw new IllegalArgumentException("the target " + target + " must not lie inside the job directory, which Flink manages");
+        // Any job's directory, not only this job's: Flink deletes subsumed checkpoints in each of them, and
+        // another job's chk-<n> is that job's state.
+        if (checkpoints.contains(target)) {
+            String first = checkpoints.relativize(target).split("/", 2)[0];
+            if (FlinkLayout.isJobId(first)) {
+                throw new IllegalArgumentException("the target " + target + " must not lie inside the job directory "
+                        + checkpoints.resolve(first) + ", which Flink manages");
+            }
         }
+        if (snapshot.isPresent() && (target.contains(snapshot.get()) || snapshot.get().contains(target))) {
+            throw new IllegalArgumentException("the target " + target + " must not be the snapshot being promoted ("
+                    + snapshot.get() + "), lie inside it or contain it");
+        }
+        snapshotDirectoryIn(target, checkpoints).ifPresent(name -> {
+            throw new IllegalArgumentException("the target " + target + " must not be or lie inside a checkpoint or "
+                    + "savepoint directory ('" + name + "'): promoting there would replace or delete that snapshot's files");
+        });
+    }
+
+    /**
+     * The first segment of {@code target} named like a checkpoint or savepoint directory. Segments the target
+     * shares with the checkpoint directory are not looked at: they are where the user keeps checkpoints, and
+     * Flink's own snapshot directories lie below it.
+     */
+    private static Optional<String> snapshotDirectoryIn(StoreUri target, StoreUri checkpoints) {
+        String[] segments = target.path().isEmpty() ? new String[0] : target.path().split("/");
+        int shared = 0;
+        if (target.scheme().equals(checkpoints.scheme()) && target.authority().equals(checkpoints.authority())
+                && !checkpoints.path().isEmpty()) {
+            String[] base = checkpoints.path().split("/");
+            while (shared < Math.min(segments.length, base.length) && segments[shared].equals(base[shared])) {
+                shared++;
+            }
+        }
+        for (int i = shared; i < segments.length; i++) {
+            if (FlinkLayout.checkpointId(segments[i]).isPresent() || isSavepointDirectory(segments[i])) {
+                return Optional.of(segments[i]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code savepoint-<first 6 hex of the job id>-<12 hex>}, of any job. */
+    private static boolean isSavepointDirectory(String name) {
+        return SAVEPOINT_DIRECTORY.matcher(name).matches();
     }
 
     /** The request without a lower bound and without a named snapshot. */

@@ -2,10 +2,12 @@ package dev.laststate.store;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * An immutable location in a checkpoint store: {@code scheme://authority/path}.
@@ -44,7 +46,9 @@ public record StoreUri(String scheme, String authority, String path) {
      * Parses a URI or a bare local path.
      *
      * @throws InvalidStoreUriException when the input is empty, has no authority where one is needed,
-     *     or contains {@code .}/{@code ..} segments, control characters or a query or fragment
+     *     or contains {@code ..} segments ({@code .} ones too, in a URI), control characters or a query or
+     *     fragment; or when it is a relative path whose first segment holds a {@code ':'} (ambiguous with a
+     *     URI: write {@code ./a:b})
      */
     public static StoreUri parse(String input) {
         if (input == null || input.isBlank()) {
@@ -60,6 +64,13 @@ public record StoreUri(String scheme, String authority, String path) {
         int slash = input.indexOf('/');
         boolean hasScheme = colon > 0 && (slash < 0 || colon < slash);
         if (!hasScheme) {
+            // "::::" or ":x" would otherwise become a directory of that name in the working directory, when the
+            // user most likely mistyped a URI; "./a:b" says a local name is meant.
+            String first = slash < 0 ? input : input.substring(0, slash);
+            if (first.indexOf(':') >= 0) {
+                throw new InvalidStoreUriException(input, "it has no valid URI scheme, and as a relative path its first "
+                        + "segment '" + first + "' contains ':'; write ./" + input + " if a local name was meant");
+            }
             return ofLocalPath(input);
         }
         String scheme = input.substring(0, colon).toLowerCase(Locale.ROOT);
@@ -86,7 +97,11 @@ public record StoreUri(String scheme, String authority, String path) {
         return new StoreUri(scheme, authority, normalize(input, path));
     }
 
-    /** A {@code file} location for a local path; relative paths are resolved against the working directory. */
+    /**
+     * A {@code file} location for a local path; relative paths are resolved against the working directory.
+     * {@code .} segments are dropped (locally they name the same directory, and {@code ./a:b} is how a name
+     * holding ':' is told apart from a URI); {@code ..} is refused.
+     */
     public static StoreUri ofLocalPath(String localPath) {
         String absolute;
         try {
@@ -94,7 +109,10 @@ public record StoreUri(String scheme, String authority, String path) {
         } catch (RuntimeException e) {
             throw new InvalidStoreUriException(localPath, "not a valid local path: " + e.getMessage());
         }
-        return new StoreUri("file", "", normalize(localPath, absolute.replace('\\', '/')));
+        String withoutDots = Arrays.stream(absolute.replace('\\', '/').split("/", -1))
+                .filter(segment -> !segment.equals("."))
+                .collect(Collectors.joining("/"));
+        return new StoreUri("file", "", normalize(localPath, withoutDots));
     }
 
     private static StoreUri parseFile(String input, String rest) {

@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.laststate.store.StoreUri;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PromotionRequestTest {
 
     private static final StoreUri CHECKPOINTS = StoreUri.parse("s3://b/cp");
     private static final String JOB = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+    private static final String OTHER_JOB = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    private static final StoreUri SAVEPOINT = StoreUri.parse("s3://b/sp/savepoint-a1b2c3-0123456789ab");
 
     @Test
     void defaultsToCopyModeIntoLastState() {
@@ -22,15 +30,79 @@ class PromotionRequestTest {
         assertThat(request.lineage()).isEqualTo(Lineage.UNKNOWN);
     }
 
-    @Test
-    void theTargetMayNotBeTheCheckpointDirectoryOrInsideTheJobDirectory() {
-        assertThatThrownBy(() -> PromotionRequest.of(CHECKPOINTS, JOB).withTarget(CHECKPOINTS))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PromotionRequest.of(CHECKPOINTS, JOB).withTarget(StoreUri.parse("s3://b")))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PromotionRequest.of(CHECKPOINTS, JOB).withTarget(CHECKPOINTS.resolve(JOB + "/last-state")))
+    static Stream<Arguments> targetsThatAreNotTargets() {
+        return Stream.of(
+                refused("s3://b/cp", "must not be the checkpoint directory or contain it"),
+                refused("s3://b", "must not be the checkpoint directory or contain it"),
+                refused("s3://b/cp/" + JOB, "must not lie inside the job directory s3://b/cp/" + JOB),
+                refused("s3://b/cp/" + JOB + "/last-state", "must not lie inside the job directory"),
+                refused("s3://b/cp/" + OTHER_JOB, "must not lie inside the job directory s3://b/cp/" + OTHER_JOB),
+                refused("s3://b/cp/" + OTHER_JOB + "/chk-5", "must not lie inside the job directory s3://b/cp/" + OTHER_JOB),
+                refused("s3://b/cp/" + OTHER_JOB + "/shared/last-state", "must not lie inside the job directory"),
+                refused("s3://b/cp/chk-5", "checkpoint or savepoint directory ('chk-5')"),
+                refused("s3://b/cp/restore/chk-0/last-state", "('chk-0')"),
+                refused("s3://other/chk-12", "('chk-12')"),
+                refused("s3://b/sp/savepoint-0f1e2d-00000000002a", "('savepoint-0f1e2d-00000000002a')"),
+                refused("s3://b/sp/savepoint-a1b2c3-0123456789ab/last-state", "('savepoint-a1b2c3-0123456789ab')"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("targetsThatAreNotTargets")
+    void refusesATargetThatOverlapsStateFlinkOrAnotherSnapshotOwns(String target, String message) {
+        assertThatThrownBy(() -> PromotionRequest.of(CHECKPOINTS, JOB).withTarget(StoreUri.parse(target)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("job directory");
+                .hasMessageStartingWith("the target " + StoreUri.parse(target) + " must not ")
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3://b/sp/savepoint-a1b2c3-0123456789ab", "s3://b/sp/savepoint-a1b2c3-0123456789ab/copy",
+        "s3://b/sp", "s3://b"})
+    void refusesATargetThatIsInsideOrContainsTheNamedSnapshot(String target) {
+        PromotionRequest request = PromotionRequest.of(CHECKPOINTS, JOB).withSnapshot(Optional.of(SAVEPOINT));
+
+        assertThatThrownBy(() -> request.withTarget(StoreUri.parse(target)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the target " + StoreUri.parse(target) + " must not ");
+    }
+
+    @Test
+    void namesTheSnapshotWhenTheTargetOverlapsIt() {
+        StoreUri named = StoreUri.parse("s3://b/exports/nightly");
+        PromotionRequest request = PromotionRequest.of(CHECKPOINTS, JOB).withSnapshot(Optional.of(named));
+
+        for (StoreUri target : new StoreUri[] {named, named.resolve("x"), named.parent().orElseThrow()}) {
+            assertThatThrownBy(() -> request.withTarget(target))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the target " + target + " must not be the snapshot being promoted (" + named
+                            + "), lie inside it or contain it");
+        }
+        assertThatThrownBy(() -> PromotionRequest.of(CHECKPOINTS, JOB).withTarget(named.parent().orElseThrow())
+                .withSnapshot(Optional.of(named)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the snapshot being promoted");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3://b/cp/last-state", "s3://b/cp/some/dir", "s3://b/last-state", "s3://other/last-state",
+        "s3://other/cp/" + JOB, "s3://b/cp/chk/x", "s3://b/cp/chk-x", "s3://b/cp/savepoint-a1b2c3", "s3://b/cp/a1b2c3d4",
+        "s3://b/cp/last-state/" + JOB, "s3://b/sp/last-state"})
+    void acceptsATargetOfItsOwn(String target) {
+        PromotionRequest request = PromotionRequest.of(CHECKPOINTS, JOB).withSnapshot(Optional.of(SAVEPOINT))
+                .withTarget(StoreUri.parse(target));
+
+        assertThat(request.target()).isEqualTo(StoreUri.parse(target));
+    }
+
+    @Test
+    void theCheckpointDirectoryItselfMayLieBelowADirectoryNamedLikeASnapshot() {
+        StoreUri checkpoints = StoreUri.parse("s3://b/chk-1/cp");
+
+        assertThat(PromotionRequest.of(checkpoints, JOB).target()).isEqualTo(StoreUri.parse("s3://b/chk-1/cp/last-state"));
+        assertThatThrownBy(() -> PromotionRequest.of(checkpoints, JOB).withTarget(checkpoints.resolve("x/chk-2")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("('chk-2')");
     }
 
     @Test
@@ -38,5 +110,9 @@ class PromotionRequestTest {
         assertThatThrownBy(() -> PromotionRequest.of(CHECKPOINTS, "job-1"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("32 lower-case hex");
+    }
+
+    private static Arguments refused(String target, String message) {
+        return Arguments.of(target, message);
     }
 }

@@ -58,6 +58,34 @@ class StoreUriTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"::::", ":x", ":/x", "::/a/b"})
+    void aRelativePathWhoseFirstSegmentHoldsAColonIsAmbiguousWithAUri(String input) {
+        assertThatThrownBy(() -> StoreUri.parse(input))
+                .isInstanceOf(InvalidStoreUriException.class)
+                .hasMessageStartingWith("invalid location '" + input + "'")
+                .hasMessageContaining("write ./" + input + " if a local name was meant")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aColonIsFineWhereNoUriCouldBeMeant() {
+        Path cwd = Path.of("").toAbsolutePath();
+
+        assertThat(StoreUri.parse("./a:b").toLocalPath()).isEqualTo(cwd.resolve("a:b"));
+        assertThat(StoreUri.parse("./::::").toLocalPath()).isEqualTo(cwd.resolve("::::"));
+        assertThat(StoreUri.parse("dir/a:b").toLocalPath()).isEqualTo(cwd.resolve("dir/a:b"));
+        assertThat(StoreUri.parse("/tmp/a:b")).isEqualTo(new StoreUri("file", "", "tmp/a:b"));
+    }
+
+    @Test
+    void dotSegmentsOfABarePathNameTheSameDirectory() {
+        assertThat(StoreUri.parse("/tmp/./chk")).isEqualTo(new StoreUri("file", "", "tmp/chk"));
+        assertThat(StoreUri.parse("./x").toLocalPath()).isEqualTo(Path.of("x").toAbsolutePath());
+        assertThatThrownBy(() -> StoreUri.parse("./../x")).isInstanceOf(InvalidStoreUriException.class);
+        assertThatThrownBy(() -> StoreUri.parse("file:///tmp/./chk")).isInstanceOf(InvalidStoreUriException.class);
+    }
+
     @Test
     void resolveParentNameAndRelativize() {
         StoreUri root = StoreUri.parse("gs://b/cp");

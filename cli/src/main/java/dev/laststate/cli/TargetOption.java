@@ -15,9 +15,12 @@ final class TargetOption {
             description = "The promotion target (default: <store>/last-state). Env: LASTSTATE_TARGET.")
     private String target;
 
-    /** The target: {@code --target}, which must be in the store of {@code --store}, or {@code <store>/last-state}. */
+    /**
+     * The target: {@code --target}, which must be in the store of {@code --store} (a local one with its parent's
+     * symbolic links resolved), or {@code <store>/last-state}.
+     */
     StoreUri resolve(StoreOptions store, StoreUri checkpoints) {
-        return store.location(target, "--target", checkpoints).orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
+        return store.target(target, checkpoints).orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
     }
 
     /** What the target holds; nothing promoted yet is exit 3. */

@@ -46,11 +46,11 @@ final class VerifyCommand implements Callable<Integer> {
         StoreUri checkpoints;
         StoreUri targetDir;
         if (target != null && !store.given()) {
-            targetDir = StoreUri.parse(target);
+            targetDir = StoreOptions.realParent(StoreUri.parse(target));
             checkpoints = targetDir;
         } else {
             checkpoints = store.checkpoints();
-            targetDir = store.location(target, "--target", checkpoints).orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
+            targetDir = store.target(target, checkpoints).orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
         }
         try (CheckpointStore opened = store.open(checkpoints)) {
             Verification verification = verify(opened, targetDir);

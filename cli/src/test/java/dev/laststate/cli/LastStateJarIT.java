@@ -137,6 +137,18 @@ class LastStateJarIT {
     }
 
     @Test
+    void theLauncherReportsJavaOptionsTheJvmRejectsInOneLine() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        Result run = run(Map.of("LASTSTATE_JAVA_OPTS", "-Xmx128m -Xfoo"), List.of("sh", LAUNCHER.toString(), "--version"));
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).singleElement().asString()
+                .isEqualTo("laststate: LASTSTATE_JAVA_OPTS is not accepted by " + java + ": Unrecognized option: -Xfoo");
+    }
+
+    @Test
     void theLauncherSaysHowToBuildAMissingJar() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("repo").resolve("bin"));
         Path launcher = Files.copy(LAUNCHER, bin.resolve("laststate"));

@@ -1,0 +1,140 @@
+package dev.laststate.cli;
+
+import static dev.laststate.cli.CheckpointTree.JOB;
+import static dev.laststate.cli.CheckpointTree.read;
+import static dev.laststate.cli.CheckpointTree.uriOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laststate.store.StoreUri;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The file store never follows a symbolic link, so the CLI resolves the links in the local locations a user
+ * types, once: {@code --store} and {@code --savepoints} wholly, {@code --target} up to its parent.
+ */
+class SymbolicLinkLocationsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    /** The real directory, and {@code link} pointing at it. */
+    private Path real;
+    private Path link;
+
+    @BeforeEach
+    void linkedDirectory() throws IOException {
+        Path base = temp.toRealPath();
+        real = Files.createDirectories(base.resolve("real"));
+        link = Files.createSymbolicLink(base.resolve("link"), real);
+    }
+
+    @Test
+    void aStoreGivenThroughALinkedParentStillPromotesIntoItsRealPath() throws IOException {
+        CheckpointTree tree = CheckpointTree.standard(real.resolve("checkpoints"));
+        Path chk12 = tree.jobDir(JOB).resolve("chk-12");
+
+        Cli.Run run = Cli.run("promote", "--store", link.resolve("checkpoints").toString(), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode result = JSON.readTree(run.out());
+        assertThat(result.get("status").asText()).isEqualTo("PROMOTED");
+        assertThat(result.get("source").asText()).isEqualTo(uriOf(chk12));
+        assertThat(result.get("target").asText()).isEqualTo(uriOf(tree.lastState()));
+        assertThat(read(tree.lastState().resolve("_metadata"))).isEqualTo(read(chk12.resolve("_metadata")));
+    }
+
+    @Test
+    void aStoreThatIsItselfALinkIsResolvedToo() throws IOException {
+        CheckpointTree tree = CheckpointTree.standard(real);
+
+        Cli.Run run = Cli.run("promote", "--store", link.toString(), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(JSON.readTree(run.out()).get("target").asText()).isEqualTo(uriOf(tree.lastState()));
+    }
+
+    @Test
+    void savepointsGivenThroughALinkAreFoundAtTheirRealPath() throws IOException {
+        CheckpointTree tree = CheckpointTree.standard(real.resolve("checkpoints"));
+        Path savepoint = tree.savepoint(real.resolve("savepoints"), JOB, 20, CheckpointTree.BASE.plusSeconds(3600));
+
+        Cli.Run run = Cli.run("promote", "--store", tree.root.toString(), "--savepoints",
+                link.resolve("savepoints").toString(), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(JSON.readTree(run.out()).get("source").asText()).isEqualTo(uriOf(savepoint));
+    }
+
+    @Test
+    void aTargetBelowALinkedParentLandsInTheRealDirectory() throws IOException {
+        CheckpointTree tree = CheckpointTree.standard(temp.toRealPath().resolve("checkpoints"));
+
+        Cli.Run run = Cli.run("promote", "--store", tree.root.toString(), "--target", link.resolve("restore/last").toString(),
+                "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(JSON.readTree(run.out()).get("target").asText()).isEqualTo(uriOf(real.resolve("restore/last")));
+        assertThat(real.resolve("restore/last/_metadata")).isRegularFile();
+    }
+
+    @Test
+    void aTargetThatIsItselfALinkIsRefusedNotFollowed() throws IOException {
+        CheckpointTree tree = CheckpointTree.standard(temp.toRealPath().resolve("checkpoints"));
+        Path linkedTarget = Files.createSymbolicLink(tree.root.resolve("last-state"), real);
+
+        Cli.Run run = Cli.run("promote", "--store", tree.root.toString(), "--target", linkedTarget.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isNotZero();
+        assertThat(run.errLines()).as(run.toString()).singleElement().asString().contains(uriOf(linkedTarget));
+        try (var files = Files.list(real)) {
+            assertThat(files).as("the directory the link points at").isEmpty();
+        }
+    }
+
+    @Test
+    void verifyResolvesTheParentOfItsOwnTarget() {
+        Cli.Run alone = Cli.run("verify", "--target", link.resolve("nothing").toString());
+        Cli.Run withStore = Cli.run("verify", "--store", link.toString(), "--target", link.resolve("nothing").toString());
+
+        for (Cli.Run run : new Cli.Run[] {alone, withStore}) {
+            BadInputTest.assertOneLineError(run, ExitCodes.NOTHING_TO_PROMOTE, "nothing to verify in " + uriOf(real.resolve("nothing")));
+        }
+    }
+
+    @Test
+    void onlyTheParentOfATargetIsResolvedSoALinkedTargetIsNeverFollowed() {
+        Path linkedTarget = real.resolve("last-state-link");
+
+        assertThat(StoreOptions.realParent(uri(link.resolve("last-state-link")))).isEqualTo(uri(linkedTarget));
+        assertThat(StoreOptions.realParent(uri(link))).isEqualTo(uri(link));
+        assertThat(StoreOptions.realPath(uri(link))).isEqualTo(uri(real));
+    }
+
+    @Test
+    void missingDirectoriesBelowTheDeepestExistingOneAreKeptAsGiven() {
+        assertThat(StoreOptions.realPath(uri(link.resolve("a/b/c")))).isEqualTo(uri(real.resolve("a/b/c")));
+        assertThat(StoreOptions.realParent(uri(link.resolve("a/b/c")))).isEqualTo(uri(real.resolve("a/b/c")));
+        assertThat(StoreOptions.realPath(StoreUri.parse("file:///"))).isEqualTo(StoreUri.parse("file:///"));
+    }
+
+    @Test
+    void otherSchemesAreUntouched() {
+        StoreUri s3 = StoreUri.parse("s3://bucket" + link);
+
+        assertThat(StoreOptions.realPath(s3)).isEqualTo(s3);
+        assertThat(StoreOptions.realParent(s3.resolve("x"))).isEqualTo(s3.resolve("x"));
+    }
+
+    private static StoreUri uri(Path path) {
+        return StoreUri.ofLocalPath(path.toString());
+    }
+}
