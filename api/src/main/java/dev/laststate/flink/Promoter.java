@@ -743,11 +743,39 @@ public final class Promoter {
         settled.forEach(p -> records.add(p.info().uri()));
         records.addAll(run.pendingRecords);
         try {
-            store.deleteAll(doomed.stream().map(target::resolve).toList());
-            store.deleteAll(records);
+            if (deleteEach(doomed.stream().map(target::resolve).toList(), run)) {
+                store.deleteAll(records);
+            }
         } catch (StoreException | RuntimeException e) {
             run.warnings.add("the clean-up of " + target + " stopped (" + e.getMessage() + "); the next run finishes it");
         }
+    }
+
+    /**
+     * Deletes {@code uris} in a batch, and one by one past the names that fail when the batch fails. A name
+     * the store refuses for good (a location through a symbolic link) is reported and dropped.
+     *
+     * @return whether every failure was permanent, so the pending records naming these may go
+     */
+    private boolean deleteEach(List<StoreUri> uris, Run run) throws StoreException {
+        try {
+            store.deleteAll(uris);
+            return true;
+        } catch (StoreException batchFailed) {
+            if (batchFailed.retryable()) {
+                throw batchFailed;
+            }
+        }
+        boolean permanentOnly = true;
+        for (StoreUri uri : uris) {
+            try {
+                store.delete(uri);
+            } catch (StoreException e) {
+                run.warnings.add("not deleted: " + e.getMessage());
+                permanentOnly &= !e.retryable();
+            }
+        }
+        return permanentOnly;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.laststate.job.FlinkRestClient.SnapshotStats;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.file.LocalPaths;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
@@ -146,6 +147,8 @@ public final class FlinkRestJobSource implements JobSource {
         } catch (InvalidStoreUriException e) {
             return false;
         }
+        // The checkpoint directory was given with its links resolved; resolve what Flink reports the same way.
+        uri = LocalPaths.realPath(uri);
         StoreUri a = new StoreUri(family(uri.scheme()), uri.authority(), uri.path());
         StoreUri b = new StoreUri(family(dir.scheme()), dir.authority(), dir.path());
         return a.equals(b) || b.contains(a);

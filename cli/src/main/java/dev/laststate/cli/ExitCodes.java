@@ -1,8 +1,10 @@
 package dev.laststate.cli;
 
 import dev.laststate.flink.CorruptPointerRecordException;
+import dev.laststate.flink.NotRestorableException;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.PromotionAbortedException;
+import dev.laststate.flink.UnpromotableSnapshotException;
 import dev.laststate.store.StoreException;
 import dev.laststate.verify.UnreadableMetadataException;
 import java.io.IOException;
@@ -26,8 +28,13 @@ public final class ExitCodes {
     public static final int STORE_FAILURE = 4;
     /** A guard refused the promotion, or the pointer record is corrupt. */
     public static final int REFUSED = 5;
-    /** {@code verify}: the promoted state is not restorable (files missing, or _metadata unreadable). */
+    /**
+     * {@code verify}: the promoted state is not restorable (files missing, or _metadata unreadable);
+     * {@code promote --verify}: the copied snapshot is not, so it was not committed.
+     */
     public static final int VERIFICATION_FAILED = 6;
+    /** The newest snapshot cannot be promoted: corrupt or empty _metadata, or entries laststate cannot copy. */
+    public static final int UNPROMOTABLE_SNAPSHOT = 7;
 
     private ExitCodes() {}
 
@@ -40,7 +47,8 @@ public final class ExitCodes {
         codes.put(String.valueOf(NOTHING_TO_PROMOTE), "nothing to promote: no job, no complete snapshot, nothing promoted yet");
         codes.put(String.valueOf(STORE_FAILURE), "storage or JobManager failure");
         codes.put(String.valueOf(REFUSED), "refused by a guard, or a corrupt pointer record");
-        codes.put(String.valueOf(VERIFICATION_FAILED), "verify: not restorable (files missing or _metadata unreadable)");
+        codes.put(String.valueOf(VERIFICATION_FAILED), "not restorable (files missing or _metadata unreadable); promote --verify committed nothing");
+        codes.put(String.valueOf(UNPROMOTABLE_SNAPSHOT), "the newest snapshot cannot be promoted (corrupt _metadata, links or reserved names); nothing committed");
         return codes;
     }
 
@@ -52,8 +60,11 @@ public final class ExitCodes {
         if (failure instanceof CommandLine.ParameterException) {
             return USAGE;
         }
-        if (failure instanceof UnreadableMetadataException) {
+        if (failure instanceof UnreadableMetadataException || failure instanceof NotRestorableException) {
             return VERIFICATION_FAILED;
+        }
+        if (failure instanceof UnpromotableSnapshotException) {
+            return UNPROMOTABLE_SNAPSHOT;
         }
         if (failure instanceof CorruptPointerRecordException) {
             return REFUSED;

@@ -3,6 +3,7 @@ package dev.laststate.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.laststate.flink.Generation;
 import dev.laststate.flink.LastState;
@@ -45,6 +46,8 @@ final class Json {
         node.put("bytesCopied", result.bytesCopied());
         node.put("durationMs", result.duration().toMillis());
         result.reason().ifPresent(reason -> node.put("reason", reason));
+        ArrayNode warnings = node.putArray("warnings");
+        result.warnings().forEach(warnings::add);
         return node;
     }
 

@@ -1,6 +1,8 @@
 package dev.laststate.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.laststate.flink.NotRestorableException;
+import dev.laststate.flink.PreCommitCheck;
 import dev.laststate.flink.PromotionMode;
 import dev.laststate.flink.PromotionRequest;
 import dev.laststate.flink.PromotionResult;
@@ -14,10 +16,13 @@ import dev.laststate.job.StaticJobSource;
 import dev.laststate.job.StorageScanJobSource;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
+import dev.laststate.verify.SnapshotVerifier;
+import dev.laststate.verify.UnreadableMetadataException;
 import dev.laststate.verify.Verification;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,7 +60,8 @@ final class PromoteCommand implements Callable<Integer> {
     private boolean dryRun;
 
     @Option(names = "--verify", defaultValue = "${env:LASTSTATE_VERIFY:-false}",
-            description = "After promoting, run 'verify' on the target: exit 6 when a file its _metadata references is missing. Env: LASTSTATE_VERIFY.")
+            description = "Before committing, run 'verify' on the copied snapshot: exit 6 and commit nothing when a file its "
+                    + "_metadata references is missing or Flink cannot read it. Env: LASTSTATE_VERIFY.")
     private boolean verify;
 
     @Mixin
@@ -86,13 +92,36 @@ final class PromoteCommand implements Callable<Integer> {
                     ? jobManager.source(client, named.map(s -> jobId), opened, checkpoints, savepointDir)
                     : named.orElseGet(() -> new StorageScanJobSource(opened, checkpoints));
             PromotionRequest request = request(checkpoints, savepointDir, targetDir, source.job());
-            PromotionResult result = new Promoter(opened).promote(request);
-            Optional<Verification> verification = verify && !dryRun && result.status() != PromotionStatus.REFUSED
-                    ? Optional.of(VerifyCommand.verify(opened, targetDir)) : Optional.empty();
+            AtomicReference<Verification> checked = new AtomicReference<>();
+            Promoter promoter = verify ? new Promoter(opened).withPreCommitCheck(restorable(opened, checked)) : new Promoter(opened);
+            PromotionResult result = promoter.promote(request);
+            // A copy was verified before its commit; what else the target serves (unchanged, pointer mode) is verified now.
+            Optional<Verification> verification = Optional.ofNullable(checked.get());
+            if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {
+                verification = Optional.of(VerifyCommand.verify(opened, targetDir));
+            }
             print(result, verification);
             int exit = PromotionOptions.exitCode(result, spec.commandLine().getErr());
             return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), spec.commandLine().getErr()) : exit;
         }
+    }
+
+    /** {@code verify} as a pre-commit check: a copied snapshot that would not restore is never committed. */
+    private static PreCommitCheck restorable(CheckpointStore store, AtomicReference<Verification> checked) {
+        return (directory, metadata) -> {
+            Verification verification;
+            try {
+                verification = new SnapshotVerifier(store).verify(directory, metadata);
+            } catch (UnreadableMetadataException e) {
+                throw new NotRestorableException(e.getMessage() + "; nothing was committed", e);
+            }
+            if (!verification.restorable()) {
+                throw new NotRestorableException(verification.missing().size() + " of " + verification.files().size()
+                        + " files that the _metadata of " + verification.directory() + " references are missing, first "
+                        + verification.missing().get(0).uri() + "; nothing was committed", null);
+            }
+            checked.set(verification);
+        };
     }
 
     private PromotionRequest request(StoreUri checkpoints, Optional<StoreUri> savepointDir, StoreUri targetDir, JobInfo job) {

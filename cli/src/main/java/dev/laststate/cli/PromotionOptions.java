@@ -26,8 +26,16 @@ final class PromotionOptions {
         return request.withForce(force).withAllowFreshStart(allowFreshStart).withCopyConcurrency(copyConcurrency);
     }
 
-    /** The exit code of a promotion whose result is printed already: a refusal is one line on stderr and exit 5. */
+    /**
+     * The exit code of a promotion whose result is printed already: a refusal is one line on stderr and exit 5;
+     * each warning (what failed after the commit without undoing it) is one line on stderr.
+     */
     static int exitCode(PromotionResult result, PrintWriter err) {
+        // What went wrong after a commit does not undo it: a warning, and exit 0.
+        for (String warning : result.warnings()) {
+            err.println("laststate: warning: " + warning);
+        }
+        err.flush();
         if (result.status() != PromotionStatus.REFUSED) {
             return ExitCodes.OK;
         }

@@ -4,10 +4,7 @@ import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.CheckpointStores;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
+import dev.laststate.store.file.LocalPaths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +41,7 @@ final class StoreOptions {
         }
         StoreUri uri = StoreUri.parse(store);
         registry().provider(uri.scheme()); // an unknown scheme is bad input, found before anything is opened
-        return realPath(uri);
+        return LocalPaths.realPath(uri);
     }
 
     /**
@@ -53,7 +50,7 @@ final class StoreOptions {
      * must belong to the provider of {@code --store}.
      */
     Optional<StoreUri> location(String value, String flag, StoreUri checkpoints) {
-        return parse(value, flag, checkpoints).map(StoreOptions::realPath);
+        return parse(value, flag, checkpoints).map(LocalPaths::realPath);
     }
 
     /**
@@ -61,7 +58,7 @@ final class StoreOptions {
      * a target that is itself a symbolic link is refused by the store, never followed to wherever it points.
      */
     Optional<StoreUri> target(String value, StoreUri checkpoints) {
-        return parse(value, "--target", checkpoints).map(StoreOptions::realParent);
+        return parse(value, "--target", checkpoints).map(LocalPaths::realParent);
     }
 
     private Optional<StoreUri> parse(String value, String flag, StoreUri checkpoints) {
@@ -74,39 +71,6 @@ final class StoreOptions {
                     + checkpoints + ": one run reads and writes one store");
         }
         return Optional.of(uri);
-    }
-
-    /**
-     * A local location with every symbolic link in it resolved (the real path of its deepest existing part,
-     * then the rest as given); other schemes as they are. The file store never follows a link, so links a
-     * user typed are resolved here, once.
-     */
-    static StoreUri realPath(StoreUri uri) {
-        if (!uri.scheme().equals("file") || uri.path().isEmpty()) {
-            return uri;
-        }
-        String[] segments = uri.path().split("/");
-        int existing = segments.length;
-        Path path = uri.toLocalPath();
-        while (existing > 0 && !Files.exists(path)) {
-            path = path.getParent();
-            existing--;
-        }
-        Path real;
-        try {
-            real = path.toRealPath();
-        } catch (IOException e) {
-            // Unreadable on the way (permissions, a race): the store reports that itself, about the path as typed.
-            return uri;
-        }
-        StoreUri resolved = StoreUri.ofLocalPath(real.toString());
-        String rest = String.join("/", Arrays.asList(segments).subList(existing, segments.length));
-        return rest.isEmpty() ? resolved : resolved.resolve(rest);
-    }
-
-    /** A local location whose parent's symbolic links are resolved and whose own name stays as given. */
-    static StoreUri realParent(StoreUri uri) {
-        return uri.parent().map(parent -> realPath(parent).resolve(uri.name())).orElse(uri);
     }
 
     /** Opens the store of {@code checkpoints} with the {@code -o} options; the caller closes it. */

@@ -8,6 +8,7 @@ import dev.laststate.flink.LastStateReader;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.file.LocalPaths;
 import dev.laststate.verify.SnapshotVerifier;
 import dev.laststate.verify.StateFile;
 import dev.laststate.verify.Verification;
@@ -46,7 +47,7 @@ final class VerifyCommand implements Callable<Integer> {
         StoreUri checkpoints;
         StoreUri targetDir;
         if (target != null && !store.given()) {
-            targetDir = StoreOptions.realParent(StoreUri.parse(target));
+            targetDir = LocalPaths.realParent(StoreUri.parse(target));
             checkpoints = targetDir;
         } else {
             checkpoints = store.checkpoints();

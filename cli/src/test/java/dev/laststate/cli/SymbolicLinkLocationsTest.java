@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.file.LocalPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,24 +115,24 @@ class SymbolicLinkLocationsTest {
     void onlyTheParentOfATargetIsResolvedSoALinkedTargetIsNeverFollowed() {
         Path linkedTarget = real.resolve("last-state-link");
 
-        assertThat(StoreOptions.realParent(uri(link.resolve("last-state-link")))).isEqualTo(uri(linkedTarget));
-        assertThat(StoreOptions.realParent(uri(link))).isEqualTo(uri(link));
-        assertThat(StoreOptions.realPath(uri(link))).isEqualTo(uri(real));
+        assertThat(LocalPaths.realParent(uri(link.resolve("last-state-link")))).isEqualTo(uri(linkedTarget));
+        assertThat(LocalPaths.realParent(uri(link))).isEqualTo(uri(link));
+        assertThat(LocalPaths.realPath(uri(link))).isEqualTo(uri(real));
     }
 
     @Test
     void missingDirectoriesBelowTheDeepestExistingOneAreKeptAsGiven() {
-        assertThat(StoreOptions.realPath(uri(link.resolve("a/b/c")))).isEqualTo(uri(real.resolve("a/b/c")));
-        assertThat(StoreOptions.realParent(uri(link.resolve("a/b/c")))).isEqualTo(uri(real.resolve("a/b/c")));
-        assertThat(StoreOptions.realPath(StoreUri.parse("file:///"))).isEqualTo(StoreUri.parse("file:///"));
+        assertThat(LocalPaths.realPath(uri(link.resolve("a/b/c")))).isEqualTo(uri(real.resolve("a/b/c")));
+        assertThat(LocalPaths.realParent(uri(link.resolve("a/b/c")))).isEqualTo(uri(real.resolve("a/b/c")));
+        assertThat(LocalPaths.realPath(StoreUri.parse("file:///"))).isEqualTo(StoreUri.parse("file:///"));
     }
 
     @Test
     void otherSchemesAreUntouched() {
         StoreUri s3 = StoreUri.parse("s3://bucket" + link);
 
-        assertThat(StoreOptions.realPath(s3)).isEqualTo(s3);
-        assertThat(StoreOptions.realParent(s3.resolve("x"))).isEqualTo(s3.resolve("x"));
+        assertThat(LocalPaths.realPath(s3)).isEqualTo(s3);
+        assertThat(LocalPaths.realParent(s3.resolve("x"))).isEqualTo(s3.resolve("x"));
     }
 
     private static StoreUri uri(Path path) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laststate.flink.FlinkLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -39,10 +40,15 @@ class VerifyCommandTest {
 
     @BeforeEach
     void checkpoint() throws IOException {
-        chk = Files.createDirectories(dir.resolve(JOB).resolve("chk-7"));
         shared = Files.createDirectories(dir.resolve(JOB).resolve("shared"));
-        Files.write(chk.resolve("keyed-a"), new byte[64]);
         Files.write(shared.resolve("sst-1"), new byte[32]);
+        chk = checkpoint(7, "sst-1");
+    }
+
+    /** {@code chk-<id>} with one relative state file and one reference to {@code shared/<sharedFile>}. */
+    private Path checkpoint(long id, String sharedFile) throws IOException {
+        Path chk = Files.createDirectories(dir.resolve(JOB).resolve("chk-" + id));
+        Files.write(chk.resolve("keyed-a"), new byte[64]);
         org.apache.flink.core.fs.Path chkPath = new org.apache.flink.core.fs.Path(chk.toUri());
         OperatorState state = new OperatorState(null, null, new OperatorID(), 2, 128);
         state.putState(0, OperatorSubtaskState.builder().setManagedKeyedState(new KeyGroupsStateHandle(
@@ -50,10 +56,46 @@ class VerifyCommandTest {
                 new RelativeFileStateHandle(new org.apache.flink.core.fs.Path(chkPath, "keyed-a"), "keyed-a", 64))).build());
         state.putState(1, OperatorSubtaskState.builder().setManagedKeyedState(new KeyGroupsStateHandle(
                 new KeyGroupRangeOffsets(KeyGroupRange.of(64, 127)),
-                new FileStateHandle(new org.apache.flink.core.fs.Path(shared.resolve("sst-1").toUri()), 32))).build());
+                new FileStateHandle(new org.apache.flink.core.fs.Path(shared.resolve(sharedFile).toUri()), 32))).build());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Checkpoints.storeCheckpointMetadata(new CheckpointMetadata(7L, List.of(state), List.of()), new DataOutputStream(bytes));
+        Checkpoints.storeCheckpointMetadata(new CheckpointMetadata(id, List.of(state), List.of()), new DataOutputStream(bytes));
         Files.write(chk.resolve("_metadata"), bytes.toByteArray());
+        return chk;
+    }
+
+    @Test
+    void promoteWithVerifyNeverCommitsASnapshotThatWouldNotRestore() throws IOException {
+        assertThat(Cli.run("promote", "--store", dir.toString(), "--verify").exitCode()).isZero();
+        byte[] served = Files.readAllBytes(dir.resolve("last-state").resolve("_metadata"));
+        checkpoint(8, "sst-deleted-by-flink");
+
+        Cli.Run run = Cli.run("promote", "--store", dir.toString(), "--verify");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(run.errLines()).singleElement().asString()
+                .contains("sst-deleted-by-flink").endsWith("nothing was committed");
+        assertThat(dir.resolve("last-state").resolve("_metadata")).hasBinaryContent(served);
+        Cli.Run verify = Cli.run("verify", "--store", dir.toString());
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.out()).startsWith("RESTORABLE checkpoint 7");
+    }
+
+    @Test
+    void aCorruptMetadataIsExitSevenAndLeavesTheGoodStateServed() throws IOException {
+        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        byte[] served = Files.readAllBytes(dir.resolve("last-state").resolve("_metadata"));
+        for (byte[] corrupt : List.of(new byte[0], new byte[10])) {
+            Path chk8 = checkpoint(8, "sst-1");
+            Files.write(chk8.resolve("_metadata"), corrupt);
+
+            Cli.Run run = Cli.run("promote", "--store", dir.toString(), "--verify");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.UNPROMOTABLE_SNAPSHOT);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.errLines()).singleElement().asString().contains("is not Flink checkpoint metadata");
+            assertThat(dir.resolve("last-state").resolve("_metadata")).hasBinaryContent(served);
+            assertThat(dir.resolve("last-state").resolve(FlinkLayout.PENDING_RECORDS)).isEmptyDirectory();
+        }
     }
 
     @Test

@@ -637,6 +637,10 @@ public interface PromotionContract extends TckSupport {
                 for (String name : state.record().current().files()) {
                     assertThat(store().stat(target.resolve(name))).as(name).isPresent();
                 }
+                // The generation served before the last commit keeps its files: a restore may have read it.
+                for (String name : state.record().previous().map(p -> p.files()).orElse(List.of())) {
+                    assertThat(store().stat(target.resolve(name))).as("previous generation: " + name).isPresent();
+                }
             }
         } finally {
             pool.shutdownNow();

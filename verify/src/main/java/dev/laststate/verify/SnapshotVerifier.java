@@ -47,7 +47,25 @@ public final class SnapshotVerifier {
      */
     public Verification verify(StoreUri directory) throws StoreException, UnreadableMetadataException {
         StoreUri metadataUri = directory.resolve(FlinkLayout.METADATA);
-        CheckpointMetadata metadata = load(metadataUri);
+        ObjectContent content;
+        try {
+            content = store.read(metadataUri);
+        } catch (StoreNotFoundException absent) {
+            throw new UnreadableMetadataException(metadataUri, "no such file: not a complete snapshot", absent);
+        }
+        return verify(directory, content.bytes());
+    }
+
+    /**
+     * Verifies the snapshot that {@code metadataBytes} would be as {@code <directory>/_metadata}, before they are
+     * written there: what a promotion checks between copying the files and committing.
+     *
+     * @throws UnreadableMetadataException when Flink cannot read the bytes, or they reference a handle type or a
+     *     location this verifier cannot check
+     */
+    public Verification verify(StoreUri directory, byte[] metadataBytes) throws StoreException, UnreadableMetadataException {
+        StoreUri metadataUri = directory.resolve(FlinkLayout.METADATA);
+        CheckpointMetadata metadata = load(metadataUri, metadataBytes);
         StateHandleWalker walker = new StateHandleWalker(directory);
         walker.walk(metadata);
         if (!walker.unknownHandles().isEmpty()) {
@@ -64,19 +82,13 @@ public final class SnapshotVerifier {
         return new Verification(directory, metadata.getCheckpointId(), files, missing(files), walker.inlineHandles());
     }
 
-    private CheckpointMetadata load(StoreUri metadataUri) throws StoreException, UnreadableMetadataException {
-        ObjectContent content;
-        try {
-            content = store.read(metadataUri);
-        } catch (StoreNotFoundException absent) {
-            throw new UnreadableMetadataException(metadataUri, "no such file: not a complete snapshot", absent);
-        }
+    private static CheckpointMetadata load(StoreUri metadataUri, byte[] bytes) throws UnreadableMetadataException {
         // Flink resolves the external pointer through its own file systems as soon as it meets a relative handle
         // (it stats <pointer>/_metadata), and the Flink in this JVM has none for s3://, gs://, ...: the store's
         // directory would fail there. The walker resolves relative handles against the store's directory itself
         // (getRelativePath), so Flink gets a local stand-in: an empty directory with an empty _metadata.
         Path standIn = standIn(metadataUri);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(content.bytes()))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             return Checkpoints.loadCheckpointMetadata(in, SnapshotVerifier.class.getClassLoader(), standIn.toUri().toString());
         } catch (IOException | RuntimeException e) {
             throw new UnreadableMetadataException(metadataUri, "Flink cannot read it: " + e.getMessage(), e);
@@ -84,7 +96,7 @@ public final class SnapshotVerifier {
             // Bytes that are not Flink's format can declare a huge length, and Flink allocates it at once: that one
             // allocation fails, nothing else was filled, so this is a corrupt file rather than a full heap.
             throw new UnreadableMetadataException(metadataUri, "Flink cannot read it: it declares a length larger than "
-                    + "the file (" + content.bytes().length + " bytes)", e);
+                    + "the file (" + bytes.length + " bytes)", e);
         } finally {
             deleteStandIn(standIn);
         }
