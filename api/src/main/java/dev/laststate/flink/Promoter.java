@@ -18,8 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -146,11 +148,11 @@ public final class Promoter {
     private static final class Run {
         final String id = UUID.randomUUID().toString();
         final Set<String> copied = new LinkedHashSet<>();
-        final List<StoreUri> pendingRecords = new ArrayList<>();
+        final Map<StoreUri, PointerRecord> pendingRecords = new LinkedHashMap<>();
         final List<String> warnings = new ArrayList<>();
 
         boolean owns(PendingRun pending) {
-            return pendingRecords.contains(pending.info().uri());
+            return pendingRecords.containsKey(pending.info().uri());
         }
     }
 
@@ -473,7 +475,7 @@ public final class Promoter {
                 Optional.of(digest), garbage(state, run, names(Optional.of(generation), previous)));
         StoreUri pendingUri = target.resolve(FlinkLayout.PENDING_RECORDS).resolve(run.id + "-" + attempt + ".json");
         store.write(pendingUri, pending.toJson(), WriteCondition.overwrite());
-        run.pendingRecords.add(pendingUri);
+        run.pendingRecords.put(pendingUri, pending);
         long pendingWritten = System.nanoTime();
 
         long bytes = metadataBytes.length;
@@ -721,7 +723,6 @@ public final class Promoter {
      * finishes the clean-up, because the pending records that name what is left are deleted last.
      */
     private void cleanUp(TargetState state, PointerRecord record, boolean fresh, StoreUri target, Run run) {
-        Set<String> retained = names(Optional.of(record.current()), record.previous());
         Set<String> doomed = new LinkedHashSet<>();
         if (fresh) {
             doomed.addAll(record.garbage());
@@ -735,20 +736,50 @@ public final class Promoter {
                 }
             });
         }
-        doomed.removeAll(retained);
-        doomed.removeAll(protectedNames(state, Optional.of(record), run));
-        doomed.remove(FlinkLayout.METADATA);
-        doomed.remove(FlinkLayout.POINTER_RECORD);
-        List<StoreUri> records = new ArrayList<>();
-        settled.forEach(p -> records.add(p.info().uri()));
-        records.addAll(run.pendingRecords);
         try {
-            if (deleteEach(doomed.stream().map(target::resolve).toList(), run)) {
-                store.deleteAll(records);
-            }
+            sweep(doomed, Optional.of(record), protectedNames(state, Optional.of(record), run), settled, target, run);
         } catch (StoreException | RuntimeException e) {
             run.warnings.add("the clean-up of " + target + " stopped (" + e.getMessage() + "); the next run finishes it");
         }
+    }
+
+    /**
+     * Deletes {@code doomed} and what this run copied without committing, except the names {@code standing}
+     * keeps and those live runs may be copying right now; then the pending records whose every name is dealt
+     * with. A pending record naming a file withheld for a live run stays, so that file is never forgotten: it
+     * is removed once that record is stale, if no generation needs it then.
+     */
+    private void sweep(Set<String> doomed, Optional<PointerRecord> standing, Set<String> live, List<PendingRun> settled,
+                       StoreUri target, Run run) throws StoreException {
+        Set<String> retained = standing.map(r -> names(Optional.of(r.current()), r.previous())).orElse(Set.of());
+        Set<String> names = new LinkedHashSet<>(doomed);
+        names.addAll(run.copied);
+        names.removeAll(retained);
+        names.remove(FlinkLayout.METADATA);
+        names.remove(FlinkLayout.POINTER_RECORD);
+        Set<String> withheld = new LinkedHashSet<>(names);
+        withheld.retainAll(live);
+        names.removeAll(live);
+        Map<StoreUri, PointerRecord> records = new LinkedHashMap<>();
+        for (PendingRun pending : settled) {
+            records.put(pending.info().uri(), pending.record().orElse(null));
+        }
+        records.putAll(run.pendingRecords);
+        List<StoreUri> handled = new ArrayList<>();
+        records.forEach((uri, record) -> {
+            if (record == null || !namesOf(record).stream().anyMatch(withheld::contains)) {
+                handled.add(uri);
+            }
+        });
+        if (deleteEach(names.stream().map(target::resolve).toList(), run)) {
+            store.deleteAll(handled);
+        }
+    }
+
+    private static Set<String> namesOf(PointerRecord record) {
+        Set<String> names = new LinkedHashSet<>(record.current().files());
+        names.addAll(record.garbage());
+        return names;
     }
 
     /**
@@ -825,7 +856,7 @@ public final class Promoter {
             run.warnings.add("repaired " + target.resolve(FlinkLayout.POINTER_RECORD)
                     + ": a promoter had committed " + trusted.get().current().describe() + " and stopped before recording it");
         }
-        if (!settled(state, trusted, run).isEmpty()) {
+        if (!settled(state, trusted, run).isEmpty() || !run.pendingRecords.isEmpty()) {
             cleanUp(state, trusted.get(), false, target, run);
         }
     }
@@ -840,13 +871,7 @@ public final class Promoter {
             if (!now.knowsServed()) {
                 return; // the pending records keep naming the copies; a later run removes them once stale
             }
-            Set<String> doomed = new LinkedHashSet<>(run.copied);
-            now.trusted().ifPresent(r -> doomed.removeAll(names(Optional.of(r.current()), r.previous())));
-            doomed.removeAll(protectedNames(now, now.trusted(), run));
-            doomed.remove(FlinkLayout.METADATA);
-            doomed.remove(FlinkLayout.POINTER_RECORD);
-            store.deleteAll(doomed.stream().map(target::resolve).toList());
-            store.deleteAll(run.pendingRecords);
+            sweep(Set.of(), now.trusted(), protectedNames(now, now.trusted(), run), List.of(), target, run);
         } catch (StoreException | PromotionAbortedException | RuntimeException e) {
             // The pending records stay and name the copies; a later run removes them once stale.
         }

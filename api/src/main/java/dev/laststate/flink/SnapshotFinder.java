@@ -23,6 +23,8 @@ import java.util.TreeMap;
  */
 public final class SnapshotFinder {
 
+    private static final int LISTING_PASSES = 3;
+
     private final CheckpointStore store;
 
     public SnapshotFinder(CheckpointStore store) {
@@ -34,10 +36,21 @@ public final class SnapshotFinder {
      * {@code _metadata} exists. Directories without it are in progress (or being deleted) and skipped.
      */
     public Optional<Snapshot> newestCheckpoint(StoreUri checkpointDir, String jobId) throws StoreException {
-        for (Map.Entry<Long, StoreUri> candidate : checkpointDirectories(checkpointDir, jobId).entrySet()) {
-            Optional<Snapshot> complete = checkpoint(jobId, candidate.getKey(), candidate.getValue());
-            if (complete.isPresent()) {
-                return complete;
+        // Between the stats, Flink can complete the newest directory (it had no _metadata yet) and then subsume
+        // the one before it: nothing listed looked complete. Flink deletes a checkpoint only once a newer one is
+        // complete, so a second look at the same directories finds it; a third pass lists them again.
+        for (int pass = 0; pass < LISTING_PASSES; pass++) {
+            TreeMap<Long, StoreUri> candidates = checkpointDirectories(checkpointDir, jobId);
+            if (candidates.isEmpty()) {
+                break;
+            }
+            for (int look = 0; look < 2; look++) {
+                for (Map.Entry<Long, StoreUri> candidate : candidates.entrySet()) {
+                    Optional<Snapshot> complete = checkpoint(jobId, candidate.getKey(), candidate.getValue());
+                    if (complete.isPresent()) {
+                        return complete;
+                    }
+                }
             }
         }
         return Optional.empty();

@@ -101,6 +101,18 @@ class PromoterHostileSnapshotTest {
     }
 
     @Test
+    void aStateFileWhoseNameHoldsANewlineIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path chk3 = checkpoint(3);
+        Files.writeString(chk3.resolve("state\nforged"), "state Flink needs");
+        Map<String, String> before = targetFiles();
+
+        assertThatThrownBy(() -> new Promoter(store).promote(PromotionRequest.of(checkpoints, JOB)))
+                .isInstanceOf(UnpromotableSnapshotException.class)
+                .hasMessageContaining("'state\\u000aforged'");
+        assertThat(targetFiles()).isEqualTo(before);
+    }
+
+    @Test
     void aMetadataLargerThanLaststateReadsIsRefusedWithoutReadingIt() throws Exception {
         Path chk3 = checkpoint(3);
         try (RandomAccessFile metadata = new RandomAccessFile(chk3.resolve(FlinkLayout.METADATA).toFile(), "rw")) {

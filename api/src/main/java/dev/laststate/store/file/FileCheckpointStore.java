@@ -3,6 +3,7 @@ package dev.laststate.store.file;
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
+import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
@@ -70,6 +71,9 @@ import java.util.regex.Pattern;
  * component per call, whatever the depth. It guards against links that are in place when a call
  * starts; a component replaced by a link during the call is caught only for the last component, which
  * is opened without following links.
+ *
+ * <p><b>Names a location cannot hold</b> (control characters such as a newline) are listed in
+ * {@link Listing#skipped()}, never a failure of the whole listing.
  *
  * <p><b>Reserved names.</b> The store's own files are {@code .laststate-lock} and
  * {@code .laststate-tmp-<uuid>}; they are never listed. Any other name starting with
@@ -193,7 +197,7 @@ public final class FileCheckpointStore implements CheckpointStore {
                 if (entryAttributes.isRegularFile() && isOwn(name)) {
                     continue;
                 }
-                if (name.startsWith(RESERVED_PREFIX) || entryAttributes.isSymbolicLink()) {
+                if (name.startsWith(RESERVED_PREFIX) || entryAttributes.isSymbolicLink() || !representable(directory, name)) {
                     skipped.add(name);
                 } else if (entryAttributes.isDirectory()) {
                     directories.add(name);
@@ -362,6 +366,16 @@ public final class FileCheckpointStore implements CheckpointStore {
             throw new IllegalArgumentException("the file store cannot serve " + uri);
         }
         return uri.toLocalPath();
+    }
+
+    /** Whether a location can hold {@code name} (no control characters, for one): else the entry is skipped. */
+    private static boolean representable(StoreUri directory, String name) {
+        try {
+            directory.resolve(name);
+            return true;
+        } catch (InvalidStoreUriException e) {
+            return false;
+        }
     }
 
     /** Whether {@code name} is one of the store's own files (always hidden from listings). */
