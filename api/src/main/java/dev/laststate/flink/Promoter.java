@@ -112,8 +112,9 @@ public final class Promoter {
      * What the target held when a decision was made.
      *
      * @param pending the pending records found beside the record
-     * @param repairedFrom the pending record whose {@code _metadata} the target serves while its pointer record
-     *     is stale (its run died between commit and record)
+     * @param repairedFrom the record whose {@code _metadata} the target serves, recognised by its digest, while the
+     *     pointer record does not describe it by version: a pending record (its run died between commit and
+     *     record), or the pointer record itself (the same bytes came back with another version)
      */
     private record TargetState(Optional<ObjectInfo> recordInfo, Optional<PointerRecord> record,
                                Optional<CorruptPointerRecordException> corrupt, Optional<ObjectInfo> metadata,
@@ -296,9 +297,16 @@ public final class Promoter {
             }
         }
         List<PendingRun> pending = pendingRuns(target);
-        Optional<PendingRun> repairedFrom = state.consistent() || state.corrupt().isPresent() || state.metadata().isEmpty()
-                ? Optional.empty()
-                : committedBy(pending, state.metadata().get());
+        Optional<PendingRun> repairedFrom = Optional.empty();
+        if (!state.consistent() && state.corrupt().isEmpty() && state.metadata().isPresent()) {
+            // The record itself is a candidate too: its _metadata may be in place with another version (a copy of
+            // the target restored by a backup tool, a touched file), recognisable by its bytes.
+            List<PendingRun> candidates = new ArrayList<>(pending);
+            if (state.record().isPresent()) {
+                candidates.add(new PendingRun(state.recordInfo().orElseThrow(), state.record()));
+            }
+            repairedFrom = committedBy(candidates, state.metadata().get());
+        }
         return new TargetState(state.recordInfo(), state.record(), state.corrupt(), state.metadata(), pending, repairedFrom);
     }
 
@@ -320,9 +328,12 @@ public final class Promoter {
         return found;
     }
 
-    /** The pending record of the run that committed the served {@code _metadata}, recognised by its digest. */
-    private Optional<PendingRun> committedBy(List<PendingRun> pending, ObjectInfo served) throws StoreException {
-        List<PendingRun> sameSize = pending.stream()
+    /**
+     * Of {@code candidates}, the record of the promotion that committed the served {@code _metadata}, recognised by
+     * its digest; the newest when several promotions of one snapshot match.
+     */
+    private Optional<PendingRun> committedBy(List<PendingRun> candidates, ObjectInfo served) throws StoreException {
+        List<PendingRun> sameSize = candidates.stream()
                 .filter(p -> p.record().flatMap(PointerRecord::metadataDigest)
                         .map(d -> PointerRecord.digestSize(d) == served.size()).orElse(false))
                 .toList();
@@ -853,8 +864,9 @@ public final class Promoter {
             if (writeRecord(target, trusted.get(), state.recordInfo(), served, run) != RecordOutcome.WRITTEN) {
                 return;
             }
-            run.warnings.add("repaired " + target.resolve(FlinkLayout.POINTER_RECORD)
-                    + ": a promoter had committed " + trusted.get().current().describe() + " and stopped before recording it");
+            run.warnings.add("repaired " + target.resolve(FlinkLayout.POINTER_RECORD) + ": it did not describe the served "
+                    + FlinkLayout.METADATA + " of " + trusted.get().current().describe() + " (a promoter stopped before"
+                    + " recording it, or the file was rewritten), recognised by its digest");
         }
         if (!settled(state, trusted, run).isEmpty() || !run.pendingRecords.isEmpty()) {
             cleanUp(state, trusted.get(), false, target, run);

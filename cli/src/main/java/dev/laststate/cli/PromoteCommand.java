@@ -93,7 +93,8 @@ final class PromoteCommand implements Callable<Integer> {
                     : named.orElseGet(() -> new StorageScanJobSource(opened, checkpoints));
             PromotionRequest request = request(checkpoints, savepointDir, targetDir, source.job());
             AtomicReference<Verification> checked = new AtomicReference<>();
-            Promoter promoter = verify ? new Promoter(opened).withPreCommitCheck(restorable(opened, checked)) : new Promoter(opened);
+            Promoter promoter = verify ? promotion.promoter(opened).withPreCommitCheck(restorable(opened, checked))
+                    : promotion.promoter(opened);
             PromotionResult result = promoter.promote(request);
             // A copy was verified before its commit; what else the target serves (unchanged, pointer mode) is verified now.
             Optional<Verification> verification = Optional.ofNullable(checked.get());

@@ -1,10 +1,18 @@
 package dev.laststate.cli;
 
+import dev.laststate.flink.Promoter;
 import dev.laststate.flink.PromotionRequest;
 import dev.laststate.flink.PromotionResult;
 import dev.laststate.flink.PromotionStatus;
+import dev.laststate.store.CheckpointStore;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The guard and copy flags of every command that promotes ({@code promote}, {@code savepoint}), and its report. */
 final class PromotionOptions {
@@ -21,9 +29,25 @@ final class PromotionOptions {
             description = "Objects copied at once, 1 to 256 (default 8). Env: LASTSTATE_COPY_CONCURRENCY.")
     private int copyConcurrency = 8;
 
+    @Option(names = "--stale-run-grace", paramLabel = "DURATION", defaultValue = "${env:LASTSTATE_STALE_RUN_GRACE:-1h}",
+            description = "How long a promotion's pending record protects its copies: the copies of a run that died are "
+                    + "removed once it is older, and a run copying for longer than half of it gives up before its commit "
+                    + "(default 1h; give every promoter of a target the same). Env: LASTSTATE_STALE_RUN_GRACE.")
+    private String staleRunGrace = "1h";
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
+
     /** {@code request} with these flags. */
     PromotionRequest applyTo(PromotionRequest request) {
         return request.withForce(force).withAllowFreshStart(allowFreshStart).withCopyConcurrency(copyConcurrency);
+    }
+
+    /** The promoter of {@code store} with these flags. */
+    Promoter promoter(CheckpointStore store) {
+        Duration grace = JobManagerOptions.parseDuration(staleRunGrace).orElseThrow(() -> new ParameterException(
+                command.commandLine(), "--stale-run-grace " + staleRunGrace + " is not a positive duration such as 30m or 2h"));
+        return new Promoter(store, Clock.systemUTC(), grace, Optional.empty());
     }
 
     /**

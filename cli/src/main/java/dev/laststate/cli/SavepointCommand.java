@@ -2,7 +2,6 @@ package dev.laststate.cli;
 
 import dev.laststate.flink.PromotionRequest;
 import dev.laststate.flink.PromotionResult;
-import dev.laststate.flink.Promoter;
 import dev.laststate.job.FlinkRestClient;
 import dev.laststate.job.FlinkRestClient.SavepointStatus;
 import dev.laststate.job.JobInfo;
@@ -87,7 +86,7 @@ final class SavepointCommand implements Callable<Integer> {
                     .withTarget(targetDir)
                     .withLineage(job.lineage())
                     .withSnapshot(Optional.of(snapshot)));
-            PromotionResult result = new Promoter(opened).promote(request);
+            PromotionResult result = promotion.promoter(opened).promote(request);
             print(result);
             return PromotionOptions.exitCode(result, spec.commandLine().getErr());
         }
