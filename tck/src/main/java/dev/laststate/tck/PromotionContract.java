@@ -17,7 +17,6 @@ import dev.laststate.flink.PromotionStatus;
 import dev.laststate.flink.Promoter;
 import dev.laststate.flink.SnapshotKind;
 import dev.laststate.store.Capability;
-import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
@@ -63,19 +62,7 @@ public interface PromotionContract extends TckSupport {
 
     /** Every object below {@code dir} with its version, to prove that nothing changed. */
     private Map<String, String> snapshotOf(StoreUri dir) throws StoreException {
-        Map<String, String> found = new TreeMap<>();
-        collect(dir, dir, found);
-        return found;
-    }
-
-    private void collect(StoreUri base, StoreUri dir, Map<String, String> into) throws StoreException {
-        Listing listing = store().list(dir);
-        for (ObjectInfo object : listing.objects()) {
-            into.put(base.relativize(object.uri()), object.version());
-        }
-        for (String sub : listing.directories()) {
-            collect(base, dir.resolve(sub), into);
-        }
+        return objectsBelow(dir);
     }
 
     private List<String> targetFiles() throws StoreException {

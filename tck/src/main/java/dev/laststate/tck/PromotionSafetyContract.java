@@ -14,8 +14,6 @@ import dev.laststate.flink.PromotionStatus;
 import dev.laststate.flink.Promoter;
 import dev.laststate.flink.UnpromotableSnapshotException;
 import dev.laststate.store.Capability;
-import dev.laststate.store.Listing;
-import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
@@ -64,21 +62,8 @@ public interface PromotionSafetyContract extends TckSupport {
         return new LastStateReader(store()).read(target()).orElseThrow();
     }
 
-    /** Every object below {@code dir} by name with its version. */
     private Map<String, String> objects(StoreUri dir) throws StoreException {
-        Map<String, String> found = new TreeMap<>();
-        collect(dir, dir, found);
-        return found;
-    }
-
-    private void collect(StoreUri base, StoreUri dir, Map<String, String> into) throws StoreException {
-        Listing listing = store().list(dir);
-        for (ObjectInfo object : listing.objects()) {
-            into.put(base.relativize(object.uri()), object.version());
-        }
-        for (String sub : listing.directories()) {
-            collect(base, dir.resolve(sub), into);
-        }
+        return objectsBelow(dir);
     }
 
     /** The names a target holding these generations has: their files and the pointer record, nothing else. */

@@ -2,11 +2,14 @@ package dev.laststate.tck;
 
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** What every part of the TCK sees: the store, this test's fresh root, and small helpers. */
 public interface TckSupport {
@@ -28,6 +31,23 @@ public interface TckSupport {
     /** Writes {@code bytes} to {@code uri}, replacing what is there. */
     default ObjectInfo put(StoreUri uri, byte[] bytes) throws StoreException {
         return store().write(uri, bytes, WriteCondition.overwrite());
+    }
+
+    /** Every object below {@code dir} (every level), by its name relative to {@code dir}, with its version. */
+    default Map<String, String> objectsBelow(StoreUri dir) throws StoreException {
+        Map<String, String> found = new TreeMap<>();
+        collectObjects(dir, dir, found);
+        return found;
+    }
+
+    private void collectObjects(StoreUri base, StoreUri dir, Map<String, String> into) throws StoreException {
+        Listing listing = store().list(dir);
+        for (ObjectInfo object : listing.objects()) {
+            into.put(base.relativize(object.uri()), object.version());
+        }
+        for (String sub : listing.directories()) {
+            collectObjects(base, dir.resolve(sub), into);
+        }
     }
 
     /** The object's bytes as UTF-8 text. */
