@@ -3,7 +3,9 @@ package dev.laststate.hdfs;
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
+import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.Listing;
+import dev.laststate.store.ReservedNames;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
@@ -28,7 +30,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hadoop.conf.Configuration;
@@ -56,13 +57,15 @@ import org.apache.hadoop.security.UserGroupInformation;
  * inode's file id, changes with every write. There is no server-side copy: copies stream through this
  * client.
  *
- * <p>Names starting with {@value #RESERVED_PREFIX} are the store's own temporary and lock files and are
- * never listed.
+ * <p>The store's own temporary and lock files ({@link ReservedNames}) are never listed; any other name with
+ * their prefix, a symbolic link and a name no location can hold are listed as skipped. The first write or
+ * copy of an instance into a directory removes the temporary files there that killed writers left more than
+ * {@link ReservedNames#ABANDONED_TEMP_AGE} ago (one listing per directory per instance).
  */
 final class HdfsCheckpointStore implements CheckpointStore {
 
-    static final String RESERVED_PREFIX = ".laststate-";
-    static final String LOCK_FILE = RESERVED_PREFIX + "lock";
+    static final String RESERVED_PREFIX = ReservedNames.PREFIX;
+    static final String LOCK_FILE = ReservedNames.LOCK_FILE;
     private static final int READ_ATTEMPTS = 10;
     private static final int COPY_BUFFER = 1 << 20;
 
@@ -75,6 +78,8 @@ final class HdfsCheckpointStore implements CheckpointStore {
     private final ConcurrentHashMap<String, DistributedFileSystem> clients = new ConcurrentHashMap<>();
     /** Serialises this instance's locked writes per directory; the lease does so across clients. */
     private final ConcurrentHashMap<String, ReentrantLock> directoryLocks = new ConcurrentHashMap<>();
+    /** Directories this instance has already swept of abandoned temporary files. */
+    private final Set<String> sweptDirectories = ConcurrentHashMap.newKeySet();
 
     /**
      * @param user the user to act as; empty to log in as {@code config} says (keytab) or as Hadoop's current user
@@ -104,6 +109,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
         Path dir = path(directory);
         List<String> directories = new ArrayList<>();
         List<ObjectInfo> objects = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         try {
             // Pages of dfs.ls.limit entries (1,000 by default), fetched as the iterator advances.
             RemoteIterator<FileStatus> entries = fs.listStatusIterator(dir);
@@ -113,13 +119,17 @@ final class HdfsCheckpointStore implements CheckpointStore {
                 if (entry.isFile() && entry.getPath().toUri().getPath().equals(dir.toUri().getPath())) {
                     return Listing.empty(directory); // HDFS lists a file as itself: an object is not a directory
                 }
-                if (name.startsWith(RESERVED_PREFIX)) {
+                if (entry.isFile() && ReservedNames.isOwn(name)) {
                     continue;
                 }
-                if (entry.isDirectory()) {
+                if (ReservedNames.isReserved(name) || entry.isSymlink() || !representable(directory, name)) {
+                    skipped.add(name);
+                } else if (entry.isDirectory()) {
                     directories.add(name);
                 } else if (entry.isFile()) {
                     objects.add(info(directory.resolve(name), entry));
+                } else {
+                    skipped.add(name);
                 }
             }
         } catch (FileNotFoundException | ParentNotDirectoryException missing) {
@@ -132,7 +142,8 @@ final class HdfsCheckpointStore implements CheckpointStore {
         }
         directories.sort(Comparator.naturalOrder());
         objects.sort(Comparator.comparing(ObjectInfo::name));
-        return new Listing(directory, directories, objects);
+        skipped.sort(Comparator.naturalOrder());
+        return new Listing(directory, directories, objects, skipped);
     }
 
     @Override
@@ -200,7 +211,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
         DistributedFileSystem fs = client(uri);
         Path target = path(uri);
-        Path temp = temporary(target);
+        Path temp = temporary(fs, target);
         boolean moved = false;
         try {
             try (FSDataOutputStream out = fs.create(temp, false)) {
@@ -299,7 +310,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
             throw new IllegalArgumentException("copy between NameNodes is not supported: " + source + " -> " + target);
         }
         Path to = path(target);
-        Path temp = temporary(to);
+        Path temp = temporary(fs, to);
         boolean moved = false;
         // The source is opened before anything is created, so a missing source leaves the target alone.
         try (InputStream in = openSource(fs, source)) {
@@ -423,8 +434,39 @@ final class HdfsCheckpointStore implements CheckpointStore {
         }
     }
 
-    private static Path temporary(Path target) {
-        return new Path(target.getParent(), RESERVED_PREFIX + "tmp-" + UUID.randomUUID());
+    /** A temporary name beside {@code target}; the first time in its directory, abandoned ones there go first. */
+    private Path temporary(DistributedFileSystem fs, Path target) {
+        Path directory = target.getParent();
+        if (sweptDirectories.add(directory.toString())) {
+            removeAbandonedTemporaries(fs, directory);
+        }
+        return new Path(directory, ReservedNames.newTemporaryName());
+    }
+
+    /** Best effort: a temporary file that cannot be removed now is tried again by the next instance. */
+    private static void removeAbandonedTemporaries(DistributedFileSystem fs, Path directory) {
+        Instant now = Instant.now();
+        try {
+            FileStatus[] temporaries = fs.globStatus(new Path(directory, ReservedNames.PREFIX + "tmp-*"));
+            for (FileStatus temporary : temporaries == null ? new FileStatus[0] : temporaries) {
+                if (temporary.isFile() && ReservedNames.isTemporary(temporary.getPath().getName())
+                        && ReservedNames.abandoned(Instant.ofEpochMilli(temporary.getModificationTime()), now)) {
+                    fs.delete(temporary.getPath(), false);
+                }
+            }
+        } catch (IOException ignored) {
+            // the write itself reports any real problem with the directory
+        }
+    }
+
+    /** Whether a location can hold {@code name} (no control characters, for one): else the entry is skipped. */
+    private static boolean representable(StoreUri directory, String name) {
+        try {
+            directory.resolve(name);
+            return true;
+        } catch (InvalidStoreUriException e) {
+            return false;
+        }
     }
 
     /** The version changes with every write: each write renames a new inode, with a new file id, into place. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
+import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.ReservedNames;
 import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
@@ -240,5 +242,28 @@ class HdfsStoreFailuresTest {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void temporaryFilesOfKilledWritersAreRemovedOnceAbandonedAndForeignReservedNamesAreSkipped() throws Exception {
+        DistributedFileSystem admin = hdfs.superuser();
+        String abandoned = ReservedNames.newTemporaryName();
+        String fresh = ReservedNames.newTemporaryName();
+        admin.create(new Path("/housekeeping/" + abandoned)).close();
+        admin.create(new Path("/housekeeping/" + fresh)).close();
+        admin.create(new Path("/housekeeping/.laststate-x")).close();
+        long twoHoursAgo = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+        admin.setTimes(new Path("/housekeeping/" + abandoned), twoHoursAgo, -1);
+
+        Listing listing = store.list(uri("housekeeping"));
+        assertThat(listing.objects()).isEmpty();
+        assertThat(listing.skipped()).as("not the store's own: a promotion must refuse it, not drop it")
+                .containsExactly(".laststate-x");
+
+        store.write(uri("housekeeping/object"), "x".getBytes(StandardCharsets.UTF_8), WriteCondition.overwrite());
+
+        assertThat(admin.exists(new Path("/housekeeping/" + abandoned))).as("abandoned more than an hour ago").isFalse();
+        assertThat(admin.exists(new Path("/housekeeping/" + fresh))).as("may be a live writer's").isTrue();
+        assertThat(admin.exists(new Path("/housekeeping/.laststate-x"))).as("not the store's to remove").isTrue();
     }
 }

@@ -34,7 +34,7 @@ final class S3ProxyServer implements AutoCloseable {
 
     static S3ProxyServer start() throws Exception {
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
+                .blobStore(new AtomicConditionalPuts(new TransientNio2BlobStore()))
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();

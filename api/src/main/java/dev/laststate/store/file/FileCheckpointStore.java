@@ -5,6 +5,7 @@ import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.Listing;
+import dev.laststate.store.ReservedNames;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
@@ -45,11 +46,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 /**
  * The embedded default store: a local (or mounted) directory tree.
@@ -100,18 +99,15 @@ import java.util.regex.Pattern;
 public final class FileCheckpointStore implements CheckpointStore {
 
     /** Prefix of the temporary and lock files this store keeps beside the objects. */
-    public static final String RESERVED_PREFIX = ".laststate-";
+    public static final String RESERVED_PREFIX = ReservedNames.PREFIX;
 
     /** How long a conditional write waits for another process's lock on the directory before giving up. */
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(30);
 
     /** Age after which a temporary file of this store counts as left behind by a killed writer. */
-    public static final Duration ABANDONED_TEMP_AGE = Duration.ofHours(1);
+    public static final Duration ABANDONED_TEMP_AGE = ReservedNames.ABANDONED_TEMP_AGE;
 
-    static final String LOCK_FILE = RESERVED_PREFIX + "lock";
-    private static final String TEMP_PREFIX = RESERVED_PREFIX + "tmp-";
-    private static final Pattern OWN_TEMP = Pattern.compile(Pattern.quote(TEMP_PREFIX)
-            + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final String LOCK_FILE = ReservedNames.LOCK_FILE;
     private static final int READ_ATTEMPTS = 5;
     /** The largest array the JVM reliably allocates. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -380,7 +376,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     /** Whether {@code name} is one of the store's own files (always hidden from listings). */
     private static boolean isOwn(String name) {
-        return name.equals(LOCK_FILE) || OWN_TEMP.matcher(name).matches();
+        return ReservedNames.isOwn(name);
     }
 
     /**
@@ -481,7 +477,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             if (sweptDirectories.add(directory)) {
                 removeAbandonedTemps(directory);
             }
-            return Files.createFile(directory.resolve(TEMP_PREFIX + UUID.randomUUID()));
+            return Files.createFile(directory.resolve(ReservedNames.newTemporaryName()));
         } catch (FileAlreadyExistsException | NotDirectoryException e) {
             throw new StoreException(uri, "cannot write " + uri + ": a parent of it is an object, not a directory", e);
         } catch (IOException e) {
@@ -491,15 +487,15 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     /** Best effort: a temporary file that cannot be removed now is tried again by the next instance. */
     private static void removeAbandonedTemps(Path directory) {
-        Instant cutoff = Instant.now().minus(ABANDONED_TEMP_AGE);
-        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, TEMP_PREFIX + "*")) {
+        Instant now = Instant.now();
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, ReservedNames.PREFIX + "tmp-*")) {
             for (Path temp : temps) {
-                if (!OWN_TEMP.matcher(temp.getFileName().toString()).matches()) {
+                if (!ReservedNames.isTemporary(temp.getFileName().toString())) {
                     continue; // not ours: listed as skipped, never removed
                 }
                 try {
                     BasicFileAttributes attributes = Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                    if (attributes.isRegularFile() && ReservedNames.abandoned(attributes.lastModifiedTime().toInstant(), now)) {
                         Files.deleteIfExists(temp);
                     }
                 } catch (IOException ignored) {
