@@ -44,6 +44,8 @@ class BadInputTest {
                 bad("--mode move", 2, "'move'", "promote", "--store", STORE, "--mode", "move"),
                 bad("--copy-concurrency 0", 2, "copy concurrency", "promote", "--store", STORE, "--copy-concurrency", "0"),
                 bad("--copy-concurrency x", 2, "'x'", "promote", "--store", STORE, "--copy-concurrency", "x"),
+                bad("--stale-run-grace 0", 2, "--stale-run-grace 0 is not a positive duration", "promote", "--store", STORE,
+                        "--stale-run-grace", "0"),
                 bad("unknown file option", 2, "file.nope", "promote", "--store", STORE, "-o", "file.nope=1"),
                 bad("option of no store", 2, "zzz.x", "promote", "--store", STORE, "-o", "zzz.x=1"),
                 bad("option without a namespace", 2, "not of the form", "status", "--store", STORE, "-o", "endpoint=x"),
