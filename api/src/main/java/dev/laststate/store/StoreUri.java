@@ -175,6 +175,19 @@ public record StoreUri(String scheme, String authority, String path) {
         return s.replaceAll("\\p{Cntrl}", "?");
     }
 
+    /**
+     * Whether {@link #resolve} can hold {@code name} below this location (it cannot hold control characters,
+     * for one). A store lists an entry it cannot name as skipped, never failing the whole listing.
+     */
+    public boolean canHold(String name) {
+        try {
+            resolve(name);
+            return true;
+        } catch (InvalidStoreUriException e) {
+            return false;
+        }
+    }
+
     /** The location of {@code relative} below this one; {@code relative} may hold several segments. */
     public StoreUri resolve(String relative) {
         if (relative == null || relative.isEmpty()) {

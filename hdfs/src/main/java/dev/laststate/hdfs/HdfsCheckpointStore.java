@@ -3,7 +3,6 @@ package dev.laststate.hdfs;
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
-import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ReservedNames;
 import dev.laststate.store.ObjectAlreadyExistsException;
@@ -122,7 +121,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
                 if (entry.isFile() && ReservedNames.isOwn(name)) {
                     continue;
                 }
-                if (ReservedNames.isReserved(name) || entry.isSymlink() || !representable(directory, name)) {
+                if (ReservedNames.isReserved(name) || entry.isSymlink() || !directory.canHold(name)) {
                     skipped.add(name);
                 } else if (entry.isDirectory()) {
                     directories.add(name);
@@ -456,16 +455,6 @@ final class HdfsCheckpointStore implements CheckpointStore {
             }
         } catch (IOException ignored) {
             // the write itself reports any real problem with the directory
-        }
-    }
-
-    /** Whether a location can hold {@code name} (no control characters, for one): else the entry is skipped. */
-    private static boolean representable(StoreUri directory, String name) {
-        try {
-            directory.resolve(name);
-            return true;
-        } catch (InvalidStoreUriException e) {
-            return false;
         }
     }
 

@@ -3,7 +3,6 @@ package dev.laststate.store.file;
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
-import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ReservedNames;
 import dev.laststate.store.ObjectAlreadyExistsException;
@@ -193,7 +192,7 @@ public final class FileCheckpointStore implements CheckpointStore {
                 if (entryAttributes.isRegularFile() && isOwn(name)) {
                     continue;
                 }
-                if (name.startsWith(RESERVED_PREFIX) || entryAttributes.isSymbolicLink() || !representable(directory, name)) {
+                if (name.startsWith(RESERVED_PREFIX) || entryAttributes.isSymbolicLink() || !directory.canHold(name)) {
                     skipped.add(name);
                 } else if (entryAttributes.isDirectory()) {
                     directories.add(name);
@@ -362,16 +361,6 @@ public final class FileCheckpointStore implements CheckpointStore {
             throw new IllegalArgumentException("the file store cannot serve " + uri);
         }
         return uri.toLocalPath();
-    }
-
-    /** Whether a location can hold {@code name} (no control characters, for one): else the entry is skipped. */
-    private static boolean representable(StoreUri directory, String name) {
-        try {
-            directory.resolve(name);
-            return true;
-        } catch (InvalidStoreUriException e) {
-            return false;
-        }
     }
 
     /** Whether {@code name} is one of the store's own files (always hidden from listings). */
