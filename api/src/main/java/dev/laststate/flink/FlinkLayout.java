@@ -89,14 +89,6 @@ public final class FlinkLayout {
         return OptionalLong.of(id);
     }
 
-    /** The format version in a {@code _metadata} header, or empty when the bytes are not Flink checkpoint metadata. */
-    public static OptionalLong metadataFormatVersion(byte[] header) {
-        if (metadataCheckpointId(header).isEmpty()) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.of(ByteBuffer.wrap(header).getInt(4));
-    }
-
     /** The header Flink writes at the start of {@code _metadata} for checkpoint {@code id}. */
     public static byte[] metadataHeader(long id) {
         return ByteBuffer.allocate(METADATA_HEADER_BYTES).putInt(METADATA_MAGIC).putInt(3).putLong(id).array();

@@ -711,14 +711,7 @@ public final class Promoter {
             unkept.addAll(o.current().files());
             o.previous().ifPresent(p -> unkept.addAll(p.files()));
         });
-        for (PendingRun pending : settled(state, old, run)) {
-            pending.record().ifPresent(p -> {
-                unkept.addAll(p.garbage());
-                if (!old.map(pending::wrote).orElse(false)) {
-                    unkept.addAll(p.current().files());
-                }
-            });
-        }
+        unkept.addAll(leftBy(settled(state, old, run), old.stream().toList()));
         unkept.addAll(run.copied);
         unkept.removeAll(retained);
         unkept.removeAll(protectedNames(state, old, run));
@@ -739,14 +732,9 @@ public final class Promoter {
             doomed.addAll(record.garbage());
         }
         List<PendingRun> settled = settled(state, Optional.of(record), run);
-        for (PendingRun pending : settled) {
-            pending.record().ifPresent(p -> {
-                doomed.addAll(p.garbage());
-                if (!pending.wrote(record) && !state.trusted().map(pending::wrote).orElse(false)) {
-                    doomed.addAll(p.current().files());
-                }
-            });
-        }
+        List<PointerRecord> committed = new ArrayList<>(List.of(record));
+        state.trusted().ifPresent(committed::add);
+        doomed.addAll(leftBy(settled, committed));
         try {
             sweep(doomed, Optional.of(record), protectedNames(state, Optional.of(record), run), settled, target, run);
         } catch (StoreException | RuntimeException e) {
@@ -785,6 +773,23 @@ public final class Promoter {
         if (deleteEach(names.stream().map(target::resolve).toList(), run)) {
             store.deleteAll(handled);
         }
+    }
+
+    /**
+     * What settled pending records leave to delete: the names each meant to delete, and the files it copied
+     * unless it is the run of one of the {@code committed} records (then they are that generation's files).
+     */
+    private static Set<String> leftBy(List<PendingRun> settled, List<PointerRecord> committed) {
+        Set<String> names = new LinkedHashSet<>();
+        for (PendingRun pending : settled) {
+            pending.record().ifPresent(p -> {
+                names.addAll(p.garbage());
+                if (committed.stream().noneMatch(pending::wrote)) {
+                    names.addAll(p.current().files());
+                }
+            });
+        }
+        return names;
     }
 
     private static Set<String> namesOf(PointerRecord record) {

@@ -123,7 +123,7 @@ public interface PromotionSafetyContract extends TckSupport {
         });
         // B commits chk-3 and stops before its pointer record, for longer than a reader waits for it.
         RecordingCheckpointStore b = new RecordingCheckpointStore(store()).onCall(call -> {
-            if (call.operation() == Operation.WRITE && call.uri().equals(target().resolve(FlinkLayout.POINTER_RECORD))
+            if (writes(call, FlinkLayout.POINTER_RECORD)
                     && bOnce.compareAndSet(false, true)) {
                 bPaused.countDown();
                 await(bResume);
@@ -157,6 +157,11 @@ public interface PromotionSafetyContract extends TckSupport {
         assertThat(resultB.reason()).hasValueSatisfying(r -> assertThat(r).contains("already replaced"));
         assertThat(lastState().record()).isEqualTo(afterA.record());
         assertThat(objects(target()).keySet()).containsExactlyInAnyOrderElementsOf(holding(4, 3));
+    }
+
+    /** Whether {@code call} writes {@code name} of the target. */
+    private boolean writes(RecordingCheckpointStore.Call call, String name) {
+        return call.operation() == Operation.WRITE && call.uri().equals(target().resolve(name));
     }
 
     private PromotionResult promote(RecordingCheckpointStore store) {
@@ -231,7 +236,7 @@ public interface PromotionSafetyContract extends TckSupport {
         checkpoint(tree, 3);
         AtomicBoolean once = new AtomicBoolean();
         RecordingCheckpointStore recording = new RecordingCheckpointStore(store()).onCall(call -> {
-            if (call.operation() == Operation.WRITE && call.uri().equals(target().resolve(FlinkLayout.METADATA))
+            if (writes(call, FlinkLayout.METADATA)
                     && once.compareAndSet(false, true)) {
                 // The write lands, its answer is lost.
                 store().write(call.uri(), CheckpointTree.metadata(JOB, 3), call.condition().orElseThrow());
@@ -254,7 +259,7 @@ public interface PromotionSafetyContract extends TckSupport {
         checkpoint(tree, 3);
         AtomicBoolean once = new AtomicBoolean();
         RecordingCheckpointStore recording = new RecordingCheckpointStore(store()).onCall(call -> {
-            if (call.operation() == Operation.WRITE && call.uri().equals(target().resolve(FlinkLayout.METADATA))
+            if (writes(call, FlinkLayout.METADATA)
                     && once.compareAndSet(false, true)) {
                 throw new OutcomeUnknownException(call.uri(), "the request never arrived", null);
             }
@@ -275,7 +280,7 @@ public interface PromotionSafetyContract extends TckSupport {
         CheckpointTree tree = twoGenerations();
         checkpoint(tree, 3);
         RecordingCheckpointStore dying = new RecordingCheckpointStore(store()).onCall(call -> {
-            if (call.operation() == Operation.WRITE && call.uri().equals(target().resolve(FlinkLayout.POINTER_RECORD))) {
+            if (writes(call, FlinkLayout.POINTER_RECORD)) {
                 throw new Killed("before the pointer record");
             }
         });
@@ -323,7 +328,7 @@ public interface PromotionSafetyContract extends TckSupport {
         CheckpointTree tree = twoGenerations();
         StoreUri chk3 = checkpoint(tree, 3);
         RecordingCheckpointStore dying = new RecordingCheckpointStore(store()).onCall(call -> {
-            if (call.operation() == Operation.WRITE && call.uri().equals(target().resolve(FlinkLayout.METADATA))) {
+            if (writes(call, FlinkLayout.METADATA)) {
                 throw new Killed("before the commit");
             }
         });
