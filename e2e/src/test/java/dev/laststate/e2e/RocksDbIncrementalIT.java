@@ -50,7 +50,11 @@ class RocksDbIncrementalIT extends FlinkClusterTest {
         // Flink agrees: restoring that copy fails on the missing shared file.
         JobClient fromStale = flink.start("s5-stale", checkpoints, Optional.of(checkpoints.resolve("last-state")), false);
         String failure = Scenarios.awaitFailure(fromStale);
-        assertThat(failure).contains(jobDir.resolve("shared").toString());
+        assertThat(failure).contains("Could not restore keyed state backend");
+        // RocksDB downloads the files in parallel: the missing one fails its download and closes the
+        // download's registry, and the failure Flink reports is either that file or a download that found
+        // the registry closed (seen in CI, with the missing file nowhere in the exception).
+        assertThat(failure).containsAnyOf(jobDir.resolve("shared").toString(), "registry is already closed");
 
         FlinkCluster.cancel(running);
         long last = FlinkCluster.latestCheckpoint(jobDir).orElseThrow();

@@ -3,7 +3,10 @@ package dev.laststate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.laststate.e2e.CounterJob.Observation;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
@@ -41,10 +44,24 @@ final class Scenarios {
             throw new AssertionError("job " + job.getJobID() + " failed but reported a result");
         } catch (ExecutionException e) {
             StringBuilder causes = new StringBuilder();
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                causes.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
-            }
+            describe(e, causes, Collections.newSetFromMap(new IdentityHashMap<>()));
             return causes.toString();
         }
+    }
+
+    /**
+     * Every cause and every suppressed exception, depth first: a restore that downloads files in parallel
+     * reports the first failure as the cause and may put the missing file's exception among the suppressed
+     * ones of a later "registry is already closed" (seen in CI).
+     */
+    private static void describe(Throwable t, StringBuilder out, Set<Throwable> seen) {
+        if (t == null || !seen.add(t)) {
+            return;
+        }
+        out.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        for (Throwable suppressed : t.getSuppressed()) {
+            describe(suppressed, out, seen);
+        }
+        describe(t.getCause(), out, seen);
     }
 }
