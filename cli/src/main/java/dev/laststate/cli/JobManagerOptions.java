@@ -1,9 +1,9 @@
 package dev.laststate.cli;
 
-import dev.laststate.job.FlinkRestClient;
-import dev.laststate.job.FlinkRestJobSource;
-import dev.laststate.job.JobManagerAuth;
-import dev.laststate.job.JobManagerConnection;
+import dev.laststate.rest.FlinkRestClient;
+import dev.laststate.rest.FlinkRestJobSource;
+import dev.laststate.rest.JobManagerAuth;
+import dev.laststate.rest.JobManagerConnection;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import java.net.URI;

@@ -2,11 +2,11 @@ package dev.laststate.cli;
 
 import dev.laststate.flink.PromotionRequest;
 import dev.laststate.flink.PromotionResult;
-import dev.laststate.job.FlinkRestClient;
-import dev.laststate.job.FlinkRestClient.SavepointStatus;
+import dev.laststate.rest.FlinkRestClient;
+import dev.laststate.rest.FlinkRestClient.SavepointStatus;
 import dev.laststate.job.JobInfo;
-import dev.laststate.job.JobManagerConnection;
-import dev.laststate.job.JobManagerException;
+import dev.laststate.rest.JobManagerConnection;
+import dev.laststate.rest.JobManagerException;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import java.io.PrintWriter;

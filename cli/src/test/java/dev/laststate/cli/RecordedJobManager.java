@@ -23,13 +23,13 @@ import okhttp3.mockwebserver.RecordedRequest;
 
 /**
  * A real HTTP server (MockWebServer) answering with the Flink REST answers recorded in the api module
- * ({@code api/src/test/resources/flink-rest/<version>/}), rewritten to this test's job id and directories.
+ * ({@code rest/src/test/resources/flink-rest/<version>/}), rewritten to this test's job id and directories.
  */
 final class RecordedJobManager implements AutoCloseable {
 
     static final String VERSION = "2.3.0";
     /** The recordings live with the REST client's tests; Maven runs this module's tests in {@code cli/}. */
-    private static final Path FIXTURES = Path.of("..", "api", "src", "test", "resources", "flink-rest");
+    private static final Path FIXTURES = Path.of("..", "rest", "src", "test", "resources", "flink-rest");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MockWebServer server = new MockWebServer();

@@ -1,11 +1,13 @@
-package dev.laststate.job;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+package dev.laststate.rest;
 
 import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.Lineage;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.laststate.flink.NothingToPromoteException;
+import dev.laststate.job.JobInfo;
+import dev.laststate.job.JobSelectionException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.file.FileCheckpointStore;
 import java.io.IOException;

@@ -1,11 +1,11 @@
-package dev.laststate.job;
+package dev.laststate.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.laststate.job.FlinkRestClient.CheckpointStats;
-import dev.laststate.job.FlinkRestClient.JobOverview;
-import dev.laststate.job.FlinkRestClient.SavepointStatus;
+import dev.laststate.rest.FlinkRestClient.CheckpointStats;
+import dev.laststate.rest.FlinkRestClient.JobOverview;
+import dev.laststate.rest.FlinkRestClient.SavepointStatus;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.laststate.job;
+package dev.laststate.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.laststate.job;
+package dev.laststate.rest;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,15 @@
-package dev.laststate.job;
+package dev.laststate.rest;
 
 import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.Lineage;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.SnapshotFinder;
-import dev.laststate.job.FlinkRestClient.CheckpointStats;
-import dev.laststate.job.FlinkRestClient.JobOverview;
-import dev.laststate.job.FlinkRestClient.SnapshotStats;
+import dev.laststate.job.JobInfo;
+import dev.laststate.job.JobSelectionException;
+import dev.laststate.job.JobSource;
+import dev.laststate.rest.FlinkRestClient.CheckpointStats;
+import dev.laststate.rest.FlinkRestClient.JobOverview;
+import dev.laststate.rest.FlinkRestClient.SnapshotStats;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.StoreUri;

@@ -1,4 +1,4 @@
-package dev.laststate.job;
+package dev.laststate.rest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
