@@ -1,5 +1,6 @@
 package dev.laststate.flink;
 
+import dev.laststate.flink.PromotionResult.CopyPath;
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
@@ -605,7 +606,7 @@ public final class Promoter {
         try {
             CompletionService<ObjectInfo> copies = new ExecutorCompletionService<>(pool);
             for (ObjectInfo source : objects) {
-                copies.submit(() -> store.copy(source.uri(), target.resolve(sourceDir.relativize(source.uri()))));
+                copies.submit(() -> store.copy(source, target.resolve(sourceDir.relativize(source.uri()))));
             }
             for (int done = 0; done < objects.size(); done++) {
                 Future<ObjectInfo> copy = copies.take();
@@ -615,6 +616,10 @@ public final class Promoter {
                     // A missing source is Flink deleting the snapshot; a missing bucket is a failure.
                     if (e.getCause() instanceof StoreNotFoundException missing && !(missing instanceof ContainerNotFoundException)) {
                         return Optional.of(String.valueOf(missing.uri()));
+                    }
+                    // So is a source rewritten since it was listed: the snapshot is no longer the one selected.
+                    if (e.getCause() instanceof ConditionFailedException changed && sourceDir.contains(changed.uri())) {
+                        return Optional.of(String.valueOf(changed.uri()));
                     }
                     if (e.getCause() instanceof StoreException failure) {
                         throw failure;
@@ -938,8 +943,15 @@ public final class Promoter {
 
     private PromotionResult result(PromotionStatus status, Snapshot snapshot, PromotionRequest request, long files, long bytes,
                                    long started, String reason, Run run) {
+        Set<Capability> capabilities = store.capabilities();
+        boolean conditional = capabilities.contains(Capability.CONDITIONAL_CREATE) && capabilities.contains(Capability.CONDITIONAL_REPLACE);
+        List<String> warnings = new ArrayList<>(run.warnings);
+        if (status == PromotionStatus.PROMOTED && !conditional) {
+            warnings.add(PromotionResult.UNCONDITIONAL_COMMIT);
+        }
+        CopyPath copyPath = capabilities.contains(Capability.SERVER_SIDE_COPY) ? CopyPath.IN_STORE : CopyPath.THROUGH_CLIENT;
         return new PromotionResult(status, snapshot, request.target(), files, bytes,
-                Duration.ofNanos(System.nanoTime() - started), Optional.ofNullable(reason), run.warnings);
+                Duration.ofNanos(System.nanoTime() - started), Optional.ofNullable(reason), warnings, copyPath, conditional);
     }
 
     private static void pause(Duration duration) throws PromotionAbortedException {

@@ -12,6 +12,22 @@ import java.util.Set;
  * {@link StoreException} subtype carrying the location and the SDK's exception as cause. Retries of
  * transient failures happen inside the implementation (the SDK's own backoff), once; callers do not
  * retry on top.
+ *
+ * <p>The edges, the same on every store (the TCK proves each):
+ * <ul>
+ *   <li><b>Another scheme.</b> A location whose scheme is not one of {@link #schemes()} is an
+ *       {@link InvalidStoreUriException} from every method, before anything is sent.</li>
+ *   <li><b>The container root.</b> A location with an empty path ({@code s3://bucket}, {@code file:///})
+ *       names no object: {@link #stat}, {@link #read}, {@link #write}, {@link #copy} (either end) and
+ *       {@link #delete} refuse it with an {@link InvalidStoreUriException}; {@link #list} lists it.</li>
+ *   <li><b>Names no location can hold.</b> An entry whose name {@link StoreUri#canHold} refuses (an empty
+ *       segment, a control character) is listed in {@link Listing#skipped()}, never served as an object
+ *       and never a failure of the whole listing.</li>
+ *   <li><b>A missing bucket or container</b> is a {@link ContainerNotFoundException} naming it, from every
+ *       method that takes a location ({@link #delete} and {@link #deleteAll} too), never an empty answer.</li>
+ *   <li><b>A malformed or cut-off answer</b> (a missing header or field, a reset connection, a body cut
+ *       short) is a {@link StoreException}, never an unchecked exception.</li>
+ * </ul>
  */
 public interface CheckpointStore extends AutoCloseable {
 
@@ -59,14 +75,22 @@ public interface CheckpointStore extends AutoCloseable {
     ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException;
 
     /**
-     * Copies the object at {@code source} to {@code target} within this store, replacing any object at
-     * {@code target}; bytes are preserved exactly and {@code target} appears atomically. Runs in the store
-     * where {@link Capability#SERVER_SIDE_COPY} is declared, and streams through the client otherwise.
+     * Copies exactly the version of an object the caller listed or stat'ed to {@code target} within this
+     * store, replacing any object at {@code target}; bytes are preserved exactly and {@code target} appears
+     * atomically. The version is checked by the store's own source condition where it has one (S3
+     * {@code x-amz-copy-source-if-match}, GCS {@code ifSourceGenerationMatch}, Azure's source ETag) and by
+     * comparing the version once the bytes are read otherwise; no stat is sent before or after. Runs in
+     * the store where {@link Capability#SERVER_SIDE_COPY} is declared, and streams through the client
+     * otherwise.
      *
-     * @return the copy
-     * @throws StoreNotFoundException when {@code source} does not exist; {@code target} is then unchanged
+     * @param source the object as the caller saw it: its location and the version to copy
+     * @return the copy, built from the store's answer to the copy
+     * @throws StoreNotFoundException carrying {@code source.uri()} when the source no longer exists;
+     *     {@code target} is then unchanged
+     * @throws ConditionFailedException carrying {@code source.uri()} when the source now has another version
+     *     than {@code source.version()}; {@code target} is then unchanged
      */
-    ObjectInfo copy(StoreUri source, StoreUri target) throws StoreException;
+    ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException;
 
     /** Deletes the object at {@code uri}; deleting a missing object succeeds. */
     void delete(StoreUri uri) throws StoreException;

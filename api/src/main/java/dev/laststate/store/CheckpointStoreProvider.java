@@ -22,6 +22,10 @@ public interface CheckpointStoreProvider {
      * Opens a store. {@code options} holds only this provider's keys (with the {@code <name>.} prefix);
      * an unknown key of its namespace or a malformed value is an {@link InvalidStoreConfigurationException}.
      * Credentials come from the platform's default chain, never from options.
+     *
+     * @param environment the environment variables the store may read (credentials, endpoints such as
+     *     {@code AWS_ENDPOINT_URL_S3}); the only environment it sees: a provider never reads
+     *     {@link System#getenv()}, so an embedding application or a test decides what it is given
      */
-    CheckpointStore open(Map<String, String> options) throws StoreException;
+    CheckpointStore open(Map<String, String> options, Map<String, String> environment) throws StoreException;
 }

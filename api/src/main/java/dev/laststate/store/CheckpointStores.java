@@ -102,8 +102,11 @@ public final class CheckpointStores {
      *
      * @param options {@code <provider>.<key>} options; a key whose namespace no installed provider has is
      *     rejected, keys of other installed providers are ignored
+     * @param environment the environment variables the store may read (the process's, or an embedding
+     *     application's); the only environment it sees
      */
-    public CheckpointStore open(StoreUri uri, Map<String, String> options) throws StoreException {
+    public CheckpointStore open(StoreUri uri, Map<String, String> options, Map<String, String> environment)
+            throws StoreException {
         CheckpointStoreProvider provider = provider(uri.scheme());
         Map<String, String> own = new TreeMap<>();
         for (Map.Entry<String, String> option : options.entrySet()) {
@@ -121,6 +124,6 @@ public final class CheckpointStores {
                 own.put(key, option.getValue());
             }
         }
-        return provider.open(Map.copyOf(own));
+        return provider.open(Map.copyOf(own), Map.copyOf(environment));
     }
 }

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -186,6 +188,35 @@ public record StoreUri(String scheme, String authority, String path) {
         } catch (InvalidStoreUriException e) {
             return false;
         }
+    }
+
+    /**
+     * This location, for a store that serves {@code schemes}: what every store checks first of a location
+     * it is given (see {@link CheckpointStore}'s edges).
+     *
+     * @throws InvalidStoreUriException when its scheme is not one of {@code schemes}
+     */
+    public StoreUri requireScheme(Set<String> schemes) {
+        if (!schemes.contains(scheme)) {
+            throw new InvalidStoreUriException(toString(), "this store serves " + String.join(", ", new TreeSet<>(schemes))
+                    + ", not " + scheme);
+        }
+        return this;
+    }
+
+    /**
+     * This location as an object's, for a store that serves {@code schemes}: the root of a bucket or
+     * container names no object.
+     *
+     * @throws InvalidStoreUriException when its scheme is not one of {@code schemes} or its path is empty
+     */
+    public StoreUri requireObject(Set<String> schemes) {
+        requireScheme(schemes);
+        if (path.isEmpty()) {
+            throw new InvalidStoreUriException(toString(), "the root of " + (authority.isEmpty() ? "the file system" : authority)
+                    + " names no object");
+        }
+        return this;
     }
 
     /** The location of {@code relative} below this one; {@code relative} may hold several segments. */

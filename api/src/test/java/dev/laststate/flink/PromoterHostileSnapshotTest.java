@@ -217,7 +217,7 @@ class PromoterHostileSnapshotTest {
         }
 
         @Override
-        public ObjectInfo copy(StoreUri source, StoreUri target) throws StoreException {
+        public ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
             return delegate.copy(source, target);
         }
 

@@ -21,7 +21,7 @@ class CheckpointStoresTest {
         }
 
         @Override
-        public CheckpointStore open(Map<String, String> options) {
+        public CheckpointStore open(Map<String, String> options, Map<String, String> environment) {
             opened.set(options);
             return new FileCheckpointStore();
         }
@@ -32,7 +32,7 @@ class CheckpointStoresTest {
         CheckpointStores stores = CheckpointStores.load();
 
         assertThat(stores.schemes()).contains("file");
-        try (CheckpointStore store = stores.open(StoreUri.parse("/tmp"), Map.of())) {
+        try (CheckpointStore store = stores.open(StoreUri.parse("/tmp"), Map.of(), Map.of())) {
             assertThat(store).isInstanceOf(FileCheckpointStore.class);
         }
     }
@@ -70,7 +70,7 @@ class CheckpointStoresTest {
         FakeProvider gcs = new FakeProvider("gcs", Set.of("gs"));
         CheckpointStores stores = CheckpointStores.of(List.of(s3, gcs));
 
-        stores.open(StoreUri.parse("s3://b/x"), Map.of("s3.endpoint", "http://127.0.0.1:9000", "gcs.project", "p"));
+        stores.open(StoreUri.parse("s3://b/x"), Map.of("s3.endpoint", "http://127.0.0.1:9000", "gcs.project", "p"), Map.of());
 
         assertThat(s3.opened().get()).containsExactly(Map.entry("s3.endpoint", "http://127.0.0.1:9000"));
     }
@@ -79,12 +79,12 @@ class CheckpointStoresTest {
     void optionsOfNoInstalledStoreAreRejected() {
         CheckpointStores stores = CheckpointStores.of(List.of(new FileCheckpointStoreProvider()));
 
-        assertThatThrownBy(() -> stores.open(StoreUri.parse("/tmp"), Map.of("s3.endpoint", "x")))
+        assertThatThrownBy(() -> stores.open(StoreUri.parse("/tmp"), Map.of("s3.endpoint", "x"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class)
                 .hasMessageContaining("s3.endpoint");
-        assertThatThrownBy(() -> stores.open(StoreUri.parse("/tmp"), Map.of("endpoint", "x")))
+        assertThatThrownBy(() -> stores.open(StoreUri.parse("/tmp"), Map.of("endpoint", "x"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class);
-        assertThatThrownBy(() -> stores.open(StoreUri.parse("/tmp"), Map.of("file.anything", "x")))
+        assertThatThrownBy(() -> stores.open(StoreUri.parse("/tmp"), Map.of("file.anything", "x"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class)
                 .hasMessageContaining("file.anything");
     }

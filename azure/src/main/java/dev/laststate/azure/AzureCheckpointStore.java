@@ -289,7 +289,8 @@ final class AzureCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public ObjectInfo copy(StoreUri source, StoreUri target) throws StoreException {
+    public ObjectInfo copy(ObjectInfo listed, StoreUri target) throws StoreException {
+        StoreUri source = listed.uri();
         AzureLocation from = AzureLocation.of(source);
         AzureLocation to = AzureLocation.of(target);
         ObjectInfo sourceInfo = stat(source).orElseThrow(() -> notFound(source, "copy"));

@@ -13,18 +13,6 @@ import java.util.Set;
  */
 public final class AzureCheckpointStoreProvider implements CheckpointStoreProvider {
 
-    private final Map<String, String> environment;
-
-    /** The provider {@link java.util.ServiceLoader} creates: credentials from the process environment. */
-    public AzureCheckpointStoreProvider() {
-        this(System.getenv());
-    }
-
-    /** A provider that reads its credentials from {@code environment} instead of the process environment. */
-    public AzureCheckpointStoreProvider(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
-    }
-
     @Override
     public String name() {
         return "azure";
@@ -36,7 +24,7 @@ public final class AzureCheckpointStoreProvider implements CheckpointStoreProvid
     }
 
     @Override
-    public CheckpointStore open(Map<String, String> options) {
+    public CheckpointStore open(Map<String, String> options, Map<String, String> environment) {
         return new AzureCheckpointStore(AzureStoreConfig.fromOptions(options), AzureCredentials.fromEnvironment(environment));
     }
 }

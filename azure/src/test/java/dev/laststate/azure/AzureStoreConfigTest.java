@@ -93,7 +93,7 @@ class AzureStoreConfigTest {
         assertThatThrownBy(() -> AzureStoreConfig.fromOptions(Map.of("azure.endpiont", "http://x")))
                 .isInstanceOf(InvalidStoreConfigurationException.class)
                 .hasMessageContaining("azure.endpiont").hasMessageContaining("azure.endpoint");
-        assertThatThrownBy(() -> new AzureCheckpointStoreProvider(Map.of()).open(Map.of("azure.account-key", "k")))
+        assertThatThrownBy(() -> new AzureCheckpointStoreProvider().open(Map.of("azure.account-key", "k"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class);
     }
 
@@ -148,7 +148,7 @@ class AzureStoreConfigTest {
         AzureCredentials notBase64 = AzureCredentials.fromEnvironment(Map.of(AzureCredentials.CONNECTION_STRING, "AccountName=a;AccountKey=S3CR3T!"));
         assertThatThrownBy(notBase64::check).isInstanceOf(InvalidStoreConfigurationException.class)
                 .hasMessageContaining("Base64").hasMessageNotContaining("S3CR3T");
-        assertThatThrownBy(() -> new AzureCheckpointStoreProvider(Map.of(AzureCredentials.ACCOUNT_KEY, "S3CR3T!")).open(Map.of()))
+        assertThatThrownBy(() -> new AzureCheckpointStoreProvider().open(Map.of(), Map.of(AzureCredentials.ACCOUNT_KEY, "S3CR3T!")))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining(AzureCredentials.ACCOUNT_KEY)
                 .hasMessageNotContaining("S3CR3T");
     }

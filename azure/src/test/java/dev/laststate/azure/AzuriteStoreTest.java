@@ -63,7 +63,7 @@ class AzuriteStoreTest {
     }
 
     private CheckpointStore open(Map<String, String> environment, Map<String, String> options) {
-        return new AzureCheckpointStoreProvider(environment).open(options);
+        return new AzureCheckpointStoreProvider().open(options, environment);
     }
 
     private Map<String, String> endpointOption() {
@@ -113,12 +113,12 @@ class AzuriteStoreTest {
         StoreUri small = StoreUri.parse(BASE + directory + "/small");
         StoreUri large = StoreUri.parse(BASE + directory + "/large");
         byte[] largeBytes = randomBytes(2 * 1024 * 1024);
-        store.write(small, bytes("small"), WriteCondition.ifAbsent());
-        store.write(large, largeBytes, WriteCondition.overwrite());
+        ObjectInfo smallSource = store.write(small, bytes("small"), WriteCondition.ifAbsent());
+        ObjectInfo largeSource = store.write(large, largeBytes, WriteCondition.overwrite());
 
-        assertThat(store.copy(small, StoreUri.parse(BASE + directory + "/copies/small")).size()).isEqualTo(5);
+        assertThat(store.copy(smallSource, StoreUri.parse(BASE + directory + "/copies/small")).size()).isEqualTo(5);
         assertThat(store.read(StoreUri.parse(BASE + directory + "/copies/small")).bytes()).isEqualTo(bytes("small"));
-        assertThat(store.copy(large, StoreUri.parse(BASE + directory + "/copies/large")).size()).isEqualTo(largeBytes.length);
+        assertThat(store.copy(largeSource, StoreUri.parse(BASE + directory + "/copies/large")).size()).isEqualTo(largeBytes.length);
         assertThat(store.read(StoreUri.parse(BASE + directory + "/copies/large")).bytes()).isEqualTo(largeBytes);
         Listing listing = store.list(StoreUri.parse(BASE + directory));
         assertThat(listing.directories()).containsExactly("copies");
@@ -135,11 +135,11 @@ class AzuriteStoreTest {
             StoreUri aboveLimit = StoreUri.parse(BASE + "copy-paths/above-limit");
             byte[] atLimitBytes = randomBytes(1024);
             byte[] aboveLimitBytes = randomBytes(1025);
-            store.write(atLimit, atLimitBytes, WriteCondition.overwrite());
-            store.write(aboveLimit, aboveLimitBytes, WriteCondition.overwrite());
+            ObjectInfo atLimitSource = store.write(atLimit, atLimitBytes, WriteCondition.overwrite());
+            ObjectInfo aboveLimitSource = store.write(aboveLimit, aboveLimitBytes, WriteCondition.overwrite());
 
             http.clear();
-            store.copy(atLimit, StoreUri.parse(BASE + "copy-paths/copies/at-limit"));
+            store.copy(atLimitSource, StoreUri.parse(BASE + "copy-paths/copies/at-limit"));
             assertThat(http.headerValues("x-ms-copy-source")).hasSize(1);
             assertThat(http.headerValues("x-ms-requires-sync")).as("Copy Blob From URL").containsExactly("true");
             // Azurite reads the source without authorization too; Azure needs it readable by itself: a SAS.
@@ -149,7 +149,7 @@ class AzuriteStoreTest {
             assertThat(anonymousGet(source.substring(0, source.indexOf('?'))).statusCode()).isNotEqualTo(200);
 
             http.clear();
-            ObjectInfo copied = store.copy(aboveLimit, StoreUri.parse(BASE + "copy-paths/copies/above-limit"));
+            ObjectInfo copied = store.copy(aboveLimitSource, StoreUri.parse(BASE + "copy-paths/copies/above-limit"));
             assertThat(http.headerValues("x-ms-copy-source")).hasSize(1);
             assertThat(http.headerValues("x-ms-requires-sync")).as("asynchronous Copy Blob").isEmpty();
             assertThat(copied.size()).isEqualTo(1025);
@@ -191,8 +191,8 @@ class AzuriteStoreTest {
             assertThatThrownBy(() -> store.read(inMissing)).isInstanceOf(ContainerNotFoundException.class)
                     .hasMessageContaining("'no-such-container'");
             StoreUri source = StoreUri.parse(BASE + "to-missing/source");
-            store.write(source, bytes("s"), WriteCondition.overwrite());
-            assertThatThrownBy(() -> store.copy(source, inMissing)).isInstanceOf(ContainerNotFoundException.class)
+            ObjectInfo written = store.write(source, bytes("s"), WriteCondition.overwrite());
+            assertThatThrownBy(() -> store.copy(written, inMissing)).isInstanceOf(ContainerNotFoundException.class)
                     .hasMessageContaining("'no-such-container'");
         }
     }

@@ -44,6 +44,8 @@ final class Json {
         node.put("target", result.target().toString());
         node.put("filesCopied", result.filesCopied());
         node.put("bytesCopied", result.bytesCopied());
+        node.put("copyPath", result.copyPath().name());
+        node.put("conditionalCommit", result.conditionalCommit());
         node.put("durationMs", result.duration().toMillis());
         result.reason().ifPresent(reason -> node.put("reason", reason));
         ArrayNode warnings = node.putArray("warnings");

@@ -73,9 +73,13 @@ final class StoreOptions {
         return Optional.of(uri);
     }
 
-    /** Opens the store of {@code checkpoints} with the {@code -o} options; the caller closes it. */
+    /**
+     * Opens the store of {@code checkpoints} with the {@code -o} options and this run's environment (the
+     * process's, or a test's); the caller closes it.
+     */
     CheckpointStore open(StoreUri checkpoints) throws StoreException {
-        return registry().open(checkpoints, options);
+        Map<String, String> environment = ((LastStateCommand) command.root().userObject()).environment();
+        return registry().open(checkpoints, options, environment);
     }
 
     /** Whether {@code --store} (or LASTSTATE_STORE) was given. */

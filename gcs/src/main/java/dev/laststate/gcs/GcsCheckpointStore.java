@@ -263,7 +263,8 @@ final class GcsCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public ObjectInfo copy(StoreUri source, StoreUri target) throws StoreException {
+    public ObjectInfo copy(ObjectInfo listed, StoreUri target) throws StoreException {
+        StoreUri source = listed.uri();
         requireObjectPath(source, "copy");
         requireObjectPath(target, "copy to");
         Storage storage = storage(source);

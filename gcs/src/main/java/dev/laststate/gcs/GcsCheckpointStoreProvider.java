@@ -32,12 +32,7 @@ public final class GcsCheckpointStoreProvider implements CheckpointStoreProvider
     }
 
     @Override
-    public CheckpointStore open(Map<String, String> options) {
-        return open(options, System.getenv());
-    }
-
-    /** Opens a store with {@code environment} in place of the process's. */
-    CheckpointStore open(Map<String, String> options, Map<String, String> environment) {
+    public CheckpointStore open(Map<String, String> options, Map<String, String> environment) {
         GcsConfig config = GcsConfig.from(options, environment);
         StorageOptions.Builder builder = StorageOptions.http();
         config.endpoint().ifPresent(endpoint -> builder.setHost(endpoint.toString()));

@@ -24,7 +24,7 @@ class GcsCheckpointStoreProviderTest {
 
     @Test
     void unknownGcsOptionsAreRejectedWhenOpening() {
-        assertThatThrownBy(() -> CheckpointStores.load().open(StoreUri.parse("gs://bucket/x"), Map.of("gcs.region", "eu")))
+        assertThatThrownBy(() -> CheckpointStores.load().open(StoreUri.parse("gs://bucket/x"), Map.of("gcs.region", "eu"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("gcs.region");
     }
 

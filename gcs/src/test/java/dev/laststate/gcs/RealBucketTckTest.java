@@ -33,7 +33,7 @@ class RealBucketTckTest extends CheckpointStoreTck {
         if (project != null && !project.isBlank()) {
             options.put("gcs.project", project);
         }
-        CheckpointStore store = new GcsCheckpointStoreProvider().open(options);
+        CheckpointStore store = new GcsCheckpointStoreProvider().open(options, System.getenv());
         StoreUri run = StoreUri.parse("gs://" + bucket.strip() + "/laststate-tck/" + UUID.randomUUID());
         AtomicInteger next = new AtomicInteger();
         return new StoreFixture() {

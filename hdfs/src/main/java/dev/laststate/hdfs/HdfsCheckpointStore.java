@@ -303,7 +303,8 @@ final class HdfsCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public ObjectInfo copy(StoreUri source, StoreUri target) throws StoreException {
+    public ObjectInfo copy(ObjectInfo listed, StoreUri target) throws StoreException {
+        StoreUri source = listed.uri();
         DistributedFileSystem fs = client(source);
         if (!source.authority().equals(target.authority())) {
             throw new IllegalArgumentException("copy between NameNodes is not supported: " + source + " -> " + target);

@@ -15,18 +15,6 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class HdfsCheckpointStoreProvider implements CheckpointStoreProvider {
 
-    private final Map<String, String> environment;
-
-    /** The provider {@link java.util.ServiceLoader} finds; it reads the process's environment. */
-    public HdfsCheckpointStoreProvider() {
-        this(System.getenv());
-    }
-
-    /** A provider that reads {@code environment} instead of the process's ({@code HADOOP_CONF_DIR}, Kerberos). */
-    public HdfsCheckpointStoreProvider(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
-    }
-
     @Override
     public String name() {
         return "hdfs";
@@ -38,7 +26,7 @@ public final class HdfsCheckpointStoreProvider implements CheckpointStoreProvide
     }
 
     @Override
-    public CheckpointStore open(Map<String, String> options) throws StoreException {
+    public CheckpointStore open(Map<String, String> options, Map<String, String> environment) throws StoreException {
         HdfsConfig config = HdfsConfig.parse(options, environment);
         Configuration conf = HadoopSetup.configuration(config);
         return new HdfsCheckpointStore(conf, config, Optional.empty());

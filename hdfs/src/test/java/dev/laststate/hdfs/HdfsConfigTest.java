@@ -134,13 +134,13 @@ class HdfsConfigTest {
 
     @Test
     void theRegistryFindsTheProviderAndPassesItsOptions() {
-        CheckpointStores stores = CheckpointStores.of(List.of(new HdfsCheckpointStoreProvider(Map.of())));
+        CheckpointStores stores = CheckpointStores.of(List.of(new HdfsCheckpointStoreProvider()));
         StoreUri uri = StoreUri.parse("hdfs://namenode:8020/flink/checkpoints");
 
         assertThat(stores.provider("hdfs").name()).isEqualTo("hdfs");
         assertThat(CheckpointStores.load().schemes()).contains("hdfs", "file");
         assertThatThrownBy(() -> stores.open(uri, Map.of(HdfsConfig.KERBEROS_PRINCIPAL, "laststate@EXAMPLE.COM",
-                HdfsConfig.KERBEROS_KEYTAB, dir.resolve("none").toString())))
+                HdfsConfig.KERBEROS_KEYTAB, dir.resolve("none").toString()), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("does not exist");
     }
 }

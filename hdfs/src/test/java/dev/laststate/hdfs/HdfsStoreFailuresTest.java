@@ -66,7 +66,7 @@ class HdfsStoreFailuresTest {
     private CheckpointStore open(Map<String, String> extra) throws Exception {
         Map<String, String> options = new HashMap<>(hdfs.storeOptions());
         options.putAll(extra);
-        return new HdfsCheckpointStoreProvider(Map.of()).open(options);
+        return new HdfsCheckpointStoreProvider().open(options, Map.of());
     }
 
     private StoreUri uri(String path) {
@@ -80,7 +80,7 @@ class HdfsStoreFailuresTest {
             closedPort = socket.getLocalPort();
         }
         StoreUri nowhere = StoreUri.parse("hdfs://127.0.0.1:" + closedPort + "/flink/checkpoints");
-        try (CheckpointStore unreachable = new HdfsCheckpointStoreProvider(Map.of()).open(Map.of())) {
+        try (CheckpointStore unreachable = new HdfsCheckpointStoreProvider().open(Map.of(), Map.of())) {
             long started = System.nanoTime();
 
             assertThatThrownBy(() -> unreachable.list(nowhere))
@@ -98,7 +98,7 @@ class HdfsStoreFailuresTest {
     void aNameNodeThatNeverAnswersTimesOutAsUnavailable() throws Exception {
         // Accepts connections (the kernel completes the handshake) but never answers a call, like a hung NameNode.
         try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-             CheckpointStore store = new HdfsCheckpointStoreProvider(Map.of()).open(Map.of("hdfs.ipc.client.rpc-timeout.ms", "1000"))) {
+             CheckpointStore store = new HdfsCheckpointStoreProvider().open(Map.of("hdfs.ipc.client.rpc-timeout.ms", "1000"), Map.of())) {
             StoreUri hung = StoreUri.parse("hdfs://127.0.0.1:" + silent.getLocalPort() + "/flink/checkpoints");
             long started = System.nanoTime();
 

@@ -12,7 +12,7 @@ class HdfsStoreTckTest extends CheckpointStoreTck {
     @Override
     protected StoreFixture createFixture() throws Exception {
         MiniHdfs hdfs = MiniHdfs.start();
-        CheckpointStore store = new HdfsCheckpointStoreProvider(Map.of()).open(hdfs.storeOptions());
+        CheckpointStore store = new HdfsCheckpointStoreProvider().open(hdfs.storeOptions(), Map.of());
         return StoreFixture.of(store, n -> StoreUri.parse("hdfs://" + hdfs.authority() + "/tck/root-" + n), hdfs);
     }
 }

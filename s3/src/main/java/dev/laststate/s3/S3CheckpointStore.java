@@ -287,7 +287,8 @@ final class S3CheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public ObjectInfo copy(StoreUri source, StoreUri target) throws StoreException {
+    public ObjectInfo copy(ObjectInfo listed, StoreUri target) throws StoreException {
+        StoreUri source = listed.uri();
         if (target.path().isEmpty()) {
             throw new UnsupportedStoreOperationException(target, "cannot copy to " + target + ": a bucket is not an object", null);
         }

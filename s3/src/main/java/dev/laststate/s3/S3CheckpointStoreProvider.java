@@ -27,8 +27,8 @@ public final class S3CheckpointStoreProvider implements CheckpointStoreProvider 
     }
 
     @Override
-    public CheckpointStore open(Map<String, String> options) {
-        S3StoreConfig config = S3StoreConfig.parse(options, System.getenv());
+    public CheckpointStore open(Map<String, String> options, Map<String, String> environment) {
+        S3StoreConfig config = S3StoreConfig.parse(options, environment);
         return new S3CheckpointStore(config, DefaultCredentialsProvider.builder().build(), List.of());
     }
 }

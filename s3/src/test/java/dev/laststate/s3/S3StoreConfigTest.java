@@ -101,10 +101,10 @@ class S3StoreConfigTest {
         assertThat(stores.provider("s3a")).isSameAs(provider);
         assertThat(provider.name()).isEqualTo("s3");
         assertThat(provider.schemes()).containsExactlyInAnyOrder("s3", "s3a");
-        assertThatThrownBy(() -> stores.open(StoreUri.parse("s3a://bucket/app"), Map.of("s3.no-such-key", "1")))
+        assertThatThrownBy(() -> stores.open(StoreUri.parse("s3a://bucket/app"), Map.of("s3.no-such-key", "1"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("s3.no-such-key");
         try (var store = stores.open(StoreUri.parse("s3://bucket/app"),
-                Map.of("s3.endpoint", "http://127.0.0.1:9", "s3.region", "us-east-1"))) {
+                Map.of("s3.endpoint", "http://127.0.0.1:9", "s3.region", "us-east-1"), Map.of())) {
             assertThat(store.schemes()).containsExactlyInAnyOrder("s3", "s3a");
         }
     }

@@ -83,7 +83,7 @@ class S3StoreTest {
 
         assertThat(listing.objects()).extracting(ObjectInfo::uri).containsExactly(s3a.resolve("dir/object"));
         assertThat(new String(store.read(s3a.resolve("dir/object")).bytes(), StandardCharsets.UTF_8)).isEqualTo("via s3");
-        ObjectInfo copy = store.copy(s3a.resolve("dir/object"), root.resolve("dir/copy"));
+        ObjectInfo copy = store.copy(listing.objects().get(0), root.resolve("dir/copy"));
         assertThat(copy.uri().scheme()).isEqualTo("s3");
         assertThat(store.stat(s3a.resolve("dir/copy"))).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(copy.version()));
     }
@@ -101,8 +101,7 @@ class S3StoreTest {
                 () -> store.write(missing, utf8("x"), WriteCondition.ifAbsent()),
                 () -> store.delete(missing),
                 () -> {
-                    store.write(existing, utf8("s"), WriteCondition.overwrite());
-                    store.copy(existing, missing);
+                    store.copy(store.write(existing, utf8("s"), WriteCondition.overwrite()), missing);
                 })) {
             assertThatThrownBy(call).isInstanceOfSatisfying(ContainerNotFoundException.class,
                     e -> assertThat(e.uri().authority()).isEqualTo("no-such-bucket-here"))
@@ -173,18 +172,18 @@ class S3StoreTest {
         byte[] large = new byte[12 * MIB + 3];
         new Random(7).nextBytes(large);
         StoreUri source = root.resolve("large");
-        store.write(source, large, WriteCondition.overwrite());
-        store.write(root.resolve("small"), utf8("small"), WriteCondition.overwrite());
+        ObjectInfo largeSource = store.write(source, large, WriteCondition.overwrite());
+        ObjectInfo smallSource = store.write(root.resolve("small"), utf8("small"), WriteCondition.overwrite());
         counter.reset();
 
-        ObjectInfo copied = store.copy(source, root.resolve("copy/large"));
+        ObjectInfo copied = store.copy(largeSource, root.resolve("copy/large"));
 
         assertThat(counter.counts()).containsExactlyInAnyOrderEntriesOf(Map.of("HeadObject", 1L,
                 "CreateMultipartUpload", 1L, "UploadPartCopy", 3L, "CompleteMultipartUpload", 1L));
         assertThat(store.read(copied.uri()).bytes()).isEqualTo(large);
         counter.reset();
 
-        store.copy(root.resolve("small"), root.resolve("copy/small"));
+        store.copy(smallSource, root.resolve("copy/small"));
 
         assertThat(counter.counts()).containsExactlyInAnyOrderEntriesOf(Map.of("HeadObject", 1L, "CopyObject", 1L));
     }

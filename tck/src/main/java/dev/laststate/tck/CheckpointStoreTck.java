@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
  * the emulator behind it) is started once per class; every test gets a fresh root.
  *
  * <p>The suite's parts: {@link StoreContract} (listing, stat and read, conditional writes, copy, delete),
+ * {@link StoreEdgesContract} (another scheme, the container root, unrepresentable names, a missing container),
  * {@link SelectionContract} (the newest complete snapshot over Flink layouts) and
  * {@link PromotionContract} (whole-directory copy, {@code _metadata} last, generations, guards, racing
  * promoters) and {@link PromotionSafetyContract} (the protocol under attack: racing clean-up, corrupt
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class CheckpointStoreTck
-        implements StoreContract, SelectionContract, PromotionContract, PromotionSafetyContract {
+        implements StoreContract, StoreEdgesContract, SelectionContract, PromotionContract, PromotionSafetyContract {
 
     private StoreFixture fixture;
     private StoreUri root;
@@ -47,7 +48,8 @@ public abstract class CheckpointStoreTck
         root = fixture.freshRoot();
     }
 
-    final StoreFixture fixture() {
+    @Override
+    public final StoreFixture fixture() {
         return fixture;
     }
 

@@ -5,25 +5,64 @@ import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
-/** A fixture with more narrowed capabilities or emulator gaps than the one it wraps; see {@link StoreFixture#narrowing}. */
+/**
+ * A fixture with more declared than the one it wraps: narrowed capabilities, emulator gaps, a missing
+ * container, a way to plant unrepresentable names. Immutable: each {@code with} returns a new one. See
+ * {@link StoreFixture#narrowing}.
+ */
 final class DeclaringStoreFixture implements StoreFixture {
 
     private final StoreFixture base;
     private final Map<Capability, String> narrowed;
     private final Map<EmulatorGap, String> gaps;
+    private final Optional<StoreUri> missingContainer;
+    private final Optional<UnrepresentableNames> unrepresentableNames;
 
-    DeclaringStoreFixture(StoreFixture base, Map<Capability, String> narrowed, Map<EmulatorGap, String> gaps) {
+    private DeclaringStoreFixture(StoreFixture base, Map<Capability, String> narrowed, Map<EmulatorGap, String> gaps,
+                                  Optional<StoreUri> missingContainer, Optional<UnrepresentableNames> unrepresentableNames) {
         this.base = base;
-        this.narrowed = merged(Capability.class, base.narrowedCapabilities(), narrowed);
-        this.gaps = merged(EmulatorGap.class, base.emulatorGaps(), gaps);
+        this.narrowed = Map.copyOf(narrowed);
+        this.gaps = Map.copyOf(gaps);
+        this.missingContainer = missingContainer;
+        this.unrepresentableNames = unrepresentableNames;
+    }
+
+    /** {@code fixture} itself when it already declares, else a wrapper declaring what it does. */
+    static DeclaringStoreFixture of(StoreFixture fixture) {
+        if (fixture instanceof DeclaringStoreFixture declaring) {
+            return declaring;
+        }
+        return new DeclaringStoreFixture(fixture, fixture.narrowedCapabilities(), fixture.emulatorGaps(),
+                fixture.missingContainer(), fixture.unrepresentableNames());
     }
 
     private static <K extends Enum<K>> Map<K, String> merged(Class<K> type, Map<K, String> first, Map<K, String> second) {
         Map<K, String> all = new EnumMap<>(type);
         all.putAll(first);
         all.putAll(second);
-        return Map.copyOf(all);
+        return all;
+    }
+
+    @Override
+    public StoreFixture narrowing(Map<Capability, String> more) {
+        return new DeclaringStoreFixture(base, merged(Capability.class, narrowed, more), gaps, missingContainer, unrepresentableNames);
+    }
+
+    @Override
+    public StoreFixture withEmulatorGaps(Map<EmulatorGap, String> more) {
+        return new DeclaringStoreFixture(base, narrowed, merged(EmulatorGap.class, gaps, more), missingContainer, unrepresentableNames);
+    }
+
+    @Override
+    public StoreFixture withMissingContainer(StoreUri location) {
+        return new DeclaringStoreFixture(base, narrowed, gaps, Optional.of(location), unrepresentableNames);
+    }
+
+    @Override
+    public StoreFixture withUnrepresentableNames(UnrepresentableNames names) {
+        return new DeclaringStoreFixture(base, narrowed, gaps, missingContainer, Optional.of(names));
     }
 
     @Override
@@ -44,6 +83,16 @@ final class DeclaringStoreFixture implements StoreFixture {
     @Override
     public Map<EmulatorGap, String> emulatorGaps() {
         return gaps;
+    }
+
+    @Override
+    public Optional<StoreUri> missingContainer() {
+        return missingContainer;
+    }
+
+    @Override
+    public Optional<UnrepresentableNames> unrepresentableNames() {
+        return unrepresentableNames;
     }
 
     @Override

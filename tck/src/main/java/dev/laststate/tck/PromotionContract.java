@@ -26,6 +26,7 @@ import dev.laststate.tck.RecordingCheckpointStore.Operation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -121,6 +122,25 @@ public interface PromotionContract extends TckSupport {
         assertThat(state.record().current().source()).isEqualTo(chk7);
         assertThat(state.record().current().files()).containsExactlyInAnyOrderElementsOf(CheckpointTree.fileNames(JOB, 7, 2));
         assertThat(state.record().previous()).isEmpty();
+    }
+
+    @Test
+    default void theResultSaysWhichCopyPathRanAndWhetherTheCommitWasConditional() throws Exception {
+        tree().checkpoint(JOB, 3, 2);
+        Set<Capability> capabilities = store().capabilities();
+        boolean conditional = capabilities.contains(Capability.CONDITIONAL_CREATE) && capabilities.contains(Capability.CONDITIONAL_REPLACE);
+
+        PromotionResult result = promote(request());
+
+        assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
+        assertThat(result.copyPath()).isEqualTo(capabilities.contains(Capability.SERVER_SIDE_COPY)
+                ? PromotionResult.CopyPath.IN_STORE : PromotionResult.CopyPath.THROUGH_CLIENT);
+        assertThat(result.conditionalCommit()).isEqualTo(conditional);
+        if (conditional) {
+            assertThat(result.warnings()).doesNotContain(PromotionResult.UNCONDITIONAL_COMMIT);
+        } else {
+            assertThat(result.warnings()).contains(PromotionResult.UNCONDITIONAL_COMMIT);
+        }
     }
 
     @Test
@@ -431,7 +451,7 @@ public interface PromotionContract extends TckSupport {
         StoreUri chk12 = tree.checkpoint(JOB, 12, 2);
         // A promoter copied chk-12 and committed its _metadata, then stopped before writing the record.
         for (String name : CheckpointTree.fileNames(JOB, 12, 2)) {
-            store().copy(chk12.resolve(name), target().resolve(name));
+            store().copy(store().stat(chk12.resolve(name)).orElseThrow(), target().resolve(name));
         }
         assertThat(new LastStateReader(store()).read(target()).orElseThrow().consistent()).isFalse();
 

@@ -121,8 +121,8 @@ public final class RecordingCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public ObjectInfo copy(StoreUri source, StoreUri target) throws StoreException {
-        record(new Call(Operation.COPY, target, Optional.of(source), Optional.empty()));
+    public ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
+        record(new Call(Operation.COPY, target, Optional.of(source.uri()), Optional.empty()));
         return delegate.copy(source, target);
     }
 

@@ -164,7 +164,7 @@ public interface StoreContract extends TckSupport {
         assertThat(read.bytes()).isEqualTo(utf8(content));
         assertThat(read.info().uri()).isEqualTo(object);
 
-        ObjectInfo copied = store().copy(object, copy);
+        ObjectInfo copied = store().copy(written, copy);
         assertThat(copied.uri()).isEqualTo(copy);
         assertThat(text(copy)).isEqualTo(content);
         assertThat(store().list(root()).directories()).containsExactly(name + ".d");
@@ -540,11 +540,11 @@ public interface StoreContract extends TckSupport {
         StoreUri large = root().resolve("source/large");
         StoreUri empty = root().resolve("source/empty");
         byte[] bytes = randomBytes(5, 3 * MIB);
-        put(large, bytes);
-        put(empty, new byte[0]);
+        ObjectInfo largeSource = put(large, bytes);
+        ObjectInfo emptySource = put(empty, new byte[0]);
 
-        ObjectInfo largeCopy = store().copy(large, root().resolve("target/large"));
-        ObjectInfo emptyCopy = store().copy(empty, root().resolve("target/empty"));
+        ObjectInfo largeCopy = store().copy(largeSource, root().resolve("target/large"));
+        ObjectInfo emptyCopy = store().copy(emptySource, root().resolve("target/empty"));
 
         assertThat(largeCopy.uri()).isEqualTo(root().resolve("target/large"));
         assertThat(largeCopy.size()).isEqualTo(bytes.length);
@@ -560,7 +560,7 @@ public interface StoreContract extends TckSupport {
         StoreUri source = root().resolve("source");
         ObjectInfo before = put(source, utf8("source"));
 
-        store().copy(source, root().resolve("target"));
+        store().copy(before, root().resolve("target"));
 
         assertUnchanged(source, before, "source");
     }
@@ -569,10 +569,10 @@ public interface StoreContract extends TckSupport {
     default void copyOverwritesAnExistingTarget() throws Exception {
         StoreUri source = root().resolve("source");
         StoreUri target = root().resolve("target");
-        put(source, utf8("new"));
+        ObjectInfo listed = put(source, utf8("new"));
         ObjectInfo old = put(target, utf8("old and longer"));
 
-        ObjectInfo copied = store().copy(source, target);
+        ObjectInfo copied = store().copy(listed, target);
 
         assertThat(text(target)).isEqualTo("new");
         assertThat(copied.size()).isEqualTo(3);
@@ -584,9 +584,9 @@ public interface StoreContract extends TckSupport {
     default void copyIntoAMissingDirectoryCreatesIt() throws Exception {
         StoreUri source = root().resolve("source");
         StoreUri target = root().resolve("new/deeper/target");
-        put(source, utf8("s"));
+        ObjectInfo listed = put(source, utf8("s"));
 
-        store().copy(source, target);
+        store().copy(listed, target);
 
         assertThat(text(target)).isEqualTo("s");
         assertThat(store().list(root()).directories()).containsExactly("new");
@@ -598,13 +598,36 @@ public interface StoreContract extends TckSupport {
         StoreUri absentTarget = root().resolve("targets/absent");
         StoreUri presentTarget = root().resolve("targets/present");
         ObjectInfo present = put(presentTarget, utf8("present"));
+        // The caller listed it, then it was deleted (Flink subsuming a checkpoint mid-copy).
+        ObjectInfo listed = put(missing, utf8("deleted since it was listed"));
+        store().delete(missing);
 
-        assertThrowsWithUri(StoreNotFoundException.class, missing, () -> store().copy(missing, absentTarget));
-        assertThrowsWithUri(StoreNotFoundException.class, missing, () -> store().copy(missing, presentTarget));
+        assertThrowsWithUri(StoreNotFoundException.class, missing, () -> store().copy(listed, absentTarget));
+        assertThrowsWithUri(StoreNotFoundException.class, missing, () -> store().copy(listed, presentTarget));
 
         assertThat(store().stat(absentTarget)).isEmpty();
         assertUnchanged(presentTarget, present, "present");
         assertThat(store().list(root().resolve("targets")).objects()).extracting(ObjectInfo::uri).containsExactly(presentTarget);
+    }
+
+    @Test
+    default void copyOfAVersionThatHasSinceChangedFailsAndLeavesTheTargetAlone() throws Exception {
+        StoreUri source = root().resolve("source");
+        StoreUri absentTarget = root().resolve("targets/absent");
+        StoreUri presentTarget = root().resolve("targets/present");
+        ObjectInfo present = put(presentTarget, utf8("present"));
+        ObjectInfo listed = put(source, utf8("the version listed"));
+        ObjectInfo rewritten = put(source, utf8("rewritten since, and longer"));
+        assertThat(rewritten.version()).isNotEqualTo(listed.version());
+
+        assertThrowsWithUri(ConditionFailedException.class, source, () -> store().copy(listed, absentTarget));
+        assertThrowsWithUri(ConditionFailedException.class, source, () -> store().copy(listed, presentTarget));
+
+        assertThat(store().stat(absentTarget)).isEmpty();
+        assertUnchanged(presentTarget, present, "present");
+        assertUnchanged(source, rewritten, "rewritten since, and longer");
+        assertThat(store().copy(rewritten, absentTarget).size()).isEqualTo(rewritten.size());
+        assertThat(text(absentTarget)).isEqualTo("rewritten since, and longer");
     }
 
     @Test
@@ -613,9 +636,9 @@ public interface StoreContract extends TckSupport {
         StoreUri source = root().resolve("source");
         StoreUri target = root().resolve("target");
         byte[] bytes = randomBytes(6, 12 * MIB);
-        put(source, bytes);
+        ObjectInfo listed = put(source, bytes);
 
-        ObjectInfo copied = store().copy(source, target);
+        ObjectInfo copied = store().copy(listed, target);
 
         assertThat(copied.size()).isEqualTo(bytes.length);
         assertThat(store().read(target).bytes()).isEqualTo(bytes);

@@ -4,6 +4,7 @@ import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -70,14 +71,38 @@ public interface StoreFixture extends AutoCloseable {
         };
     }
 
+    /**
+     * A location in a bucket or container that does not exist, for the edge "a missing container is a
+     * {@link dev.laststate.store.ContainerNotFoundException} from every method"; empty for a store without
+     * containers (the file store), and the test shows as disabled with that reason.
+     */
+    default Optional<StoreUri> missingContainer() {
+        return Optional.empty();
+    }
+
+    /** How to plant a name no location can hold; empty where the environment cannot (the test then shows as disabled). */
+    default Optional<UnrepresentableNames> unrepresentableNames() {
+        return Optional.empty();
+    }
+
     /** This fixture, declaring also the capabilities its environment cannot prove, each with the reason. */
     default StoreFixture narrowing(Map<Capability, String> narrowed) {
-        return new DeclaringStoreFixture(this, narrowed, Map.of());
+        return DeclaringStoreFixture.of(this).narrowing(narrowed);
     }
 
     /** This fixture, declaring also the behaviours of real storage its environment lacks, each with the reason. */
     default StoreFixture withEmulatorGaps(Map<EmulatorGap, String> gaps) {
-        return new DeclaringStoreFixture(this, Map.of(), gaps);
+        return DeclaringStoreFixture.of(this).withEmulatorGaps(gaps);
+    }
+
+    /** This fixture, with {@code location} in a container that does not exist (see {@link #missingContainer()}). */
+    default StoreFixture withMissingContainer(StoreUri location) {
+        return DeclaringStoreFixture.of(this).withMissingContainer(location);
+    }
+
+    /** This fixture, able to plant names no location can hold (see {@link #unrepresentableNames()}). */
+    default StoreFixture withUnrepresentableNames(UnrepresentableNames names) {
+        return DeclaringStoreFixture.of(this).withUnrepresentableNames(names);
     }
 
     /** Stops what the fixture started. */

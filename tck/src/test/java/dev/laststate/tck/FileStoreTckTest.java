@@ -2,6 +2,7 @@ package dev.laststate.tck;
 
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.file.FileCheckpointStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,15 @@ class FileStoreTckTest extends CheckpointStoreTck {
 
     @Override
     protected StoreFixture createFixture() {
-        return StoreFixture.of(new FileCheckpointStore(), n -> StoreUri.ofLocalPath(base.resolve("root-" + n).toString()));
+        return StoreFixture.of(new FileCheckpointStore(), n -> StoreUri.ofLocalPath(base.resolve("root-" + n).toString()))
+                .withUnrepresentableNames(FileStoreTckTest::plantControlCharacterName);
+    }
+
+    /** A file whose name holds a control character: Linux allows it, {@code StoreUri} does not. */
+    static String plantControlCharacterName(StoreUri directory) throws Exception {
+        String name = "bad\u0001name";
+        Path dir = Files.createDirectories(directory.toLocalPath());
+        Files.writeString(dir.resolve(name), "planted");
+        return name;
     }
 }

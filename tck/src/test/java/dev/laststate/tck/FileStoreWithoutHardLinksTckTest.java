@@ -13,6 +13,7 @@ class FileStoreWithoutHardLinksTckTest extends CheckpointStoreTck {
 
     @Override
     protected StoreFixture createFixture() {
-        return StoreFixture.of(FileCheckpointStore.withoutHardLinks(), n -> StoreUri.ofLocalPath(base.resolve("root-" + n).toString()));
+        return StoreFixture.of(FileCheckpointStore.withoutHardLinks(), n -> StoreUri.ofLocalPath(base.resolve("root-" + n).toString()))
+                .withUnrepresentableNames(FileStoreTckTest::plantControlCharacterName);
     }
 }

@@ -71,7 +71,7 @@ class SnapshotVerifierTest {
         Checkpoints.storeCheckpointMetadata(new CheckpointMetadata(5L, List.of(state), List.of()), new DataOutputStream(bytes));
         Files.write(chk.resolve("_metadata"), bytes.toByteArray());
 
-        store = CheckpointStores.load().open(StoreUri.ofLocalPath(root.toString()), Map.of());
+        store = CheckpointStores.load().open(StoreUri.ofLocalPath(root.toString()), Map.of(), Map.of());
     }
 
     @Test

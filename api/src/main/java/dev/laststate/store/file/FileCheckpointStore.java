@@ -107,6 +107,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     public static final Duration ABANDONED_TEMP_AGE = ReservedNames.ABANDONED_TEMP_AGE;
 
     static final String LOCK_FILE = ReservedNames.LOCK_FILE;
+    private static final Set<String> SCHEMES = Set.of("file");
     private static final int READ_ATTEMPTS = 5;
     /** The largest array the JVM reliably allocates. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -154,7 +155,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("file");
+        return SCHEMES;
     }
 
     @Override
@@ -172,7 +173,7 @@ public final class FileCheckpointStore implements CheckpointStore {
      */
     @Override
     public Listing list(StoreUri directory) throws StoreException {
-        Path dir = local(directory);
+        Path dir = directory.requireScheme(SCHEMES).toLocalPath();
         Optional<BasicFileAttributes> attributes = inspect(directory, dir, "list");
         if (attributes.isEmpty() || !attributes.get().isDirectory()) {
             return Listing.empty(directory);
@@ -301,36 +302,50 @@ public final class FileCheckpointStore implements CheckpointStore {
      *     symbolic link; {@code target} is then unchanged
      */
     @Override
-    public ObjectInfo copy(StoreUri source, StoreUri target) throws StoreException {
-        Path from = local(source);
+    public ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
+        StoreUri from = source.uri();
+        Path fromPath = local(from);
         Path to = local(target);
-        if (stat(source).isEmpty()) {
-            throw notFound(source, "copy");
-        }
+        requireVersion(source, inspect(from, fromPath, "copy"));
         inspect(target, to, "copy to");
         Path temp = createTemp(target, to);
         try {
-            // Opened without following links, so a link swapped in since the stat is refused, not copied.
-            try (FileChannel in = openSource(source, from);
+            // Opened without following links, so a link swapped in since the check is refused, not copied.
+            try (FileChannel in = openSource(from, fromPath);
                  FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 long size = in.size();
                 long position = 0;
                 while (position < size) {
                     long transferred = in.transferTo(position, size - position, out);
                     if (transferred <= 0) {
-                        break; // the source shrank while being copied
+                        break; // the source shrank while being copied: the version check below refuses it
                     }
                     position += transferred;
                 }
                 out.force(true);
             }
+            // The same version just before the open and after the last byte: the bytes are that version's.
+            requireVersion(source, attributesOf(fromPath));
+            BasicFileAttributes copied = attributesOf(temp).orElseThrow(() -> new NoSuchFileException(temp.toString()));
             moveIntoPlace(temp, to);
+            return info(target, copied); // a rename keeps the identity, time and size of what it moves
         } catch (IOException e) {
             throw classifyWrite(e, target, temp, "copy to");
         } finally {
             deleteQuietly(temp);
         }
-        return stat(target).orElseThrow(() -> new StoreException(target, "copied to " + target + " but it vanished at once", null));
+    }
+
+    /** Refuses a copy whose source is gone or is no longer at the version the caller listed. */
+    private static void requireVersion(ObjectInfo source, Optional<BasicFileAttributes> current) throws StoreException {
+        if (current.isEmpty() || !current.get().isRegularFile()) {
+            throw notFound(source.uri(), "copy");
+        }
+        String now = version(current.get());
+        if (!now.equals(source.version())) {
+            throw new ConditionFailedException(source.uri(), "cannot copy " + source.uri() + ": it changed since it was listed"
+                    + " (version " + now + ", not " + source.version() + ")", null);
+        }
     }
 
     /**
@@ -356,11 +371,9 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
     }
 
+    /** The local path of an object's location: never another scheme's, never the root of the file system. */
     private static Path local(StoreUri uri) {
-        if (!uri.scheme().equals("file")) {
-            throw new IllegalArgumentException("the file store cannot serve " + uri);
-        }
-        return uri.toLocalPath();
+        return uri.requireObject(SCHEMES).toLocalPath();
     }
 
     /** Whether {@code name} is one of the store's own files (always hidden from listings). */

@@ -20,7 +20,7 @@ public final class FileCheckpointStoreProvider implements CheckpointStoreProvide
     }
 
     @Override
-    public CheckpointStore open(Map<String, String> options) {
+    public CheckpointStore open(Map<String, String> options, Map<String, String> environment) {
         if (!options.isEmpty()) {
             throw new InvalidStoreConfigurationException("the file store has no options; unknown: "
                     + String.join(", ", options.keySet()));

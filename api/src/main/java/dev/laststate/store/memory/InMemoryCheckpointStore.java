@@ -7,6 +7,7 @@ import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.UnsupportedStoreOperationException;
@@ -86,12 +87,12 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
     @Override
     public synchronized Optional<ObjectInfo> stat(StoreUri uri) {
-        return Optional.ofNullable(objects.get(key(uri))).map(Entry::info);
+        return Optional.ofNullable(objects.get(objectKey(uri))).map(Entry::info);
     }
 
     @Override
     public synchronized ObjectContent read(StoreUri uri, long maxBytes) throws StoreNotFoundException {
-        Entry entry = objects.get(key(uri));
+        Entry entry = objects.get(objectKey(uri));
         if (entry == null) {
             throw new StoreNotFoundException(uri, "cannot read " + uri + ": no such object", null);
         }
@@ -102,6 +103,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     @Override
     public synchronized ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition)
             throws ConditionFailedException, UnsupportedStoreOperationException {
+        objectKey(uri);
         Optional<Capability> needed = condition.requiredCapability();
         if (needed.isPresent() && !capabilities.contains(needed.get())) {
             throw new UnsupportedStoreOperationException(uri, "this store cannot write " + uri + " with the condition "
@@ -128,29 +130,37 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public synchronized ObjectInfo copy(StoreUri source, StoreUri target) throws StoreNotFoundException {
-        Entry entry = objects.get(key(source));
+    public synchronized ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
+        Entry entry = objects.get(objectKey(source.uri()));
         if (entry == null) {
-            throw new StoreNotFoundException(source, "cannot copy " + source + ": no such object", null);
+            throw new StoreNotFoundException(source.uri(), "cannot copy " + source.uri() + ": no such object", null);
+        }
+        if (!entry.info().version().equals(source.version())) {
+            throw new ConditionFailedException(source.uri(), "cannot copy " + source.uri() + ": it is at version "
+                    + entry.info().version() + ", not " + source.version(), null);
         }
         return put(target, entry.bytes());
     }
 
     @Override
     public synchronized void delete(StoreUri uri) {
-        objects.remove(key(uri));
+        objects.remove(objectKey(uri));
     }
 
     private ObjectInfo put(StoreUri uri, byte[] bytes) {
         ObjectInfo info = new ObjectInfo(uri, bytes.length, clock.instant(), Long.toString(nextVersion++));
-        objects.put(key(uri), new Entry(bytes, info));
+        objects.put(objectKey(uri), new Entry(bytes, info));
         return info;
     }
 
+    /** The key of a directory (which may be a container root). */
     private String key(StoreUri uri) {
-        if (!schemes.contains(uri.scheme())) {
-            throw new IllegalArgumentException("this in-memory store serves " + schemes + ", not " + uri);
-        }
+        uri.requireScheme(schemes);
         return uri.scheme() + "://" + uri.authority() + (uri.path().isEmpty() ? "" : "/" + uri.path());
+    }
+
+    /** The key of an object: never a container root. */
+    private String objectKey(StoreUri uri) {
+        return key(uri.requireObject(schemes));
     }
 }

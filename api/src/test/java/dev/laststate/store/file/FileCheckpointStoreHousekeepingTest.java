@@ -52,7 +52,8 @@ class FileCheckpointStoreHousekeepingTest {
         Files.writeString(root.resolve("source"), "s");
         Path abandoned = tempFile(dir, Duration.ofHours(2));
 
-        new FileCheckpointStore().copy(uri(root.resolve("source")), uri(dir.resolve("copy")));
+        FileCheckpointStore store = new FileCheckpointStore();
+        store.copy(store.stat(uri(root.resolve("source"))).orElseThrow(), uri(dir.resolve("copy")));
 
         assertThat(abandoned).doesNotExist();
         assertThat(dir.resolve("copy")).hasContent("s");

@@ -10,6 +10,7 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,7 +111,7 @@ class FileCheckpointStoreLinksTest {
         Path chk = Files.createDirectories(root.resolve("target/chk-7"));
         Files.createSymbolicLink(chk.resolve("escape"), victim);
 
-        assertThatThrownBy(() -> store.copy(uri("target/chk-7/escape"), uri("target/last-state/escape")))
+        assertThatThrownBy(() -> store.copy(new ObjectInfo(uri("target/chk-7/escape"), 1, Instant.EPOCH, "listed"), uri("target/last-state/escape")))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("symbolic link");
 
@@ -121,7 +122,7 @@ class FileCheckpointStoreLinksTest {
     void copyIntoALinkedDirectoryRefusesAndCreatesNothing() throws Exception {
         Files.writeString(root.resolve("target/real.txt"), "r");
 
-        assertThatThrownBy(() -> store.copy(uri("target/real.txt"), uri("target/link/copied.txt")))
+        assertThatThrownBy(() -> store.copy(store.stat(uri("target/real.txt")).orElseThrow(), uri("target/link/copied.txt")))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("symbolic link");
 
@@ -168,7 +169,7 @@ class FileCheckpointStoreLinksTest {
     @Test
     void realPathsStillWork() throws Exception {
         ObjectInfo written = store.write(uri("target/d/a"), new byte[] {1, 2}, WriteCondition.ifAbsent());
-        store.copy(uri("target/d/a"), uri("target/e/b"));
+        store.copy(written, uri("target/e/b"));
 
         assertThat(store.read(uri("target/e/b")).bytes()).containsExactly(1, 2);
         assertThat(store.stat(uri("target/d/a"))).contains(written);
