@@ -21,10 +21,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -177,7 +179,12 @@ final class FakeGcsServer implements AutoCloseable {
     private long lastGeneration;
 
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
-    private final AtomicReference<String> loseFinalizationAnswerOf = new AtomicReference<>();
+    /** The object whose next successful finalization loses its answer, and whether its session's later answers are lost too. */
+    private final AtomicReference<Optional<LostAnswers>> lostAnswers = new AtomicReference<>(Optional.empty());
+    /** Sessions whose every answer is lost (the network to the client is gone). Guarded by lock. */
+    private final Set<String> silentSessions = new HashSet<>();
+
+    private record LostAnswers(String objectName, boolean everyLaterAnswerToo) {}
 
     private FakeGcsServer(int listPageSize, long rewriteBytesPerCall) throws IOException {
         this.listPageSize = listPageSize;
@@ -225,22 +232,38 @@ final class FakeGcsServer implements AutoCloseable {
         }
     }
 
-    /**
-     * The next finalization of an upload of {@code objectName} that succeeds is applied, and then its answer is
-     * lost: the connection closes without a response, as when a network drops it on the way back.
-     */
-    void loseTheAnswerToTheNextFinalizationOf(String objectName) {
-        loseFinalizationAnswerOf.set(objectName);
+    /** Stores an object directly, behind the client's back (as another tool would have written it). */
+    void put(String bucketName, String name, byte[] bytes) {
+        synchronized (lock) {
+            try {
+                store(bucketName, name, bytes.clone(), "application/octet-stream");
+            } catch (ApiError e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
     }
 
-    /** Whether the answer to be lost ({@link #loseTheAnswerToTheNextFinalizationOf}) still waits for its upload. */
-    boolean answerToLoseIsPending() {
-        return loseFinalizationAnswerOf.get() != null;
+    /**
+     * The next finalization of an upload of {@code objectName} that succeeds is applied, and then its answer is
+     * lost: the connection closes without a response, as when a network drops it on the way back. The session
+     * answers later requests (the client's status query) as GCS does, with the object it made.
+     */
+    void loseTheAnswerToTheNextFinalizationOf(String objectName) {
+        lostAnswers.set(Optional.of(new LostAnswers(objectName, false)));
+    }
+
+    /**
+     * Like {@link #loseTheAnswerToTheNextFinalizationOf}, and every later answer to that session is lost too: the
+     * upload is applied, and the client never learns it, whatever it retries.
+     */
+    void loseEveryAnswerFromTheNextFinalizationOf(String objectName) {
+        lostAnswers.set(Optional.of(new LostAnswers(objectName, true)));
     }
 
     /**
      * How many requests of a kind arrived: {@code list}, {@code get}, {@code download}, {@code delete},
-     * {@code rewrite}, {@code upload.start}, {@code upload.chunk}, {@code upload.query}, {@code upload.finalize}.
+     * {@code rewrite}, {@code upload.start}, {@code upload.chunk}, {@code upload.query}, {@code upload.finalize}, and
+     * {@code upload.lost} for answers lost on purpose.
      */
     long requestCount(String kind) {
         AtomicLong count = requests.get(kind);
@@ -572,6 +595,13 @@ final class FakeGcsServer implements AutoCloseable {
     }
 
     private void putToUpload(HttpExchange exchange, String id, byte[] body) throws IOException, ApiError {
+        synchronized (lock) {
+            if (silentSessions.contains(id)) {
+                count("upload.lost");
+                // The answer is lost on its way back: closing the exchange unanswered closes the connection.
+                return;
+            }
+        }
         String contentRange = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Range")).orElse("bytes */*");
         Matcher range = CONTENT_RANGE.matcher(contentRange.strip());
         if (!range.matches()) {
@@ -635,7 +665,14 @@ final class FakeGcsServer implements AutoCloseable {
             finalized = store(upload.bucket, upload.name, upload.received.toByteArray(), upload.contentType);
             upload.result = Optional.of(finalized);
         }
-        if (finalized.name().equals(loseFinalizationAnswerOf.getAndUpdate(name -> finalized.name().equals(name) ? null : name))) {
+        Optional<LostAnswers> lost = lostAnswers.getAndUpdate(l -> l.filter(a -> !a.objectName().equals(finalized.name())));
+        if (lost.filter(a -> a.objectName().equals(finalized.name())).isPresent()) {
+            if (lost.get().everyLaterAnswerToo()) {
+                synchronized (lock) {
+                    silentSessions.add(id);
+                }
+            }
+            count("upload.lost");
             // Applied, and the answer is lost: closing an exchange before its response headers were sent
             // closes the connection, so the client sees the connection end without an answer.
             return;

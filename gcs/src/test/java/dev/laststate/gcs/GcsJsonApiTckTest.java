@@ -4,6 +4,7 @@ import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import dev.laststate.tck.CheckpointStoreTck;
 import dev.laststate.tck.StoreFixture;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -24,7 +25,14 @@ class GcsJsonApiTckTest extends CheckpointStoreTck {
             server.createBucket(BUCKET);
             CheckpointStore store = new GcsCheckpointStoreProvider().open(Map.of(),
                     Map.of(GcsConfig.EMULATOR_HOST_VARIABLE, server.endpoint()));
-            return StoreFixture.of(store, n -> StoreUri.parse("gs://" + BUCKET + "/flink/root-" + n), server);
+            return StoreFixture.of(store, n -> StoreUri.parse("gs://" + BUCKET + "/flink/root-" + n), server)
+                    .withMissingContainer(StoreUri.parse("gs://laststate-no-such-bucket/flink"))
+                    // GCS allows control characters other than CR and LF in object names; no location holds one.
+                    .withUnrepresentableNames(directory -> {
+                        String name = "bell\u0007name";
+                        server.put(directory.authority(), directory.path() + "/" + name, "planted".getBytes(StandardCharsets.UTF_8));
+                        return name;
+                    });
         } catch (Exception | Error e) {
             server.close();
             throw e;
