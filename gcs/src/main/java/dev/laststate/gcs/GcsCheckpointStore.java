@@ -55,6 +55,10 @@ final class GcsCheckpointStore implements CheckpointStore {
     private static final int READ_ATTEMPTS = 5;
     /** Each read of an object larger than this goes through a channel with a limit. */
     private static final int READ_CHUNK = 2 * 1024 * 1024;
+    /** Upload chunks are multiples of this (the resumable protocol's granularity). */
+    private static final int UPLOAD_GRANULE = 256 * 1024;
+    /** The client's own default buffer and chunk: larger objects are uploaded in chunks of this size. */
+    private static final int MAX_UPLOAD_CHUNK = 15 * 1024 * 1024;
 
     private final StorageAccess access;
     private final Optional<Long> rewriteMegabytesPerCall;
@@ -231,7 +235,10 @@ final class GcsCheckpointStore implements CheckpointStore {
         try {
             // A resumable upload: the object appears whole when the upload is finalized, which is also when
             // GCS checks the precondition.
-            Blob written = storage.createFrom(BlobInfo.newBuilder(id).build(), new ByteArrayInputStream(bytes), options);
+            // A buffer (and chunk) just large enough for the bytes: the client's default allocates 15 MiB for every
+            // write, a few hundred bytes of pointer record included, and the upload is one finalizing request.
+            Blob written = storage.createFrom(BlobInfo.newBuilder(id).build(), new ByteArrayInputStream(bytes),
+                    uploadChunk(bytes.length), options);
             return info(uri, written);
         } catch (StorageException e) {
             throw writeFailed(uri, condition, e);
@@ -372,6 +379,12 @@ final class GcsCheckpointStore implements CheckpointStore {
         } catch (StorageException e) {
             throw e.getCode() == 404 ? GcsErrors.bucketNotFound(uri, e) : GcsErrors.classify(e, uri, action);
         }
+    }
+
+    /** The size rounded up to the protocol's 256 KiB granule, at most the client's default chunk. */
+    static int uploadChunk(int size) {
+        long granules = Math.max(1, (size + (long) UPLOAD_GRANULE - 1) / UPLOAD_GRANULE);
+        return (int) Math.min(MAX_UPLOAD_CHUNK, granules * UPLOAD_GRANULE);
     }
 
     private static BlobId blobId(StoreUri uri) {

@@ -146,6 +146,32 @@ class GcsCheckpointStoreTest {
     }
 
     @Test
+    void anObjectLargerThanOneUploadChunkGoesUpInChunksAndAppearsOnlyWhenFinalized() throws Exception {
+        StoreUri uri = root.resolve("large");
+        byte[] bytes = new byte[17 * 1024 * 1024];
+        new java.util.Random(11).nextBytes(bytes);
+        long chunksBefore = server.requestCount("upload.chunk");
+        long finalizationsBefore = server.requestCount("upload.finalize");
+
+        ObjectInfo written = store.write(uri, bytes, WriteCondition.ifAbsent());
+
+        // One 15 MiB chunk answered 308, then the finalizing rest.
+        assertThat(server.requestCount("upload.chunk") - chunksBefore).as("chunks before the last").isEqualTo(1);
+        assertThat(server.requestCount("upload.finalize") - finalizationsBefore).as("finalizations").isEqualTo(1);
+        assertThat(written.size()).isEqualTo(bytes.length);
+        assertThat(store.read(uri).bytes()).isEqualTo(bytes);
+    }
+
+    @Test
+    void uploadChunksAreTheSizeRoundedUpToTheProtocolsGranuleAndAtMostTheClientsDefault() {
+        assertThat(GcsCheckpointStore.uploadChunk(0)).isEqualTo(256 * 1024);
+        assertThat(GcsCheckpointStore.uploadChunk(300)).isEqualTo(256 * 1024);
+        assertThat(GcsCheckpointStore.uploadChunk(256 * 1024 + 1)).isEqualTo(512 * 1024);
+        assertThat(GcsCheckpointStore.uploadChunk(12 * 1024 * 1024)).isEqualTo(12 * 1024 * 1024);
+        assertThat(GcsCheckpointStore.uploadChunk(Integer.MAX_VALUE)).isEqualTo(15 * 1024 * 1024);
+    }
+
+    @Test
     void aListingReadsEveryPageTheServerCuts() throws Exception {
         for (int i = 0; i < 2 * FakeGcsServer.DEFAULT_LIST_PAGE_SIZE + 10; i++) {
             server.put(BUCKET, root.path() + "/dir/object-" + i, new byte[] {1});
