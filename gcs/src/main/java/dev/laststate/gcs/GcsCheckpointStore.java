@@ -44,8 +44,11 @@ import java.util.Set;
  * <p>A directory is a name prefix ending in {@code /}; it is listed one level deep with the {@code /}
  * delimiter. An object's version is its generation, which changes with every write. "Only if absent" is
  * {@code ifGenerationMatch=0}; "only if the version matches" is {@code ifGenerationMatch=<generation>}.
- * Copies are server-side rewrites. Transient failures are retried by the SDK (its defaults: idempotent
- * calls only, which includes writes with a precondition), never again here.
+ * Copies are server-side rewrites of the generation listed ({@code ifSourceGenerationMatch}). Transient
+ * failures are retried by the SDK (its defaults: idempotent calls only, which includes writes with a
+ * precondition), never again here. A write is a resumable upload whose session answers a retry with the
+ * object it made, so a 412 is always the precondition failing; a write that got no answer at all is an
+ * {@link OutcomeUnknownException}.
  */
 final class GcsCheckpointStore implements CheckpointStore {
 
