@@ -7,7 +7,8 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
- * What to promote and how. Start from {@link #of(StoreUri, String)} and change what differs.
+ * What to promote and how: {@link #of(StoreUri, String)} for the defaults, {@link #builder} or
+ * {@link #toBuilder()} for anything else.
  *
  * @param checkpoints the checkpoint directory (Flink's {@code execution.checkpointing.dir})
  * @param savepoints a savepoint directory to consider as well
@@ -106,74 +107,106 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
         return SAVEPOINT_DIRECTORY.matcher(name).matches();
     }
 
-    /** The request without a lower bound and without a named snapshot. */
-    public PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoints, StoreUri target, String jobId,
-                            Lineage lineage, PromotionMode mode, boolean dryRun, boolean force, boolean allowFreshStart,
-                            int copyConcurrency, int maxAttempts) {
-        this(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart, copyConcurrency,
-                maxAttempts, OptionalLong.empty(), Optional.empty());
-    }
-
     /** Copy mode into {@code <checkpoints>/last-state}, no savepoints, every guard on. */
     public static PromotionRequest of(StoreUri checkpoints, String jobId) {
-        return new PromotionRequest(checkpoints, Optional.empty(), checkpoints.resolve(FlinkLayout.DEFAULT_TARGET), jobId,
-                Lineage.UNKNOWN, PromotionMode.COPY, false, false, false, 8, 5);
+        return builder(checkpoints, jobId).build();
     }
 
-    public PromotionRequest withSavepoints(Optional<StoreUri> dir) {
-        return new PromotionRequest(checkpoints, dir, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
+    /** A builder starting from {@link #of}'s defaults. */
+    public static Builder builder(StoreUri checkpoints, String jobId) {
+        return new Builder(checkpoints, jobId);
     }
 
-    public PromotionRequest withTarget(StoreUri dir) {
-        return new PromotionRequest(checkpoints, savepoints, dir, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
+    /** A builder holding this request's values, to change what differs. */
+    public Builder toBuilder() {
+        return new Builder(checkpoints, jobId).savepoints(savepoints).target(target).lineage(lineage).mode(mode)
+                .dryRun(dryRun).force(force).allowFreshStart(allowFreshStart).copyConcurrency(copyConcurrency)
+                .maxAttempts(maxAttempts).minCheckpointId(minCheckpointId).snapshot(snapshot);
     }
 
-    public PromotionRequest withLineage(Lineage value) {
-        return new PromotionRequest(checkpoints, savepoints, target, jobId, value, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
-    }
+    /** Builds a {@link PromotionRequest}; {@link #build()} checks the values as the record does. */
+    public static final class Builder {
+        private final StoreUri checkpoints;
+        private final String jobId;
+        private Optional<StoreUri> savepoints = Optional.empty();
+        private StoreUri target;
+        private Lineage lineage = Lineage.UNKNOWN;
+        private PromotionMode mode = PromotionMode.COPY;
+        private boolean dryRun;
+        private boolean force;
+        private boolean allowFreshStart;
+        private int copyConcurrency = 8;
+        private int maxAttempts = 5;
+        private OptionalLong minCheckpointId = OptionalLong.empty();
+        private Optional<StoreUri> snapshot = Optional.empty();
 
-    public PromotionRequest withMode(PromotionMode value) {
-        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, value, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
-    }
+        private Builder(StoreUri checkpoints, String jobId) {
+            this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+            this.jobId = jobId;
+            this.target = checkpoints.resolve(FlinkLayout.DEFAULT_TARGET);
+        }
 
-    public PromotionRequest withDryRun(boolean value) {
-        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, value, force, allowFreshStart,
-                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
-    }
+        public Builder savepoints(Optional<StoreUri> dir) {
+            this.savepoints = dir;
+            return this;
+        }
 
-    public PromotionRequest withForce(boolean value) {
-        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, value, allowFreshStart,
-                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
-    }
+        public Builder target(StoreUri dir) {
+            this.target = dir;
+            return this;
+        }
 
-    public PromotionRequest withAllowFreshStart(boolean value) {
-        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, value,
-                copyConcurrency, maxAttempts, minCheckpointId, snapshot);
-    }
+        public Builder lineage(Lineage value) {
+            this.lineage = value;
+            return this;
+        }
 
-    public PromotionRequest withCopyConcurrency(int value) {
-        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                value, maxAttempts, minCheckpointId, snapshot);
-    }
+        public Builder mode(PromotionMode value) {
+            this.mode = value;
+            return this;
+        }
 
-    public PromotionRequest withMaxAttempts(int value) {
-        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, value, minCheckpointId, snapshot);
-    }
+        public Builder dryRun(boolean value) {
+            this.dryRun = value;
+            return this;
+        }
 
-    /** Refuses to promote anything older than checkpoint {@code id} (empty: no bound). */
-    public PromotionRequest withMinCheckpointId(OptionalLong id) {
-        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, id, snapshot);
-    }
+        public Builder force(boolean value) {
+            this.force = value;
+            return this;
+        }
 
-    /** Promotes this snapshot directory (holding {@code _metadata}) instead of the newest one. */
-    public PromotionRequest withSnapshot(Optional<StoreUri> directory) {
-        return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                copyConcurrency, maxAttempts, minCheckpointId, directory);
+        public Builder allowFreshStart(boolean value) {
+            this.allowFreshStart = value;
+            return this;
+        }
+
+        public Builder copyConcurrency(int value) {
+            this.copyConcurrency = value;
+            return this;
+        }
+
+        public Builder maxAttempts(int value) {
+            this.maxAttempts = value;
+            return this;
+        }
+
+        /** Refuses to promote anything older than checkpoint {@code id} (empty: no bound). */
+        public Builder minCheckpointId(OptionalLong id) {
+            this.minCheckpointId = id;
+            return this;
+        }
+
+        /** Promotes this snapshot directory (holding {@code _metadata}) instead of the newest one. */
+        public Builder snapshot(Optional<StoreUri> directory) {
+            this.snapshot = directory;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException for a value the record refuses (bad input) */
+        public PromotionRequest build() {
+            return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
+                    copyConcurrency, maxAttempts, minCheckpointId, snapshot);
+        }
     }
 }

@@ -62,25 +62,25 @@ public final class FlinkRestJobSource implements JobSource {
     /**
      * The job to promote.
      *
-     * @throws IllegalArgumentException when several jobs run and none was named, or when the job's
+     * @throws JobSelectionException when several jobs run and none was named, or when the job's
      *     checkpoints are outside the checkpoint directory
      * @throws NothingToPromoteException when no matching job is found, or none runs and the newest has no
      *     snapshot in storage
      * @throws JobManagerException when the JobManager cannot be asked
      */
     @Override
-    public JobInfo job() throws IOException, NothingToPromoteException {
+    public JobInfo job() throws IOException, NothingToPromoteException, JobSelectionException {
         JobOverview job = choose(false);
         return describe(job, client.checkpoints(job.jobId()));
     }
 
     /** The one running matching job, for actions that need a running job (a savepoint). */
-    public JobInfo runningJob() throws IOException, NothingToPromoteException {
+    public JobInfo runningJob() throws IOException, NothingToPromoteException, JobSelectionException {
         JobOverview job = choose(true);
         return describe(job, client.checkpoints(job.jobId()));
     }
 
-    private JobOverview choose(boolean mustRun) throws IOException, NothingToPromoteException {
+    private JobOverview choose(boolean mustRun) throws IOException, NothingToPromoteException, JobSelectionException {
         List<JobOverview> matching = client.jobs().stream()
                 .filter(j -> jobName.isEmpty() || j.name().equals(jobName.get()))
                 .filter(j -> jobId.isEmpty() || j.jobId().equals(jobId.get()))
@@ -91,7 +91,7 @@ public final class FlinkRestJobSource implements JobSource {
         }
         List<JobOverview> running = matching.stream().filter(JobOverview::running).toList();
         if (running.size() > 1) {
-            throw new IllegalArgumentException(running.size() + " jobs are running at " + client.url() + filterText() + ": "
+            throw new JobSelectionException(running.size() + " jobs are running at " + client.url() + filterText() + ": "
                     + running.stream().map(JobOverview::describe).collect(Collectors.joining(", "))
                     + "; name one with --job-name or --job-id");
         }
@@ -111,12 +111,12 @@ public final class FlinkRestJobSource implements JobSource {
         return newest;
     }
 
-    private JobInfo describe(JobOverview job, CheckpointStats stats) {
+    private JobInfo describe(JobOverview job, CheckpointStats stats) throws JobSelectionException {
         Optional<SnapshotStats> completed = stats.completed();
         if (completed.isPresent() && completed.get().externalPath().isPresent()) {
             String path = completed.get().externalPath().get();
             if (!within(path, checkpoints)) {
-                throw new IllegalArgumentException("job " + job.describe() + " writes its checkpoints to " + path
+                throw new JobSelectionException("job " + job.describe() + " writes its checkpoints to " + path
                         + ", which is not in --store " + checkpoints + "; pass its checkpoint directory as --store");
             }
         }

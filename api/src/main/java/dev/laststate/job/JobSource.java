@@ -13,7 +13,8 @@ public interface JobSource {
      * The job to promote.
      *
      * @throws NothingToPromoteException when no job is found
+     * @throws JobSelectionException when the source cannot tell which job without the user saying so
      * @throws IOException when storage or the JobManager cannot be asked
      */
-    JobInfo job() throws IOException, NothingToPromoteException;
+    JobInfo job() throws IOException, NothingToPromoteException, JobSelectionException;
 }

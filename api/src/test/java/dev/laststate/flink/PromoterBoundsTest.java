@@ -52,7 +52,7 @@ class PromoterBoundsTest {
     void storageNewerThanTheJobManagerReportsWins() throws Exception {
         checkpoint(12);
         checkpoint(15);
-        PromotionResult result = new Promoter(store).promote(PromotionRequest.of(checkpoints, JOB).withMinCheckpointId(OptionalLong.of(13)));
+        PromotionResult result = new Promoter(store).promote(PromotionRequest.builder(checkpoints, JOB).minCheckpointId(OptionalLong.of(13)).build());
         assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
         assertThat(result.snapshot().checkpointId()).hasValue(15);
     }
@@ -60,7 +60,7 @@ class PromoterBoundsTest {
     @Test
     void storageOlderThanTheJobManagerReportsIsAnErrorNotAnOlderPromotion() throws Exception {
         checkpoint(12);
-        assertThatThrownBy(() -> new Promoter(store).promote(PromotionRequest.of(checkpoints, JOB).withMinCheckpointId(OptionalLong.of(14))))
+        assertThatThrownBy(() -> new Promoter(store).promote(PromotionRequest.builder(checkpoints, JOB).minCheckpointId(OptionalLong.of(14)).build()))
                 .isInstanceOf(NothingToPromoteException.class)
                 .hasMessageContaining("the JobManager reports checkpoint 14 of job " + JOB)
                 .hasMessageContaining("checkpoint 12");
@@ -72,7 +72,7 @@ class PromoterBoundsTest {
         checkpoint(20);
         Path savepoint = snapshot(dir.resolve("savepoints").resolve("savepoint-a1b2c3-0123456789ab"), 18);
         PromotionResult result = new Promoter(store).promote(PromotionRequest.of(checkpoints, JOB)
-                .withSnapshot(Optional.of(StoreUri.parse(savepoint.toString()))));
+                .toBuilder().snapshot(Optional.of(StoreUri.parse(savepoint.toString()))).build());
         assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
         assertThat(result.snapshot().kind()).isEqualTo(SnapshotKind.SAVEPOINT);
         assertThat(result.snapshot().checkpointId()).hasValue(18);
@@ -87,7 +87,7 @@ class PromoterBoundsTest {
         new Promoter(store).promote(PromotionRequest.of(checkpoints, JOB));
         Path savepoint = snapshot(dir.resolve("savepoints").resolve("savepoint-a1b2c3-0123456789ab"), 18);
         PromotionResult result = new Promoter(store).promote(PromotionRequest.of(checkpoints, JOB)
-                .withSnapshot(Optional.of(StoreUri.parse(savepoint.toString()))));
+                .toBuilder().snapshot(Optional.of(StoreUri.parse(savepoint.toString()))).build());
         assertThat(result.status()).isEqualTo(PromotionStatus.REFUSED);
         assertThat(result.reason()).hasValueSatisfying(r -> assertThat(r).contains("savepoint 18").contains("is older than checkpoint 20"));
     }
@@ -96,7 +96,7 @@ class PromoterBoundsTest {
     void aNamedDirectoryWithoutMetadataIsNothingToPromote() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("savepoints").resolve("savepoint-a1b2c3-0123456789ab"));
         assertThatThrownBy(() -> new Promoter(store).promote(PromotionRequest.of(checkpoints, JOB)
-                .withSnapshot(Optional.of(StoreUri.parse(empty.toString())))))
+                .toBuilder().snapshot(Optional.of(StoreUri.parse(empty.toString()))).build()))
                 .isInstanceOf(NothingToPromoteException.class).hasMessageContaining("holds no _metadata");
     }
 }

@@ -49,7 +49,7 @@ class PromotionRequestTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("targetsThatAreNotTargets")
     void refusesATargetThatOverlapsStateFlinkOrAnotherSnapshotOwns(String target, String message) {
-        assertThatThrownBy(() -> PromotionRequest.of(CHECKPOINTS, JOB).withTarget(StoreUri.parse(target)))
+        assertThatThrownBy(() -> PromotionRequest.builder(CHECKPOINTS, JOB).target(StoreUri.parse(target)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("the target " + StoreUri.parse(target) + " must not ")
                 .hasMessageContaining(message)
@@ -60,9 +60,9 @@ class PromotionRequestTest {
     @ValueSource(strings = {"s3://b/sp/savepoint-a1b2c3-0123456789ab", "s3://b/sp/savepoint-a1b2c3-0123456789ab/copy",
         "s3://b/sp", "s3://b"})
     void refusesATargetThatIsInsideOrContainsTheNamedSnapshot(String target) {
-        PromotionRequest request = PromotionRequest.of(CHECKPOINTS, JOB).withSnapshot(Optional.of(SAVEPOINT));
+        PromotionRequest request = PromotionRequest.builder(CHECKPOINTS, JOB).snapshot(Optional.of(SAVEPOINT)).build();
 
-        assertThatThrownBy(() -> request.withTarget(StoreUri.parse(target)))
+        assertThatThrownBy(() -> request.toBuilder().target(StoreUri.parse(target)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the target " + StoreUri.parse(target) + " must not ");
     }
@@ -70,16 +70,16 @@ class PromotionRequestTest {
     @Test
     void namesTheSnapshotWhenTheTargetOverlapsIt() {
         StoreUri named = StoreUri.parse("s3://b/exports/nightly");
-        PromotionRequest request = PromotionRequest.of(CHECKPOINTS, JOB).withSnapshot(Optional.of(named));
+        PromotionRequest request = PromotionRequest.builder(CHECKPOINTS, JOB).snapshot(Optional.of(named)).build();
 
         for (StoreUri target : new StoreUri[] {named, named.resolve("x"), named.parent().orElseThrow()}) {
-            assertThatThrownBy(() -> request.withTarget(target))
+            assertThatThrownBy(() -> request.toBuilder().target(target).build())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("the target " + target + " must not be the snapshot being promoted (" + named
                             + "), lie inside it or contain it");
         }
-        assertThatThrownBy(() -> PromotionRequest.of(CHECKPOINTS, JOB).withTarget(named.parent().orElseThrow())
-                .withSnapshot(Optional.of(named)))
+        assertThatThrownBy(() -> PromotionRequest.builder(CHECKPOINTS, JOB).target(named.parent().orElseThrow())
+                .snapshot(Optional.of(named)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the snapshot being promoted");
     }
@@ -89,8 +89,8 @@ class PromotionRequestTest {
         "s3://other/cp/" + JOB, "s3://b/cp/chk/x", "s3://b/cp/chk-x", "s3://b/cp/savepoint-a1b2c3", "s3://b/cp/a1b2c3d4",
         "s3://b/cp/last-state/" + JOB, "s3://b/sp/last-state"})
     void acceptsATargetOfItsOwn(String target) {
-        PromotionRequest request = PromotionRequest.of(CHECKPOINTS, JOB).withSnapshot(Optional.of(SAVEPOINT))
-                .withTarget(StoreUri.parse(target));
+        PromotionRequest request = PromotionRequest.builder(CHECKPOINTS, JOB).snapshot(Optional.of(SAVEPOINT))
+                .target(StoreUri.parse(target)).build();
 
         assertThat(request.target()).isEqualTo(StoreUri.parse(target));
     }
@@ -100,7 +100,7 @@ class PromotionRequestTest {
         StoreUri checkpoints = StoreUri.parse("s3://b/chk-1/cp");
 
         assertThat(PromotionRequest.of(checkpoints, JOB).target()).isEqualTo(StoreUri.parse("s3://b/chk-1/cp/last-state"));
-        assertThatThrownBy(() -> PromotionRequest.of(checkpoints, JOB).withTarget(checkpoints.resolve("x/chk-2")))
+        assertThatThrownBy(() -> PromotionRequest.builder(checkpoints, JOB).target(checkpoints.resolve("x/chk-2")).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("('chk-2')");
     }

@@ -120,7 +120,7 @@ class FlinkRestJobSourceTest {
         serve(version, "/jobs/" + ids.get("first") + "/checkpoints", "checkpoints-running.json");
 
         assertThatThrownBy(() -> source(Optional.empty(), Optional.empty()).job())
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(JobSelectionException.class)
                 .hasMessageContaining("2 jobs are running")
                 .hasMessageContaining(ids.get("first")).hasMessageContaining(ids.get("other"))
                 .hasMessageContaining("--job-name or --job-id");
@@ -173,7 +173,7 @@ class FlinkRestJobSourceTest {
         answers.put("/jobs/" + job + "/checkpoints", RestFixtures.body(version, "checkpoints-running.json")); // root not replaced
 
         assertThatThrownBy(() -> source(Optional.empty(), Optional.empty()).job())
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(JobSelectionException.class)
                 .hasMessageContaining("writes its checkpoints to file:/tmp/flink-rest-fixture/" + version + "/checkpoints/" + job + "/chk-")
                 .hasMessageContaining("not in --store " + checkpoints());
     }

@@ -102,7 +102,7 @@ public final class PromoteBenchmark {
         long heapGrowth = 0;
         long files = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            PromotionRequest request = PromotionRequest.of(checkpoints, JOB).withTarget(checkpoints.resolve("last-state-" + round));
+            PromotionRequest request = PromotionRequest.builder(checkpoints, JOB).target(checkpoints.resolve("last-state-" + round)).build();
             System.gc();
             long before = heapUsed();
             resetPeaks();

@@ -5,7 +5,9 @@ import dev.laststate.flink.NotRestorableException;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.PromotionAbortedException;
 import dev.laststate.flink.UnpromotableSnapshotException;
+import dev.laststate.job.JobSelectionException;
 import dev.laststate.store.StoreException;
+import dev.laststate.verify.NothingToVerifyException;
 import dev.laststate.verify.UnreadableMetadataException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,8 +71,11 @@ public final class ExitCodes {
         if (failure instanceof CorruptPointerRecordException) {
             return REFUSED;
         }
-        if (failure instanceof NothingToPromoteException) {
+        if (failure instanceof NothingToPromoteException || failure instanceof NothingToVerifyException) {
             return NOTHING_TO_PROMOTE;
+        }
+        if (failure instanceof JobSelectionException) {
+            return USAGE;
         }
         if (failure instanceof StoreException || failure instanceof PromotionAbortedException
                 || failure instanceof IOException || failure instanceof UncheckedIOException) {

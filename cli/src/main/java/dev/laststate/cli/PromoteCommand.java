@@ -126,13 +126,14 @@ final class PromoteCommand implements Callable<Integer> {
     }
 
     private PromotionRequest request(StoreUri checkpoints, Optional<StoreUri> savepointDir, StoreUri targetDir, JobInfo job) {
-        return promotion.applyTo(PromotionRequest.of(checkpoints, job.jobId())
-                .withSavepoints(savepointDir)
-                .withTarget(targetDir)
-                .withLineage(job.lineage())
-                .withMode(mode)
-                .withDryRun(dryRun)
-                .withMinCheckpointId(job.minCheckpointId()));
+        return promotion.applyTo(PromotionRequest.builder(checkpoints, job.jobId())
+                .savepoints(savepointDir)
+                .target(targetDir)
+                .lineage(job.lineage())
+                .mode(mode)
+                .dryRun(dryRun)
+                .minCheckpointId(job.minCheckpointId())
+                .build());
     }
 
     private void print(PromotionResult result, Optional<Verification> verification) {

@@ -40,7 +40,7 @@ final class PromotionOptions {
 
     /** {@code request} with these flags. */
     PromotionRequest applyTo(PromotionRequest request) {
-        return request.withForce(force).withAllowFreshStart(allowFreshStart).withCopyConcurrency(copyConcurrency);
+        return request.toBuilder().force(force).allowFreshStart(allowFreshStart).copyConcurrency(copyConcurrency).build();
     }
 
     /** The promoter of {@code store} with these flags. */

@@ -81,11 +81,12 @@ final class SavepointCommand implements Callable<Integer> {
             String location = await(client, job.jobId(), trigger, wait, poll);
             // Flink names the savepoint in its own spelling (file:/x, s3a://...); it must be in this run's store.
             StoreUri snapshot = store.location(location, "the savepoint", checkpoints).orElseThrow();
-            PromotionRequest request = promotion.applyTo(PromotionRequest.of(checkpoints, job.jobId())
-                    .withSavepoints(savepointDir)
-                    .withTarget(targetDir)
-                    .withLineage(job.lineage())
-                    .withSnapshot(Optional.of(snapshot)));
+            PromotionRequest request = promotion.applyTo(PromotionRequest.builder(checkpoints, job.jobId())
+                    .savepoints(savepointDir)
+                    .target(targetDir)
+                    .lineage(job.lineage())
+                    .snapshot(Optional.of(snapshot))
+                    .build());
             PromotionResult result = promotion.promoter(opened).promote(request);
             print(result);
             return PromotionOptions.exitCode(result, spec.commandLine().getErr());

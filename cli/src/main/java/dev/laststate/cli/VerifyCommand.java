@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.LastState;
 import dev.laststate.flink.LastStateReader;
-import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.file.LocalPaths;
+import dev.laststate.verify.NothingToVerifyException;
 import dev.laststate.verify.SnapshotVerifier;
 import dev.laststate.verify.StateFile;
 import dev.laststate.verify.Verification;
@@ -79,7 +79,7 @@ final class VerifyCommand implements Callable<Integer> {
         } else if (store.stat(targetDir.resolve(FlinkLayout.METADATA)).isPresent()) {
             directory = targetDir;
         } else {
-            throw new NothingToPromoteException("nothing to verify in " + targetDir + ": no " + FlinkLayout.POINTER_RECORD
+            throw new NothingToVerifyException(targetDir, "nothing to verify in " + targetDir + ": no " + FlinkLayout.POINTER_RECORD
                     + " and no " + FlinkLayout.METADATA + "; run 'laststate promote' first");
         }
         return new SnapshotVerifier(store).verify(directory);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.laststate.flink.CorruptPointerRecordException;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.PromotionAbortedException;
+import dev.laststate.job.JobSelectionException;
 import dev.laststate.store.ContainerNotFoundException;
 import dev.laststate.store.InvalidStoreConfigurationException;
 import dev.laststate.store.InvalidStoreUriException;
@@ -12,6 +13,7 @@ import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.verify.NothingToVerifyException;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,9 @@ class ExitCodesTest {
         assertThat(ExitCodes.of(new InvalidStoreUriException("x", "bad"))).isEqualTo(2);
         assertThat(ExitCodes.of(new InvalidStoreConfigurationException("bad"))).isEqualTo(2);
         assertThat(ExitCodes.of(new IllegalArgumentException("bad"))).isEqualTo(2);
+        assertThat(ExitCodes.of(new JobSelectionException("two jobs run"))).isEqualTo(2);
         assertThat(ExitCodes.of(new NothingToPromoteException("none"))).isEqualTo(3);
+        assertThat(ExitCodes.of(new NothingToVerifyException(URI, "none"))).isEqualTo(3);
         assertThat(ExitCodes.of(new StoreException(URI, "failed", null))).isEqualTo(4);
         assertThat(ExitCodes.of(new StoreAccessDeniedException(URI, "denied", null))).isEqualTo(4);
         assertThat(ExitCodes.of(new StoreUnavailableException(URI, "down", null))).isEqualTo(4);

@@ -62,9 +62,4 @@ public abstract class CheckpointStoreTck
     public final StoreUri root() {
         return root;
     }
-
-    @Override
-    public final boolean supports(Capability capability) {
-        return store().capabilities().contains(capability) && !fixture.narrowedCapabilities().containsKey(capability);
-    }
 }

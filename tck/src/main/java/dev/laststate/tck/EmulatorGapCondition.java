@@ -13,12 +13,16 @@ final class EmulatorGapCondition implements ExecutionCondition {
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Optional<Method> method = context.getTestMethod();
         Optional<Object> instance = context.getTestInstance();
-        if (method.isEmpty() || instance.isEmpty() || !(instance.get() instanceof CheckpointStoreTck tck)) {
-            return ConditionEvaluationResult.enabled("not a TCK test method");
+        if (method.isEmpty()) {
+            return ConditionEvaluationResult.enabled("not a test method");
         }
         RequiresFaithful required = method.get().getAnnotation(RequiresFaithful.class);
         if (required == null) {
             return ConditionEvaluationResult.enabled("needs nothing of the environment");
+        }
+        if (instance.isEmpty() || !(instance.get() instanceof TckSupport tck)) {
+            return ConditionEvaluationResult.disabled("needs a faithful environment, but " + context.getRequiredTestClass().getName()
+                    + " is not a TckSupport that names its fixture");
         }
         for (EmulatorGap gap : required.value()) {
             String reason = tck.fixture().emulatorGaps().get(gap);

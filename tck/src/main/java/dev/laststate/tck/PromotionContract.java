@@ -241,7 +241,7 @@ public interface PromotionContract extends TckSupport {
         Map<String, String> before = snapshotOf(root());
         RecordingCheckpointStore recording = new RecordingCheckpointStore(store());
 
-        PromotionResult result = new Promoter(recording).promote(request().withDryRun(true));
+        PromotionResult result = new Promoter(recording).promote(request().toBuilder().dryRun(true).build());
 
         assertThat(result.status()).isEqualTo(PromotionStatus.DRY_RUN);
         assertThat(result.snapshot().checkpointId()).hasValue(4);
@@ -278,7 +278,7 @@ public interface PromotionContract extends TckSupport {
         tree.checkpoint(JOB, 5, 1);
         StoreUri savepoint = tree.savepoint(savepoints, JOB, 6, 3);
 
-        PromotionResult result = promote(request().withSavepoints(Optional.of(savepoints)));
+        PromotionResult result = promote(request().toBuilder().savepoints(Optional.of(savepoints)).build());
 
         assertThat(result.snapshot().kind()).isEqualTo(SnapshotKind.SAVEPOINT);
         assertThat(result.snapshot().directory()).isEqualTo(savepoint);
@@ -302,7 +302,7 @@ public interface PromotionContract extends TckSupport {
         assertThat(refused.reason()).hasValueSatisfying(r -> assertThat(r).contains("older").contains("12"));
         assertThat(snapshotOf(target())).isEqualTo(before);
 
-        PromotionResult forced = promote(PromotionRequest.of(root(), OTHER_JOB).withForce(true));
+        PromotionResult forced = promote(PromotionRequest.builder(root(), OTHER_JOB).force(true).build());
 
         assertThat(forced.status()).isEqualTo(PromotionStatus.PROMOTED);
         assertThat(lastState().record().current().jobId()).isEqualTo(OTHER_JOB);
@@ -316,7 +316,7 @@ public interface PromotionContract extends TckSupport {
         // The job was redeployed from last-state: a new job id, checkpoint ids continue.
         tree.checkpoint(OTHER_JOB, 42, 1);
 
-        PromotionResult result = promote(PromotionRequest.of(root(), OTHER_JOB).withLineage(Lineage.RESTORED));
+        PromotionResult result = promote(PromotionRequest.builder(root(), OTHER_JOB).lineage(Lineage.RESTORED).build());
 
         assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
         assertThat(lastState().record().current().checkpointId()).hasValue(42);
@@ -330,15 +330,15 @@ public interface PromotionContract extends TckSupport {
         tree.checkpoint(OTHER_JOB, 90, 1);
         Map<String, String> before = snapshotOf(target());
 
-        PromotionResult refused = promote(PromotionRequest.of(root(), OTHER_JOB).withLineage(Lineage.STARTED_EMPTY));
+        PromotionResult refused = promote(PromotionRequest.builder(root(), OTHER_JOB).lineage(Lineage.STARTED_EMPTY).build());
 
         assertThat(refused.status()).isEqualTo(PromotionStatus.REFUSED);
         assertThat(refused.reason()).hasValueSatisfying(r -> assertThat(r).contains(OTHER_JOB).contains(JOB)
                 .contains("--allow-fresh-start"));
         assertThat(snapshotOf(target())).isEqualTo(before);
 
-        PromotionResult allowed = promote(PromotionRequest.of(root(), OTHER_JOB).withLineage(Lineage.STARTED_EMPTY)
-                .withAllowFreshStart(true));
+        PromotionResult allowed = promote(PromotionRequest.builder(root(), OTHER_JOB).lineage(Lineage.STARTED_EMPTY)
+                .allowFreshStart(true).build());
 
         assertThat(allowed.status()).isEqualTo(PromotionStatus.PROMOTED);
     }
@@ -347,10 +347,10 @@ public interface PromotionContract extends TckSupport {
     default void aJobThatStartedEmptyKeepsPromotingItsOwnNewerCheckpoints() throws Exception {
         CheckpointTree tree = tree();
         tree.checkpoint(JOB, 2, 1);
-        assertThat(promote(request().withLineage(Lineage.STARTED_EMPTY)).status()).isEqualTo(PromotionStatus.PROMOTED);
+        assertThat(promote(request().toBuilder().lineage(Lineage.STARTED_EMPTY).build()).status()).isEqualTo(PromotionStatus.PROMOTED);
         tree.checkpoint(JOB, 5, 1);
 
-        PromotionResult again = promote(request().withLineage(Lineage.STARTED_EMPTY));
+        PromotionResult again = promote(request().toBuilder().lineage(Lineage.STARTED_EMPTY).build());
 
         assertThat(again.status()).isEqualTo(PromotionStatus.PROMOTED);
         assertThat(lastState().record().current().checkpointId()).hasValue(5);
@@ -360,7 +360,7 @@ public interface PromotionContract extends TckSupport {
     default void aJobThatStartedEmptyIsPromotedIntoAnEmptyTarget() throws Exception {
         tree().checkpoint(JOB, 2, 1);
 
-        assertThat(promote(request().withLineage(Lineage.STARTED_EMPTY)).status()).isEqualTo(PromotionStatus.PROMOTED);
+        assertThat(promote(request().toBuilder().lineage(Lineage.STARTED_EMPTY).build()).status()).isEqualTo(PromotionStatus.PROMOTED);
     }
 
     @Test
@@ -399,7 +399,7 @@ public interface PromotionContract extends TckSupport {
         tree().checkpoint(JOB, 5, 1);
         put(target().resolve(FlinkLayout.POINTER_RECORD), "[]".getBytes(StandardCharsets.UTF_8));
 
-        PromotionResult result = promote(request().withForce(true));
+        PromotionResult result = promote(request().toBuilder().force(true).build());
 
         assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
         assertThat(lastState().consistent()).isTrue();
@@ -440,7 +440,7 @@ public interface PromotionContract extends TckSupport {
 
         assertThat(promote(request()).status()).isEqualTo(PromotionStatus.REFUSED);
         assertThat(snapshotOf(target())).isEqualTo(before);
-        assertThat(promote(request().withForce(true)).status()).isEqualTo(PromotionStatus.PROMOTED);
+        assertThat(promote(request().toBuilder().force(true).build()).status()).isEqualTo(PromotionStatus.PROMOTED);
     }
 
     @Test
@@ -483,7 +483,7 @@ public interface PromotionContract extends TckSupport {
     default void pointerModeWritesOnlyThePointerRecord() throws Exception {
         StoreUri chk8 = tree().checkpoint(JOB, 8, 2);
 
-        PromotionResult result = promote(request().withMode(PromotionMode.POINTER));
+        PromotionResult result = promote(request().toBuilder().mode(PromotionMode.POINTER).build());
 
         assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
         assertThat(result.filesCopied()).isZero();
@@ -491,13 +491,13 @@ public interface PromotionContract extends TckSupport {
         LastState state = lastState();
         assertThat(state.restorePath()).isEqualTo(chk8);
         assertThat(state.record().mode()).isEqualTo(PromotionMode.POINTER);
-        assertThat(promote(request().withMode(PromotionMode.POINTER)).status()).isEqualTo(PromotionStatus.UNCHANGED);
+        assertThat(promote(request().toBuilder().mode(PromotionMode.POINTER).build()).status()).isEqualTo(PromotionStatus.UNCHANGED);
     }
 
     @Test
     default void switchingFromPointerToCopyModeCopiesTheSnapshot() throws Exception {
         tree().checkpoint(JOB, 8, 2);
-        promote(request().withMode(PromotionMode.POINTER));
+        promote(request().toBuilder().mode(PromotionMode.POINTER).build());
 
         PromotionResult result = promote(request());
 
@@ -561,7 +561,7 @@ public interface PromotionContract extends TckSupport {
             }
         });
 
-        assertThatThrownBy(() -> new Promoter(recording).promote(request().withMaxAttempts(3).withCopyConcurrency(1)))
+        assertThatThrownBy(() -> new Promoter(recording).promote(request().toBuilder().maxAttempts(3).copyConcurrency(1).build()))
                 .isInstanceOf(PromotionAbortedException.class)
                 .hasMessageContaining("3 attempts");
         assertThat(store().stat(target().resolve(FlinkLayout.METADATA))).isEmpty();
@@ -579,7 +579,7 @@ public interface PromotionContract extends TckSupport {
             }
         });
 
-        PromotionResult result = new Promoter(recording).promote(request().withCopyConcurrency(1));
+        PromotionResult result = new Promoter(recording).promote(request().toBuilder().copyConcurrency(1).build());
 
         assertThat(result.snapshot().checkpointId()).hasValue(13);
         assertThat(recording.calls()).filteredOn(c -> c.operation() == Operation.COPY
@@ -627,7 +627,7 @@ public interface PromotionContract extends TckSupport {
                     Callable<PromotionResult> promoter = () -> {
                         start.await();
                         return new Promoter(store()).promote(PromotionRequest.of(checkpoints, JOB)
-                                .withSavepoints(savepoints).withMaxAttempts(20));
+                                .toBuilder().savepoints(savepoints).maxAttempts(20).build());
                     };
                     results.add(pool.submit(promoter));
                 }

@@ -166,7 +166,7 @@ public interface PromotionSafetyContract extends TckSupport {
 
     private PromotionResult promote(RecordingCheckpointStore store) {
         try {
-            return new Promoter(store).promote(request().withMaxAttempts(10));
+            return new Promoter(store).promote(request().toBuilder().maxAttempts(10).build());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -13,7 +13,10 @@ import dev.laststate.flink.SnapshotKind;
 import dev.laststate.job.JobInfo;
 import dev.laststate.job.StorageScanJobSource;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.WriteCondition;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The newest complete snapshot, over the layouts Flink writes. Part of {@link CheckpointStoreTck}. */
@@ -198,10 +201,20 @@ public interface SelectionContract extends TckSupport {
     }
 
     /**
-     * Object stores keep whole-second modification times (S3's Last-Modified), so a write is seen as later
-     * only in a later second.
+     * Returns once the store stamps a write later than every write before this call. Object stores keep
+     * whole-second modification times (S3's Last-Modified), so that may take up to a second; the store's own
+     * clock says when, through a probe object that is deleted again.
      */
-    private static void waitForALaterTimestamp() throws InterruptedException {
-        Thread.sleep(1_100);
+    private void waitForALaterTimestamp() throws Exception {
+        StoreUri probe = root().resolve("timestamp-probe");
+        Instant first = put(probe, new byte[] {0}).lastModified();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!store().write(probe, new byte[] {1}, WriteCondition.overwrite()).lastModified().isAfter(first)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the store stamped no later modification time within 10 s");
+            }
+            Thread.sleep(20);
+        }
+        store().delete(probe);
     }
 }

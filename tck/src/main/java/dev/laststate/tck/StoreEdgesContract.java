@@ -25,9 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 public interface StoreEdgesContract extends TckSupport {
 
-    /** The fixture, for the edges only some environments can stage (a missing container, a planted name). */
-    StoreFixture fixture();
-
     @Test
     default void aLocationOfAnotherSchemeIsRefusedByEveryMethod() throws Exception {
         ObjectInfo listed = put("object", "o");

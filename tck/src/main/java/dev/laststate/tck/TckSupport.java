@@ -20,8 +20,13 @@ public interface TckSupport {
     /** This test's own empty root. */
     StoreUri root();
 
-    /** Whether the store declares the capability and the fixture did not narrow it. */
-    boolean supports(Capability capability);
+    /** The fixture: what the environment declares beyond the store (narrowed capabilities, gaps, edges it can stage). */
+    StoreFixture fixture();
+
+    /** Whether the store declares the capability and the fixture did not narrow it: what gated tests run on. */
+    default boolean supports(Capability capability) {
+        return store().capabilities().contains(capability) && !fixture().narrowedCapabilities().containsKey(capability);
+    }
 
     /** Writes {@code text} (UTF-8) to {@code relative} below the root, replacing what is there. */
     default ObjectInfo put(String relative, String text) throws StoreException {

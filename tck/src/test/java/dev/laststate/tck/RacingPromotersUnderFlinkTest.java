@@ -76,7 +76,7 @@ class RacingPromotersUnderFlinkTest {
                 for (int p = 0; p < PROMOTERS; p++) {
                     runs.add(pool.submit(() -> {
                         start.await();
-                        return new Promoter(store).promote(PromotionRequest.of(root, JOB).withMaxAttempts(50));
+                        return new Promoter(store).promote(PromotionRequest.builder(root, JOB).maxAttempts(50).build());
                     }));
                 }
                 for (Future<PromotionResult> run : runs) {
