@@ -103,22 +103,20 @@ final class FakeGcsServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
     private static final String PRECONDITION_FAILED = "At least one of the pre-conditions you specified did not hold.";
 
-    /** One stored generation of an object; the bytes are never changed after it is made. */
+    /** One stored generation of an object; the bytes are never changed after it is made, so its hashes are kept. */
     private record StoredObject(String bucket, String name, long generation, long metageneration, byte[] bytes,
-            String contentType, Instant created) {
+            String contentType, Instant created, String md5, String crc32c) {
 
-        String md5() {
+        static StoredObject of(String bucket, String name, long generation, byte[] bytes, String contentType) {
+            CRC32C crc = new CRC32C();
+            crc.update(bytes);
+            String crc32c = Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
             try {
-                return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+                String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+                return new StoredObject(bucket, name, generation, 1, bytes, contentType, Instant.now(), md5, crc32c);
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("every Java platform has MD5", e);
             }
-        }
-
-        String crc32c() {
-            CRC32C crc = new CRC32C();
-            crc.update(bytes);
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
         }
 
         String etag() {
@@ -703,7 +701,7 @@ final class FakeGcsServer implements AutoCloseable {
         // Generations are microseconds since the epoch on GCS, and only grow.
         long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
         lastGeneration = Math.max(lastGeneration + 1, now);
-        StoredObject object = new StoredObject(bucketName, name, lastGeneration, 1, bytes, contentType, Instant.now());
+        StoredObject object = StoredObject.of(bucketName, name, lastGeneration, bytes, contentType);
         bucket(bucketName).put(name, object);
         return object;
     }
