@@ -200,11 +200,12 @@ public final class Promoter {
         for (int attempt = 1; attempt <= request.maxAttempts(); attempt++) {
             TargetState state = readTarget(request.target());
             Snapshot candidate = select(request);
-            Optional<String> refusal = refusal(state, candidate, request);
+            Guards.Held held = held(state, request.target());
+            Optional<String> refusal = Guards.refusal(held, candidate, request);
             if (refusal.isPresent()) {
                 return result(PromotionStatus.REFUSED, candidate, request, 0, 0, started, refusal.get(), run);
             }
-            if (unchanged(state, candidate, request)) {
+            if (Guards.unchanged(held, candidate, request)) {
                 if (!request.dryRun()) {
                     settle(state, request.target(), run);
                 }
@@ -358,75 +359,14 @@ public final class Promoter {
 
     // ---------------------------------------------------------------- guards
 
-    private Optional<String> refusal(TargetState state, Snapshot candidate, PromotionRequest request) throws StoreException {
-        if (state.corrupt().isPresent() && !request.force()) {
-            return Optional.of(state.corrupt().get().getMessage()
-                    + "; nothing was changed (repair or delete it, or promote with --force to replace it)");
+    /** What the target holds, as {@link Guards} see it; reads the served {@code _metadata}'s header only when they need it. */
+    private Guards.Held held(TargetState state, StoreUri target) throws StoreException {
+        Guards.Held held = new Guards.Held(state.corrupt().map(Throwable::getMessage), state.record(), state.trusted(),
+                state.metadata().isPresent(), OptionalLong.empty());
+        if (!held.needsMetadataId()) {
+            return held;
         }
-        boolean targetHoldsState = state.recordInfo().isPresent() || state.metadata().isPresent();
-        // The job's own earlier snapshot in the target is its lineage, not state it would replace.
-        boolean holdsThisJob = state.record().map(r -> r.current().jobId().equals(request.jobId())).orElse(false);
-        if (request.lineage() == Lineage.STARTED_EMPTY && targetHoldsState && !holdsThisJob && !request.allowFreshStart()) {
-            return Optional.of("job " + request.jobId() + " started without restoring state, while " + request.target()
-                    + " holds " + describeHeld(state) + "; promoting it would replace that state (restore the job from "
-                    + state.trusted().map(r -> r.restorePath(request.target())).orElse(request.target())
-                    + ", or pass --allow-fresh-start)");
-        }
-        // A job that started empty counts its checkpoint ids from 1 again: allowing it means replacing the old
-        // lineage, so comparing ids with that lineage would refuse every fresh start.
-        if (request.force() || request.lineage() == Lineage.STARTED_EMPTY && request.allowFreshStart()) {
-            return Optional.empty();
-        }
-        Optional<PointerRecord> trusted = state.trusted();
-        if (trusted.isPresent()) {
-            Generation current = trusted.get().current();
-            boolean sameSnapshot = current.holds(candidate);
-            int newness = current.compareNewness(candidate);
-            if (!sameSnapshot && newness < 0) {
-                return Optional.of(candidate.describe() + " is older than " + current.describe() + ", which "
-                        + request.target() + " holds (pass --force to promote it anyway)");
-            }
-            if (!sameSnapshot && newness == 0) {
-                return Optional.of(candidate.describe() + " is not newer than " + current.describe() + ", which "
-                        + request.target() + " holds (pass --force to promote it anyway)");
-            }
-            return Optional.empty();
-        }
-        if (state.metadata().isEmpty() && state.record().isEmpty()) {
-            return Optional.empty();
-        }
-        // The record (if any) does not describe the target's _metadata: a promoter stopped between its two
-        // writes, or something other than laststate wrote one of them. Compare with both.
-        OptionalLong held = OptionalLong.empty();
-        if (state.metadata().isPresent()) {
-            OptionalLong headerId = metadataId(request.target());
-            if (headerId.isEmpty()) {
-                return Optional.of(request.target().resolve(FlinkLayout.METADATA) + " is not described by a laststate"
-                        + " pointer record and its checkpoint id cannot be read (pass --force to replace it)");
-            }
-            held = headerId;
-        }
-        OptionalLong recorded = state.record().map(r -> r.current().checkpointId()).orElse(OptionalLong.empty());
-        if (recorded.isPresent() && (held.isEmpty() || recorded.getAsLong() > held.getAsLong())) {
-            held = recorded;
-        }
-        if (held.isPresent() && (candidate.checkpointId().isEmpty() || candidate.checkpointId().getAsLong() < held.getAsLong())) {
-            return Optional.of(candidate.describe() + " is older than checkpoint " + held.getAsLong() + ", which "
-                    + request.target() + " holds (pass --force to promote it anyway)");
-        }
-        return Optional.empty();
-    }
-
-    private static boolean unchanged(TargetState state, Snapshot candidate, PromotionRequest request) {
-        Optional<PointerRecord> trusted = state.trusted();
-        if (trusted.isEmpty() || trusted.get().mode() != request.mode()) {
-            return false;
-        }
-        return trusted.get().current().holds(candidate) && (request.mode() == PromotionMode.POINTER || state.metadata().isPresent());
-    }
-
-    private static String describeHeld(TargetState state) {
-        return state.trusted().map(r -> r.current().describe()).orElse("a promoted snapshot");
+        return new Guards.Held(held.corruptRecord(), held.record(), held.trusted(), true, metadataId(target));
     }
 
     private OptionalLong metadataId(StoreUri target) throws StoreException {
