@@ -7,6 +7,7 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.CopyWriter;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobListOption;
+import com.google.cloud.storage.Storage.BlobSourceOption;
 import com.google.cloud.storage.Storage.BlobWriteOption;
 import com.google.cloud.storage.Storage.CopyRequest;
 import com.google.cloud.storage.StorageException;
@@ -20,18 +21,16 @@ import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
+import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -45,8 +44,11 @@ import java.util.Set;
  * <p>A directory is a name prefix ending in {@code /}; it is listed one level deep with the {@code /}
  * delimiter. An object's version is its generation, which changes with every write. "Only if absent" is
  * {@code ifGenerationMatch=0}; "only if the version matches" is {@code ifGenerationMatch=<generation>}.
- * Copies are server-side rewrites. Transient failures are retried by the SDK (its defaults: idempotent
- * calls only, which includes writes with a precondition), never again here.
+ * Copies are server-side rewrites of the generation listed ({@code ifSourceGenerationMatch}). Transient
+ * failures are retried by the SDK (its defaults: idempotent calls only, which includes writes with a
+ * precondition), never again here. A write is a resumable upload whose session answers a retry with the
+ * object it made, so a 412 is always the precondition failing; a write that got no answer at all is an
+ * {@link OutcomeUnknownException}.
  */
 final class GcsCheckpointStore implements CheckpointStore {
 
@@ -56,6 +58,10 @@ final class GcsCheckpointStore implements CheckpointStore {
     private static final int READ_ATTEMPTS = 5;
     /** Each read of an object larger than this goes through a channel with a limit. */
     private static final int READ_CHUNK = 2 * 1024 * 1024;
+    /** Upload chunks are multiples of this (the resumable protocol's granularity). */
+    private static final int UPLOAD_GRANULE = 256 * 1024;
+    /** The client's own default buffer and chunk: larger objects are uploaded in chunks of this size. */
+    private static final int MAX_UPLOAD_CHUNK = 15 * 1024 * 1024;
 
     private final StorageAccess access;
     private final Optional<Long> rewriteMegabytesPerCall;
@@ -87,7 +93,7 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     @Override
     public Listing list(StoreUri directory) throws StoreException {
-        Storage storage = storage(directory);
+        Storage storage = storage(directory.requireScheme(schemes()));
         String prefix = directory.path().isEmpty() ? "" : directory.path() + "/";
         List<Blob> entries;
         try {
@@ -107,20 +113,24 @@ final class GcsCheckpointStore implements CheckpointStore {
         }
         List<String> directories = new ArrayList<>();
         List<ObjectInfo> objects = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (Blob entry : entries) {
             String name = entry.getName();
             if (!name.startsWith(prefix)) {
                 continue;
             }
             String relative = name.substring(prefix.length());
-            boolean isDirectory = entry.isDirectory() || relative.endsWith("/");
-            String child = isDirectory ? relative.substring(0, relative.length() - 1) : relative;
-            // A "directory marker" object ("dir/") lists as itself with an empty name; names such as "." or
-            // "a//b" cannot be locations. Neither is anything Flink writes.
-            if (!isUsableName(child)) {
+            if (relative.isEmpty()) {
+                // The directory's own marker object ("dir/", as the console's "create folder" makes): the
+                // directory itself, not an entry in it.
                 continue;
             }
-            if (isDirectory) {
+            boolean isDirectory = entry.isDirectory() || relative.endsWith("/");
+            String child = isDirectory ? relative.substring(0, relative.length() - 1) : relative;
+            if (child.contains("/") || !directory.canHold(child)) {
+                // A name no location can hold ("a//b" rolls up as the prefix "a//", a control character, "..").
+                skipped.add(relative);
+            } else if (isDirectory) {
                 directories.add(child);
             } else {
                 objects.add(info(directory.resolve(child), entry));
@@ -129,21 +139,25 @@ final class GcsCheckpointStore implements CheckpointStore {
         // The Listing contract is Java String order; GCS orders by UTF-8 bytes, which differs beyond U+FFFF.
         directories.sort(Comparator.naturalOrder());
         objects.sort(Comparator.comparing(ObjectInfo::name));
-        return new Listing(directory, directories.stream().distinct().toList(), objects);
+        skipped.sort(Comparator.naturalOrder());
+        return new Listing(directory, directories.stream().distinct().toList(), objects, skipped);
     }
 
     @Override
     public Optional<ObjectInfo> stat(StoreUri uri) throws StoreException {
-        if (uri.path().isEmpty()) {
-            return Optional.empty();
-        }
+        Storage storage = storage(uri.requireObject(schemes()));
+        Blob blob;
         try {
-            // A missing object, below an object or not, is null; so is one in a missing bucket.
-            Blob blob = storage(uri).get(blobId(uri));
-            return blob == null ? Optional.empty() : Optional.of(info(uri, blob));
+            // The client answers null for a missing object and for a missing bucket alike.
+            blob = storage.get(blobId(uri));
         } catch (StorageException e) {
             throw GcsErrors.classify(e, uri, "stat");
         }
+        if (blob == null) {
+            requireBucket(storage, uri, "stat");
+            return Optional.empty();
+        }
+        return Optional.of(info(uri, blob));
     }
 
     @Override
@@ -151,7 +165,7 @@ final class GcsCheckpointStore implements CheckpointStore {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("negative maxBytes " + maxBytes);
         }
-        Storage storage = storage(uri);
+        Storage storage = storage(uri.requireObject(schemes()));
         // Read the generation seen by the stat, so the bytes belong to the version reported with them. If it
         // was replaced in between, that generation is gone (404): look again.
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
@@ -197,8 +211,7 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
-        requireObjectPath(uri, "write");
-        Storage storage = storage(uri);
+        Storage storage = storage(uri.requireObject(schemes()));
         BlobWriteOption[] options;
         BlobId id;
         switch (condition.kind()) {
@@ -225,50 +238,64 @@ final class GcsCheckpointStore implements CheckpointStore {
         try {
             // A resumable upload: the object appears whole when the upload is finalized, which is also when
             // GCS checks the precondition.
-            Blob written = storage.createFrom(BlobInfo.newBuilder(id).build(), new ByteArrayInputStream(bytes), options);
+            // A buffer (and chunk) just large enough for the bytes: the client's default allocates 15 MiB for every
+            // write, a few hundred bytes of pointer record included, and the upload is one finalizing request.
+            Blob written = storage.createFrom(BlobInfo.newBuilder(id).build(), new ByteArrayInputStream(bytes),
+                    uploadChunk(bytes.length), options);
             return info(uri, written);
         } catch (StorageException e) {
-            throw writeFailed(storage, uri, bytes, condition, e);
+            throw writeFailed(uri, condition, e);
         } catch (IOException e) {
             if (e.getCause() instanceof StorageException s) {
-                throw writeFailed(storage, uri, bytes, condition, s);
+                throw writeFailed(uri, condition, s);
             }
             throw new StoreException(uri, "cannot write " + uri + ": " + e.getMessage(), e);
         }
     }
 
-    private StoreException writeFailed(Storage storage, StoreUri uri, byte[] bytes, WriteCondition condition, StorageException e) {
-        return e.getCode() == 412 ? preconditionFailed(storage, uri, bytes, condition, e) : GcsErrors.classify(e, uri, "write");
+    /**
+     * A failed upload, after the client's retries. The session makes its finalization idempotent: when the
+     * answer to it is lost, the client asks the session, which answers with the object it made (GCS keeps a
+     * finalized session's result). So a 412 that gets here is the precondition failing at this upload's own
+     * finalization, never a retried upload refused by its own earlier success. What stays unknown is a
+     * failure without an answer (a network error or 5xx on every attempt): the finalization may have been
+     * applied, unless the server was never reached.
+     */
+    private static StoreException writeFailed(StoreUri uri, WriteCondition condition, StorageException e) {
+        if (e.getCode() == 412) {
+            return condition.kind() == WriteCondition.Kind.IF_ABSENT
+                    ? new ObjectAlreadyExistsException(uri, "cannot create " + uri + ": it already exists", e)
+                    : new ConditionFailedException(uri, "cannot replace " + uri + ": it changed since version "
+                            + condition.expectedVersion().orElse("?") + " was read, or is gone", e);
+        }
+        StoreException failure = GcsErrors.classify(e, uri, "write");
+        if (failure instanceof StoreUnavailableException && !GcsErrors.neverSent(e)) {
+            return new OutcomeUnknownException(uri, failure.getMessage() + "; the upload may have been finalized before "
+                    + "its answer was lost, so the write may or may not have taken effect", e);
+        }
+        return failure;
     }
 
     /**
-     * A 412 after the SDK's retries: when the object now holds exactly these bytes, an earlier attempt of this
-     * very call may have succeeded before its answer was lost, so the outcome is unknown.
+     * A server-side rewrite of exactly the generation listed: {@code ifSourceGenerationMatch} makes GCS refuse
+     * (412) a source replaced since, and answer 404 for one deleted since; no stat before or after, the copy is
+     * described by the last rewrite answer. ({@code sourceGeneration} is not sent: a replaced generation would
+     * then be a 404, indistinguishable from a deleted object.)
      */
-    private StoreException preconditionFailed(Storage storage, StoreUri uri, byte[] bytes, WriteCondition condition, StorageException e) {
-        try {
-            Blob current = storage.get(blobId(uri));
-            if (current != null && current.getSize() != null && current.getSize() == bytes.length
-                    && md5(bytes).equals(current.getMd5())) {
-                return new OutcomeUnknownException(uri, "cannot tell whether the write of " + uri
-                        + " took effect: the precondition failed, but the object holds the bytes written", e);
-            }
-        } catch (StorageException ignored) {
-            // the precondition failure below is what the caller needs to know
-        }
-        return condition.kind() == WriteCondition.Kind.IF_ABSENT
-                ? new ObjectAlreadyExistsException(uri, uri + " already exists", e)
-                : new ConditionFailedException(uri, uri + " changed since version " + condition.expectedVersion().orElseThrow()
-                        + " was read, or is gone", e);
-    }
-
     @Override
     public ObjectInfo copy(ObjectInfo listed, StoreUri target) throws StoreException {
-        StoreUri source = listed.uri();
-        requireObjectPath(source, "copy");
-        requireObjectPath(target, "copy to");
+        StoreUri source = listed.uri().requireObject(schemes());
+        target.requireObject(schemes());
         Storage storage = storage(source);
-        CopyRequest.Builder request = CopyRequest.newBuilder().setSource(blobId(source)).setTarget(blobId(target));
+        Optional<Long> generation = generation(listed.version());
+        if (generation.isEmpty()) {
+            throw new ConditionFailedException(source, "cannot copy " + source + ": version '" + listed.version()
+                    + "' is not a generation of it", null);
+        }
+        CopyRequest.Builder request = CopyRequest.newBuilder()
+                .setSource(blobId(source))
+                .setSourceOptions(BlobSourceOption.generationMatch(generation.get()))
+                .setTarget(blobId(target));
         rewriteMegabytesPerCall.ifPresent(request::setMegabytesCopiedPerChunk);
         try {
             CopyWriter writer = storage.copy(request.build());
@@ -290,12 +317,19 @@ final class GcsCheckpointStore implements CheckpointStore {
             }, MAX_REWRITE_CALLS);
             return info(target, copy);
         } catch (StorageException e) {
-            if (e.getCode() == 404 && !GcsErrors.isMissingBucket(e)) {
-                throw new StoreNotFoundException(source, "cannot copy " + source + ": no such object", e);
+            if (e.getCode() == 412) {
+                throw new ConditionFailedException(source, "cannot copy " + source + ": it is no longer in version "
+                        + listed.version() + " (replaced since it was listed)", e);
             }
             if (GcsErrors.isMissingBucket(e)) {
-                // The answer does not say which bucket; name the target's only when the source's is the same.
-                throw GcsErrors.bucketNotFound(source.authority().equals(target.authority()) ? target : source, e);
+                // The answer does not say which bucket is missing; when they differ, ask about the source's.
+                if (!source.authority().equals(target.authority())) {
+                    requireBucket(storage, source, "copy");
+                }
+                throw GcsErrors.bucketNotFound(target, e);
+            }
+            if (e.getCode() == 404) {
+                throw new StoreNotFoundException(source, "cannot copy " + source + ": no such object", e);
             }
             throw GcsErrors.classify(e, target, "copy " + source + " to");
         } catch (IllegalStateException e) {
@@ -305,14 +339,16 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     @Override
     public void delete(StoreUri uri) throws StoreException {
-        if (uri.path().isEmpty()) {
-            return;
-        }
+        Storage storage = storage(uri.requireObject(schemes()));
+        boolean deleted;
         try {
-            // false for a missing object (or bucket): deleting it succeeds.
-            storage(uri).delete(blobId(uri));
+            // false for a missing object, and for a missing bucket.
+            deleted = storage.delete(blobId(uri));
         } catch (StorageException e) {
             throw GcsErrors.classify(e, uri, "delete");
+        }
+        if (!deleted) {
+            requireBucket(storage, uri, "delete");
         }
     }
 
@@ -329,25 +365,33 @@ final class GcsCheckpointStore implements CheckpointStore {
     }
 
     private Storage storage(StoreUri uri) throws StoreException {
-        if (!uri.scheme().equals(GcsCheckpointStoreProvider.SCHEME)) {
-            throw new IllegalArgumentException("the gcs store cannot serve " + uri);
+        return access.storage(uri.requireScheme(schemes()));
+    }
+
+    /**
+     * After the client answered "not found" (null, false), which it does for a missing object and for a
+     * missing bucket alike: a one-entry listing, which GCS answers 404 only for a missing bucket. Costs a
+     * request on misses only, and needs no bucket permission (Storage Object Admin lists objects).
+     *
+     * @throws dev.laststate.store.ContainerNotFoundException when the bucket does not exist
+     */
+    private static void requireBucket(Storage storage, StoreUri uri, String action) throws StoreException {
+        try {
+            storage.list(uri.authority(), BlobListOption.pageSize(1), BlobListOption.prefix(uri.path()),
+                    BlobListOption.fields(Storage.BlobField.NAME));
+        } catch (StorageException e) {
+            throw e.getCode() == 404 ? GcsErrors.bucketNotFound(uri, e) : GcsErrors.classify(e, uri, action);
         }
-        return access.storage(uri);
+    }
+
+    /** The size rounded up to the protocol's 256 KiB granule, at most the client's default chunk. */
+    static int uploadChunk(int size) {
+        long granules = Math.max(1, (size + (long) UPLOAD_GRANULE - 1) / UPLOAD_GRANULE);
+        return (int) Math.min(MAX_UPLOAD_CHUNK, granules * UPLOAD_GRANULE);
     }
 
     private static BlobId blobId(StoreUri uri) {
         return BlobId.of(uri.authority(), uri.path());
-    }
-
-    private static void requireObjectPath(StoreUri uri, String action) {
-        if (uri.path().isEmpty()) {
-            throw new IllegalArgumentException("cannot " + action + " " + uri + ": the bucket itself is not an object");
-        }
-    }
-
-    private static boolean isUsableName(String name) {
-        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/")
-                && name.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
     }
 
     static Optional<Long> generation(String version) {
@@ -372,14 +416,6 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     private static StoreNotFoundException notFound(StoreUri uri, String action) {
         return new StoreNotFoundException(uri, "cannot " + action + " " + uri + ": no such object", null);
-    }
-
-    private static String md5(byte[] bytes) {
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has MD5", e);
-        }
     }
 
     @Override

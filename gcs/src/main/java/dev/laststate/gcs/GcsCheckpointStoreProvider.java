@@ -8,6 +8,8 @@ import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.CheckpointStoreProvider;
 import dev.laststate.store.StoreAccessDeniedException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,7 +17,8 @@ import java.util.Set;
 /**
  * Provides the Google Cloud Storage store for {@code gs://bucket/path} locations. Options are those of
  * {@link GcsConfig} ({@code gcs.endpoint}, {@code gcs.project}); credentials come from Application Default
- * Credentials, and {@code STORAGE_EMULATOR_HOST} points the store at an emulator without credentials.
+ * Credentials, and {@code STORAGE_EMULATOR_HOST} points the store at an emulator without credentials. Variables
+ * are read only from the environment given to {@link #open}, never from the process.
  */
 public final class GcsCheckpointStoreProvider implements CheckpointStoreProvider {
 
@@ -48,16 +51,32 @@ public final class GcsCheckpointStoreProvider implements CheckpointStoreProvider
         }
         GoogleCredentials credentials;
         try {
-            credentials = GoogleCredentials.getApplicationDefault();
+            credentials = credentials(config);
         } catch (IOException e) {
             // Reported with the first operation's location, as every store failure is.
+            String problem = config.credentialsFile()
+                    .map(file -> "cannot read the service-account key file " + file + " that " + GcsConfig.CREDENTIALS_VARIABLE
+                            + " names (" + e.getMessage() + ")")
+                    .orElse("no Google credentials found (set " + GcsConfig.CREDENTIALS_VARIABLE + " to a service-account key "
+                            + "file, run 'gcloud auth application-default login', or run with a workload identity)");
             return new GcsCheckpointStore(uri -> {
-                throw new StoreAccessDeniedException(uri, "cannot access " + uri + ": no Google credentials found (set "
-                        + "GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, run 'gcloud auth application-default "
-                        + "login', or run with a workload identity)", e);
+                throw new StoreAccessDeniedException(uri, "cannot access " + uri + ": " + problem, e);
             }, Optional.empty());
         }
         Storage storage = builder.setCredentials(credentials).build().getService();
         return new GcsCheckpointStore(uri -> storage, Optional.empty());
+    }
+
+    /**
+     * The key file named in the environment given, or else the rest of Application Default Credentials
+     * (gcloud's well-known file, the metadata server of a workload identity).
+     */
+    private static GoogleCredentials credentials(GcsConfig config) throws IOException {
+        if (config.credentialsFile().isPresent()) {
+            try (InputStream key = Files.newInputStream(config.credentialsFile().get())) {
+                return GoogleCredentials.fromStream(key);
+            }
+        }
+        return GoogleCredentials.getApplicationDefault();
     }
 }

@@ -57,6 +57,16 @@ final class GcsErrors {
         return e.getCode() == 404 && message != null && message.toLowerCase(Locale.ROOT).contains("bucket does not exist");
     }
 
+    /** Failures that happen before a request leaves (a refused connection, an unknown host): nothing can have changed. */
+    static boolean neverSent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String detail(StorageException e) {
         String message = e.getMessage();
         String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message.strip();

@@ -7,9 +7,12 @@ import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.CheckpointStores;
 import dev.laststate.store.InvalidStoreConfigurationException;
+import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreUri;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GcsCheckpointStoreProviderTest {
 
@@ -26,6 +29,18 @@ class GcsCheckpointStoreProviderTest {
     void unknownGcsOptionsAreRejectedWhenOpening() {
         assertThatThrownBy(() -> CheckpointStores.load().open(StoreUri.parse("gs://bucket/x"), Map.of("gcs.region", "eu"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("gcs.region");
+    }
+
+    @Test
+    void aKeyFileNamedInTheEnvironmentGivenIsReadAndAnUnreadableOneIsAccessDeniedNamingIt(@TempDir Path directory)
+            throws Exception {
+        Path missing = directory.resolve("missing-key.json");
+        try (CheckpointStore store = new GcsCheckpointStoreProvider().open(Map.of(),
+                Map.of("GOOGLE_APPLICATION_CREDENTIALS", missing.toString()))) {
+            assertThatThrownBy(() -> store.stat(StoreUri.parse("gs://bucket/x")))
+                    .isInstanceOf(StoreAccessDeniedException.class)
+                    .hasMessageContaining(missing.toString()).hasMessageContaining("GOOGLE_APPLICATION_CREDENTIALS");
+        }
     }
 
     @Test

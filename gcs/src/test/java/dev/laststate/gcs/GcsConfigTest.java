@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.laststate.store.InvalidStoreConfigurationException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,18 @@ class GcsConfigTest {
         assertThat(config.endpoint()).contains(URI.create("https://storage.example.internal"));
         assertThat(config.project()).contains("my-project-1");
         assertThat(config.emulator()).isFalse();
+    }
+
+    @Test
+    void theProjectAndTheKeyFileComeFromTheEnvironmentGivenAndTheOptionWins() {
+        Map<String, String> environment = Map.of("GOOGLE_CLOUD_PROJECT", "env-project", "GOOGLE_APPLICATION_CREDENTIALS", "/keys/sa.json");
+
+        GcsConfig fromEnvironment = GcsConfig.from(Map.of(), environment);
+        assertThat(fromEnvironment.project()).contains("env-project");
+        assertThat(fromEnvironment.credentialsFile()).contains(Path.of("/keys/sa.json"));
+        assertThat(GcsConfig.from(Map.of("gcs.project", "option-project"), environment).project()).contains("option-project");
+        assertThatThrownBy(() -> GcsConfig.from(Map.of(), Map.of("GOOGLE_CLOUD_PROJECT", "Not A Project")))
+                .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("GOOGLE_CLOUD_PROJECT");
     }
 
     @Test

@@ -1,13 +1,21 @@
 package dev.laststate.gcs;
 
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import dev.laststate.tck.CheckpointStoreTck;
 import dev.laststate.tck.StoreFixture;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * The whole TCK against a real bucket, with nothing narrowed. Runs only with {@code -Pgcs-real} (surefire
@@ -36,7 +44,7 @@ class RealBucketTckTest extends CheckpointStoreTck {
         CheckpointStore store = new GcsCheckpointStoreProvider().open(options, System.getenv());
         StoreUri run = StoreUri.parse("gs://" + bucket.strip() + "/laststate-tck/" + UUID.randomUUID());
         AtomicInteger next = new AtomicInteger();
-        return new StoreFixture() {
+        StoreFixture fixture = new StoreFixture() {
             @Override
             public CheckpointStore store() {
                 return store;
@@ -56,5 +64,27 @@ class RealBucketTckTest extends CheckpointStoreTck {
                 }
             }
         };
+        // Bucket names are global: a random one exists nowhere. GCS allows control characters other than CR
+        // and LF in object names, which no location can hold; the raw client plants one, and deletes it after
+        // the class (the store's clean-up cannot name it).
+        Storage raw = StorageOptions.http().build().getService();
+        return fixture
+                .withMissingContainer(StoreUri.parse("gs://laststate-missing-" + UUID.randomUUID() + "/flink"))
+                .withUnrepresentableNames(directory -> {
+                    String name = "bell\u0007name";
+                    BlobId planted = BlobId.of(directory.authority(), directory.path() + "/" + name);
+                    raw.create(BlobInfo.newBuilder(planted).build(), "planted".getBytes(StandardCharsets.UTF_8));
+                    plantedNames.add(planted);
+                    return name;
+                });
+    }
+
+    private final List<BlobId> plantedNames = new CopyOnWriteArrayList<>();
+
+    @AfterAll
+    void deletePlantedNames() {
+        if (!plantedNames.isEmpty()) {
+            StorageOptions.http().build().getService().delete(plantedNames);
+        }
     }
 }
