@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,10 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EmbeddingExampleTest {
 
-    /** The job of {@code examples/checkpoints} with a complete checkpoint, and that checkpoint's id. */
-    private static final String EXAMPLE_JOB = "8f4a4bd09ce1be022448705e240cba46";
-    private static final long EXAMPLE_CHECKPOINT = 7;
-
     private static final Path README = Path.of("../api/README.md");
     private static final Path SOURCE = Path.of("src/test/java/dev/laststate/verify/EmbeddingExampleTest.java");
     private static final String BEGIN = "// ---8<--- api/README.md";
@@ -49,6 +46,8 @@ class EmbeddingExampleTest {
     @Test
     void theReadmeExamplePromotesAndVerifiesTheNewestCheckpoint() throws Exception {
         String checkpointDir = copyTree(Path.of("../examples/checkpoints"), temp.resolve("checkpoints")).toString();
+        // What the tree holds, read from the file system: ExamplesIT may regenerate it with new job ids.
+        Path newestMetadata = newestCompleteCheckpoint(Path.of(checkpointDir));
 
         // ---8<--- api/README.md
         StoreUri checkpoints = StoreUri.parse(checkpointDir);         // as Flink's execution.checkpointing.dir says
@@ -68,8 +67,9 @@ class EmbeddingExampleTest {
         try (CheckpointStore store = CheckpointStores.load().open(target, Map.of(), Map.of())) {
             LastState state = new LastStateReader(store).read(target).orElseThrow();
             assertThat(state.consistent()).isTrue();
-            assertThat(state.record().current().jobId()).isEqualTo(EXAMPLE_JOB);
-            assertThat(state.record().current().checkpointId()).hasValue(EXAMPLE_CHECKPOINT);
+            assertThat(state.record().current().jobId()).isEqualTo(newestMetadata.getParent().getParent().getFileName().toString());
+            assertThat(state.record().current().checkpointId())
+                    .hasValue(Long.parseLong(newestMetadata.getParent().getFileName().toString().substring("chk-".length())));
             Verification verification = new SnapshotVerifier(store).verify(target);
             assertThat(verification.restorable()).isTrue();
             assertThat(verification.files()).isNotEmpty().allSatisfy(file -> assertThat(file.relative()).isTrue());
@@ -107,6 +107,18 @@ class EmbeddingExampleTest {
             lines.add(line.length() >= indent ? line.substring(indent) : line.strip());
         }
         throw new AssertionError("no closing marker " + END + " in " + SOURCE);
+    }
+
+    /** The {@code _metadata} of the complete {@code <job>/chk-<n>} with the highest id; the tree has one such job. */
+    private static Path newestCompleteCheckpoint(Path checkpoints) throws IOException {
+        try (Stream<Path> paths = Files.walk(checkpoints, 3)) {
+            List<Path> complete = paths.filter(p -> p.getFileName().toString().equals(FlinkLayout.METADATA))
+                    .filter(p -> p.getParent().getFileName().toString().startsWith("chk-"))
+                    .sorted(Comparator.comparingLong(p -> Long.parseLong(p.getParent().getFileName().toString().substring(4))))
+                    .toList();
+            assertThat(complete).as("complete checkpoints in %s", checkpoints).isNotEmpty();
+            return complete.get(complete.size() - 1);
+        }
     }
 
     private static Path copyTree(Path from, Path to) throws IOException {
