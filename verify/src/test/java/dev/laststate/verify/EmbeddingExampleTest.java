@@ -55,7 +55,7 @@ class EmbeddingExampleTest {
             JobInfo job = new StorageScanJobSource(store, checkpoints).job();   // or new StaticJobSource(jobId).job()
             Snapshot newest = new SnapshotFinder(store).newest(checkpoints, Optional.empty(), job.jobId()).orElseThrow();
             PromotionResult promoted = new Promoter(store).promote(
-                    PromotionRequest.of(checkpoints, job.jobId()).withLineage(job.lineage()));
+                    PromotionRequest.builder(checkpoints, job.jobId()).lineage(job.lineage()).build());
             Verification verified = new SnapshotVerifier(store).verify(promoted.target());
             System.out.println(promoted.status() + " " + newest.describe() + " -> " + promoted.target()
                     + (verified.restorable() ? ": restorable" : ": missing " + verified.missing()));
