@@ -1,7 +1,11 @@
 package dev.laststate.azure;
 
+import com.azure.core.util.Configuration;
+import com.azure.core.util.ConfigurationBuilder;
+import com.azure.core.util.ConfigurationSource;
 import dev.laststate.store.InvalidStoreConfigurationException;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,30 +33,65 @@ final class AzureCredentials {
 
     private final Source source;
     private final String secret;
+    /** The whole environment the store was given: the default chain reads its own variables from it. */
+    private final Map<String, String> environment;
 
-    private AzureCredentials(Source source, String secret) {
+    private AzureCredentials(Source source, String secret, Map<String, String> environment) {
         this.source = source;
         this.secret = secret;
+        this.environment = Map.copyOf(environment);
     }
 
     /** The first of connection string, SAS token and account key that is set (and not blank), else the default chain. */
     static AzureCredentials fromEnvironment(Map<String, String> environment) {
         Optional<String> connectionString = nonBlank(environment, CONNECTION_STRING);
         if (connectionString.isPresent()) {
-            return new AzureCredentials(Source.CONNECTION_STRING, connectionString.get());
+            return new AzureCredentials(Source.CONNECTION_STRING, connectionString.get(), environment);
         }
         Optional<String> sas = nonBlank(environment, SAS_TOKEN);
         if (sas.isPresent()) {
             String token = sas.get().startsWith("?") ? sas.get().substring(1) : sas.get();
-            return new AzureCredentials(Source.SAS_TOKEN, token);
+            return new AzureCredentials(Source.SAS_TOKEN, token, environment);
         }
         return nonBlank(environment, ACCOUNT_KEY)
-                .map(key -> new AzureCredentials(Source.ACCOUNT_KEY, key))
-                .orElseGet(() -> new AzureCredentials(Source.DEFAULT_CHAIN, ""));
+                .map(key -> new AzureCredentials(Source.ACCOUNT_KEY, key, environment))
+                .orElseGet(() -> new AzureCredentials(Source.DEFAULT_CHAIN, "", environment));
     }
 
     private static Optional<String> nonBlank(Map<String, String> environment, String name) {
         return Optional.ofNullable(environment.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    /**
+     * The environment the store was given, as the SDK's {@link Configuration}: what {@code DefaultAzureCredential}
+     * (its environment, workload and managed identity credentials: {@code AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID},
+     * {@code AZURE_CLIENT_SECRET}, {@code AZURE_FEDERATED_TOKEN_FILE}, {@code IDENTITY_ENDPOINT}, ...), the client
+     * builders and the HTTP transport (proxy variables) read instead of {@link System#getenv()}. JVM system
+     * properties are still seen, as the SDK's global configuration would. What the SDK reads outside it: the
+     * Azure CLI, Azure Developer CLI and PowerShell credentials run a child process, which inherits the JVM's own
+     * environment.
+     */
+    Configuration sdkConfiguration() {
+        ConfigurationSource none = path -> Map.of();
+        ConfigurationSource systemProperties = path -> {
+            Map<String, String> properties = new HashMap<>();
+            System.getProperties().forEach((key, value) -> properties.put(String.valueOf(key), String.valueOf(value)));
+            return within(properties, path);
+        };
+        return new ConfigurationBuilder(none, systemProperties, path -> within(environment, path)).build();
+    }
+
+    private static Map<String, String> within(Map<String, String> all, String path) {
+        if (path == null || path.isEmpty()) {
+            return all;
+        }
+        Map<String, String> found = new HashMap<>();
+        all.forEach((key, value) -> {
+            if (key.startsWith(path)) {
+                found.put(key, value);
+            }
+        });
+        return found;
     }
 
     Source source() {
