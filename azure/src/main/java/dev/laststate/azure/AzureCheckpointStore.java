@@ -37,6 +37,7 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.CopyStatusType;
+import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
@@ -255,7 +256,9 @@ final class AzureCheckpointStore implements CheckpointStore {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // One GET: the bytes and the headers (ETag, size) belong to the same version; the SDK resumes an
         // interrupted body only with If-Match on that ETag.
-        BlobDownloadResponse response = blob(location).downloadStreamWithResponse(out, range, null, null, false, null, Context.NONE);
+        // As many resumptions of a cut-off body as the retry policy has retries: one budget of retries, not two.
+        DownloadRetryOptions resumptions = new DownloadRetryOptions().setMaxRetryRequests(retryOptions.getMaxTries() - 1);
+        BlobDownloadResponse response = blob(location).downloadStreamWithResponse(out, range, resumptions, null, false, null, Context.NONE);
         HttpHeaders headers = response.getHeaders();
         if (isFolder(response.getDeserializedHeaders().getMetadata())) {
             throw notFound(uri, "read");
