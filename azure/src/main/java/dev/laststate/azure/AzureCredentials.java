@@ -5,10 +5,15 @@ import com.azure.core.util.ConfigurationBuilder;
 import com.azure.core.util.ConfigurationSource;
 import dev.laststate.store.InvalidStoreConfigurationException;
 import java.util.Base64;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Where the store's credentials come from, read once from the environment. Holds secrets: its
@@ -67,9 +72,13 @@ final class AzureCredentials {
      * (its environment, workload and managed identity credentials: {@code AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID},
      * {@code AZURE_CLIENT_SECRET}, {@code AZURE_FEDERATED_TOKEN_FILE}, {@code IDENTITY_ENDPOINT}, ...), the client
      * builders and the HTTP transport (proxy variables) read instead of {@link System#getenv()}. JVM system
-     * properties are still seen, as the SDK's global configuration would. What the SDK reads outside it: the
-     * Azure CLI, Azure Developer CLI and PowerShell credentials run a child process, which inherits the JVM's own
-     * environment.
+     * properties are still seen, as the SDK's global configuration would.
+     *
+     * <p>What the SDK does not allow: azure-core looks a name its environment source lacks up in
+     * {@code System.getenv} ({@code EnvironmentConfiguration.getOrLoad}), so every name the SDK is known to read
+     * ({@link #SDK_VARIABLES}) that the map lacks is given as explicitly absent; a name outside that list still
+     * falls through to the JVM's environment. The Azure CLI, Azure Developer CLI and PowerShell credentials run a
+     * child process, which inherits the JVM's own environment.
      */
     Configuration sdkConfiguration() {
         ConfigurationSource none = path -> Map.of();
@@ -78,7 +87,34 @@ final class AzureCredentials {
             System.getProperties().forEach((key, value) -> properties.put(String.valueOf(key), String.valueOf(value)));
             return within(properties, path);
         };
-        return new ConfigurationBuilder(none, systemProperties, path -> within(environment, path)).build();
+        Map<String, String> variables = new HashMap<>();
+        SDK_VARIABLES.forEach(name -> variables.put(name, null));
+        variables.putAll(environment);
+        return new ConfigurationBuilder(none, systemProperties, path -> within(variables, path)).build();
+    }
+
+    /**
+     * The environment variables the SDK reads: azure-core's {@code Configuration.PROPERTY_*} names (credentials,
+     * proxies, logging, tracing) and those azure-identity reads for managed and workload identity.
+     */
+    static final Set<String> SDK_VARIABLES = sdkVariables();
+
+    private static Set<String> sdkVariables() {
+        Set<String> names = new TreeSet<>(List.of("AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "AZURE_TOKEN_CREDENTIALS",
+                "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_CLIENT_SEND_CERTIFICATE_CHAIN",
+                "AZURE_USERNAME", "AZURE_PASSWORD", "AZURE_ADDITIONALLY_ALLOWED_TENANTS", "AZURE_REGIONAL_AUTHORITY_NAME",
+                "AZURE_POD_IDENTITY_AUTHORITY_HOST", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT",
+                "IMDS_ENDPOINT", "MSI_ENDPOINT", "MSI_SECRET", "AZURE_STORAGE_CONNECTION_STRING"));
+        for (Field field : Configuration.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class && field.getName().startsWith("PROPERTY_")) {
+                try {
+                    names.add((String) field.get(null));
+                } catch (IllegalAccessException notPublic) {
+                    // public by getFields(); nothing to add otherwise
+                }
+            }
+        }
+        return Set.copyOf(names);
     }
 
     private static Map<String, String> within(Map<String, String> all, String path) {
