@@ -6,11 +6,16 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpAuthorization;
+import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.RequestConditions;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
+import com.azure.core.util.DateTimeRfc1123;
 import com.azure.core.util.polling.LongRunningOperationStatus;
 import com.azure.core.util.polling.PollResponse;
 import com.azure.core.util.polling.SyncPoller;
@@ -19,6 +24,7 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobBeginCopySourceRequestConditions;
 import com.azure.storage.blob.models.BlobCopyInfo;
 import com.azure.storage.blob.models.BlobDownloadResponse;
 import com.azure.storage.blob.models.BlobErrorCode;
@@ -31,6 +37,7 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.CopyStatusType;
+import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
@@ -73,6 +80,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.Exceptions;
 
 /**
  * Azure Blob Storage through the Blob API, for {@code abfs}, {@code abfss}, {@code wasb} and {@code wasbs}
@@ -92,6 +100,9 @@ final class AzureCheckpointStore implements CheckpointStore {
     private static final Duration SOURCE_SAS_LIFETIME = Duration.ofHours(1);
     private static final Duration COPY_POLL_INTERVAL = Duration.ofMillis(250);
     private static final Duration COPY_WAIT_LIMIT = Duration.ofHours(1);
+    /** Four tries with exponential backoff from 1 s; each try may take five minutes (a large synchronous copy). */
+    static final RequestRetryOptions DEFAULT_RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4, Duration.ofMinutes(5),
+            Duration.ofSeconds(1), Duration.ofSeconds(30), null);
     /** The service's largest page. */
     static final int LIST_PAGE_SIZE = 5_000;
 
@@ -106,7 +117,7 @@ final class AzureCheckpointStore implements CheckpointStore {
     private volatile TokenSource tokenSource;
 
     AzureCheckpointStore(AzureStoreConfig config, AzureCredentials credentials) {
-        this(config, credentials, new JdkHttpClientBuilder().build(), LIST_PAGE_SIZE);
+        this(config, credentials, new JdkHttpClientBuilder().configuration(credentials.sdkConfiguration()).build(), LIST_PAGE_SIZE);
     }
 
     /**
@@ -114,14 +125,18 @@ final class AzureCheckpointStore implements CheckpointStore {
      * page: tests observe the requests, and make small directories span several pages.
      */
     AzureCheckpointStore(AzureStoreConfig config, AzureCredentials credentials, HttpClient httpClient, int listPageSize) {
+        this(config, credentials, httpClient, listPageSize, DEFAULT_RETRIES);
+    }
+
+    /** A store retrying as {@code retryOptions} say: tests that inject faults make the retries short. */
+    AzureCheckpointStore(AzureStoreConfig config, AzureCredentials credentials, HttpClient httpClient, int listPageSize,
+                         RequestRetryOptions retryOptions) {
         this.config = config;
         this.credentials = credentials;
         credentials.check();
         this.httpClient = httpClient;
         this.listPageSize = listPageSize;
-        // Four tries with exponential backoff from 1 s; each try may take a minute (a large synchronous copy longer).
-        this.retryOptions = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4, Duration.ofMinutes(5),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), null);
+        this.retryOptions = retryOptions;
     }
 
     @Override
@@ -138,24 +153,42 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public Listing list(StoreUri directory) throws StoreException {
+        directory.requireScheme(schemes());
         AzureLocation location = AzureLocation.of(directory);
         String prefix = location.directoryPrefix();
         List<String> directories = new ArrayList<>();
         List<ObjectInfo> objects = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         ListBlobsOptions options = new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(listPageSize)
                 .setDetails(new BlobListDetails().setRetrieveMetadata(true));
         try {
             for (BlobItem item : container(location).listBlobsByHierarchy("/", options, null)) {
-                String name = item.getName().substring(prefix.length());
+                String fullName = required(item.getName(), directory, "list", "blob name");
+                if (!fullName.startsWith(prefix)) {
+                    throw malformed(directory, "list", "a name below the prefix (it listed '" + printable(fullName) + "')");
+                }
+                // What the service lists below the directory: "name" for a blob, "name/" for a prefix.
+                String name = fullName.substring(prefix.length());
                 if (Boolean.TRUE.equals(item.isPrefix())) {
                     String directoryName = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-                    if (!directoryName.isEmpty()) {
+                    if (directory.canHold(directoryName)) {
                         directories.add(directoryName);
+                    } else {
+                        // "dir//x" lists the prefix "dir//" at "dir": an empty segment no location can hold.
+                        skipped.add(name);
                     }
-                } else if (!name.isEmpty() && !isFolder(item.getMetadata())) {
-                    BlobItemProperties properties = item.getProperties();
-                    objects.add(new ObjectInfo(directory.resolve(name), properties.getContentLength(),
-                            instant(properties.getLastModified()), properties.getETag()));
+                } else if (name.isEmpty() || isFolder(item.getMetadata())) {
+                    // A blob named exactly like the directory ("dir/", a marker some tools write) and the directory
+                    // entries of a hierarchical namespace are the directory itself, not objects in it.
+                    continue;
+                } else if (!directory.canHold(name)) {
+                    skipped.add(name);
+                } else {
+                    BlobItemProperties properties = required(item.getProperties(), directory, "list", "properties of " + name);
+                    objects.add(new ObjectInfo(directory.resolve(name),
+                            required(properties.getContentLength(), directory, "list", "Content-Length of " + name),
+                            instant(required(properties.getLastModified(), directory, "list", "Last-Modified of " + name)),
+                            required(properties.getETag(), directory, "list", "Etag of " + name)));
                 }
             }
         } catch (RuntimeException e) {
@@ -164,21 +197,25 @@ final class AzureCheckpointStore implements CheckpointStore {
         // The service orders by UTF-8 bytes; the Listing contract is Java String order.
         directories.sort(Comparator.naturalOrder());
         objects.sort(Comparator.comparing(ObjectInfo::name));
-        return new Listing(directory, directories, objects);
+        skipped.sort(Comparator.naturalOrder());
+        return new Listing(directory, directories, objects, skipped);
     }
 
     @Override
     public Optional<ObjectInfo> stat(StoreUri uri) throws StoreException {
+        uri.requireObject(schemes());
         AzureLocation location = AzureLocation.of(uri);
-        if (location.blobName().isEmpty()) {
-            return Optional.empty();
-        }
         try {
-            BlobProperties properties = blob(location).getPropertiesWithResponse(null, null, Context.NONE).getValue();
+            Response<BlobProperties> response = blob(location).getPropertiesWithResponse(null, null, Context.NONE);
+            BlobProperties properties = required(response.getValue(), uri, "stat", "properties");
             if (isFolder(properties.getMetadata())) {
                 return Optional.empty();
             }
-            return Optional.of(new ObjectInfo(uri, properties.getBlobSize(), instant(properties.getLastModified()), properties.getETag()));
+            // From the raw headers: the SDK's model turns a missing Content-Length into a size of 0.
+            HttpHeaders headers = response.getHeaders();
+            return Optional.of(new ObjectInfo(uri, contentLength(headers, uri, "stat"),
+                    instant(required(properties.getLastModified(), uri, "stat", "Last-Modified header")),
+                    required(headers.getValue(HttpHeaderName.ETAG), uri, "stat", "ETag header")));
         } catch (BlobStorageException e) {
             if (isBlobNotFound(e)) {
                 return Optional.empty();
@@ -191,10 +228,8 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectContent read(StoreUri uri, long maxBytes) throws StoreException {
+        uri.requireObject(schemes());
         AzureLocation location = AzureLocation.of(uri);
-        if (location.blobName().isEmpty()) {
-            throw notFound(uri, "read");
-        }
         if (maxBytes <= 0) {
             ObjectInfo info = stat(uri).orElseThrow(() -> notFound(uri, "read"));
             return new ObjectContent(info, new byte[0]);
@@ -217,21 +252,32 @@ final class AzureCheckpointStore implements CheckpointStore {
         }
     }
 
-    private ObjectContent download(StoreUri uri, AzureLocation location, BlobRange range, long maxBytes) throws StoreNotFoundException {
+    private ObjectContent download(StoreUri uri, AzureLocation location, BlobRange range, long maxBytes) throws StoreException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // One GET: the bytes and the headers (ETag, size) belong to the same version; the SDK resumes an
         // interrupted body only with If-Match on that ETag.
-        BlobDownloadResponse response = blob(location).downloadStreamWithResponse(out, range, null, null, false, null, Context.NONE);
-        var headers = response.getDeserializedHeaders();
-        if (isFolder(headers.getMetadata())) {
+        // As many resumptions of a cut-off body as the retry policy has retries: one budget of retries, not two.
+        DownloadRetryOptions resumptions = new DownloadRetryOptions().setMaxRetryRequests(retryOptions.getMaxTries() - 1);
+        BlobDownloadResponse response = blob(location).downloadStreamWithResponse(out, range, resumptions, null, false, null, Context.NONE);
+        HttpHeaders headers = response.getHeaders();
+        if (isFolder(response.getDeserializedHeaders().getMetadata())) {
             throw notFound(uri, "read");
         }
         byte[] bytes = out.toByteArray();
-        long size = totalSize(headers.getContentRange()).orElse((long) bytes.length);
+        // A body cut short without the transport noticing (no Content-Length to hold it to) must not pass as the object.
+        long announced = contentLength(headers, uri, "read");
+        if (announced != bytes.length) {
+            throw new StoreUnavailableException(uri, "cannot read " + uri + ": the answer announced " + announced + " bytes and carried "
+                    + bytes.length + " (cut off)", null);
+        }
+        long size = range == null ? bytes.length
+                : totalSize(headers.getValue(HttpHeaderName.CONTENT_RANGE)).orElseThrow(() -> malformed(uri, "read", "Content-Range header"));
         if (bytes.length > maxBytes) {
             bytes = Arrays.copyOf(bytes, (int) maxBytes);
         }
-        return new ObjectContent(new ObjectInfo(uri, size, instant(headers.getLastModified()), headers.getETag()), bytes);
+        return new ObjectContent(new ObjectInfo(uri, size,
+                instant(required(response.getDeserializedHeaders().getLastModified(), uri, "read", "Last-Modified header")),
+                required(headers.getValue(HttpHeaderName.ETAG), uri, "read", "ETag header")), bytes);
     }
 
     private StoreException readFailure(RuntimeException e, StoreUri uri, AzureLocation location) {
@@ -243,22 +289,19 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
+        uri.requireObject(schemes());
         AzureLocation location = AzureLocation.of(uri);
-        if (location.blobName().isEmpty()) {
-            throw new StoreException(uri, "cannot write " + uri + ": it names a container, not an object", null);
-        }
         BlobRequestConditions conditions = switch (condition.kind()) {
             case OVERWRITE -> null;
             case IF_ABSENT -> new BlobRequestConditions().setIfNoneMatch("*");
             case IF_VERSION_MATCHES -> new BlobRequestConditions().setIfMatch(condition.expectedVersion().orElseThrow());
         };
         AtomicInteger attempts = new AtomicInteger();
+        Response<BlockBlobItem> response;
         try {
-            Response<BlockBlobItem> response = blob(location).getBlockBlobClient().uploadWithResponse(
+            response = blob(location).getBlockBlobClient().uploadWithResponse(
                     new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes)).setRequestConditions(conditions),
                     null, AttemptCounter.counting(attempts));
-            BlockBlobItem item = response.getValue();
-            return new ObjectInfo(uri, bytes.length, instant(item.getLastModified()), item.getETag());
         } catch (BlobStorageException e) {
             int status = e.getStatusCode();
             boolean conditionFailed = status == 409 || status == 412 || (status == 404 && condition.kind() == WriteCondition.Kind.IF_VERSION_MATCHES
@@ -278,6 +321,14 @@ final class AzureCheckpointStore implements CheckpointStore {
         } catch (RuntimeException e) {
             throw writeFailure(e, uri, location, attempts);
         }
+        // The service said it wrote; without its version the caller cannot build on the write, so it must read.
+        Optional<String> etag = Optional.ofNullable(response.getHeaders().getValue(HttpHeaderName.ETAG));
+        Optional<OffsetDateTime> lastModified = Optional.ofNullable(response.getValue()).map(BlockBlobItem::getLastModified);
+        if (etag.isEmpty() || lastModified.isEmpty()) {
+            throw new OutcomeUnknownException(uri, "cannot tell which version of " + uri + " was written: the service accepted the write "
+                    + "but its answer has no " + (etag.isEmpty() ? "ETag" : "Last-Modified") + " header (malformed or cut off)", null);
+        }
+        return new ObjectInfo(uri, bytes.length, instant(lastModified.get()), etag.get());
     }
 
     private StoreException writeFailure(RuntimeException e, StoreUri uri, AzureLocation location, AtomicInteger attempts) {
@@ -288,47 +339,143 @@ final class AzureCheckpointStore implements CheckpointStore {
         return classified;
     }
 
+    /**
+     * Copies exactly {@code listed.version()}: the copy request carries the source ETag as its source condition
+     * ({@code x-ms-source-if-match}), so the service itself refuses a source that changed (HTTP 412) or is gone
+     * (404), and the target stays as it was. The answer to the copy is the copy's ETag and time; nothing is
+     * stat'ed before or after.
+     */
     @Override
     public ObjectInfo copy(ObjectInfo listed, StoreUri target) throws StoreException {
-        StoreUri source = listed.uri();
+        StoreUri source = listed.uri().requireObject(schemes());
+        target.requireObject(schemes());
         AzureLocation from = AzureLocation.of(source);
         AzureLocation to = AzureLocation.of(target);
-        ObjectInfo sourceInfo = stat(source).orElseThrow(() -> notFound(source, "copy"));
-        if (to.blobName().isEmpty()) {
-            throw new StoreException(target, "cannot copy to " + target + ": it names a container, not an object", null);
-        }
-        BlobClient sourceBlob = blob(from);
-        BlobClient targetBlob = blob(to);
         try {
-            if (sourceInfo.size() <= config.syncCopyMaxBytes()) {
-                BlobCopyFromUrlOptions options = new BlobCopyFromUrlOptions(authorizedSourceUrl(sourceBlob));
-                sourceAuthorization().ifPresent(options::setSourceAuthorization);
-                targetBlob.copyFromUrlWithResponse(options, null, Context.NONE);
-            } else {
-                copyAsynchronously(source, target, sourceBlob, targetBlob);
+            BlobClient sourceBlob = blob(from);
+            BlobClient targetBlob = blob(to);
+            if (listed.size() <= config.syncCopyMaxBytes()) {
+                return copySynchronously(listed, target, sourceBlob, targetBlob);
             }
+            return copyAsynchronously(listed, target, sourceBlob, targetBlob);
         } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 404 && !isContainerNotFound(e)) {
-                throw new StoreNotFoundException(source, "cannot copy " + source + ": no such object (" + detail(e) + ")", e);
-            }
-            throw classify(e, target, to, "copy " + source + " to");
+            throw copyFailure(e, listed, target, from, to);
         } catch (RuntimeException e) {
             throw classify(e, target, to, "copy " + source + " to");
         }
-        return stat(target).orElseThrow(() -> new StoreException(target, "copied to " + target + " but it vanished at once", null));
     }
 
-    /** Copy Blob (asynchronous in the service, no size limit), polled until it ends. */
-    private void copyAsynchronously(StoreUri source, StoreUri target, BlobClient sourceBlob, BlobClient targetBlob) throws StoreException {
+    /** Copy Blob From URL: the service reads the source and writes the target in one request, up to 256 MiB. */
+    private ObjectInfo copySynchronously(ObjectInfo listed, StoreUri target, BlobClient sourceBlob, BlobClient targetBlob) throws StoreException {
+        BlobCopyFromUrlOptions options = new BlobCopyFromUrlOptions(authorizedSourceUrl(sourceBlob))
+                .setSourceRequestConditions(new RequestConditions().setIfMatch(listed.version()));
+        sourceAuthorization().ifPresent(options::setSourceAuthorization);
+        Response<String> response = targetBlob.copyFromUrlWithResponse(options, null, Context.NONE);
+        HttpHeaders headers = response.getHeaders();
+        String action = "copy " + listed.uri() + " to";
+        String status = headers.getValue(HttpHeaderName.fromString("x-ms-copy-status"));
+        if (status != null && !CopyStatusType.SUCCESS.toString().equals(status)) {
+            throw new StoreException(target, "cannot " + action + " " + target + ": the synchronous copy ended with status " + status, null);
+        }
+        return new ObjectInfo(target, listed.size(), copiedAt(headers.getValue(HttpHeaderName.LAST_MODIFIED), target, action),
+                copiedVersion(headers.getValue(HttpHeaderName.ETAG), target, action));
+    }
+
+    /**
+     * Copy Blob (asynchronous in the service, no size limit), polled until it ends. The start answers with the
+     * target's ETag and time, and each poll (a Get Blob Properties of the target: the only way the service
+     * tells that an asynchronous copy ended) with the ETag and completion time; the last of them is the copy.
+     */
+    private ObjectInfo copyAsynchronously(ObjectInfo listed, StoreUri target, BlobClient sourceBlob, BlobClient targetBlob) throws StoreException {
         // Within one account the copy is authorized by the request itself; a SAS client still needs the SAS on the source.
         String sourceUrl = credentials.source() == AzureCredentials.Source.DEFAULT_CHAIN ? sourceBlob.getBlobUrl() : authorizedSourceUrl(sourceBlob);
-        SyncPoller<BlobCopyInfo, Void> poller = targetBlob.beginCopy(new BlobBeginCopyOptions(sourceUrl).setPollInterval(COPY_POLL_INTERVAL));
+        SyncPoller<BlobCopyInfo, Void> poller = targetBlob.beginCopy(new BlobBeginCopyOptions(sourceUrl)
+                .setSourceRequestConditions(new BlobBeginCopySourceRequestConditions().setIfMatch(listed.version()))
+                .setPollInterval(COPY_POLL_INTERVAL));
         PollResponse<BlobCopyInfo> done = poller.waitForCompletion(COPY_WAIT_LIMIT);
-        BlobCopyInfo info = done.getValue();
-        if (done.getStatus() != LongRunningOperationStatus.SUCCESSFULLY_COMPLETED || info == null
-                || info.getCopyStatus() != CopyStatusType.SUCCESS) {
-            throw new StoreException(target, "copy of " + source + " to " + target + " ended " + done.getStatus()
-                    + (info == null ? "" : " with copy status " + info.getCopyStatus()), null);
+        String action = "copy " + listed.uri() + " to";
+        BlobCopyInfo info = done == null ? null : done.getValue();
+        if (info == null) {
+            throw malformed(target, action, "copy status");
+        }
+        if (done.getStatus() != LongRunningOperationStatus.SUCCESSFULLY_COMPLETED || info.getCopyStatus() != CopyStatusType.SUCCESS) {
+            throw new StoreException(target, "cannot " + action + " " + target + ": the copy ended " + done.getStatus()
+                    + " with copy status " + info.getCopyStatus() + (info.getError() == null ? "" : " (" + info.getError() + ")"), null);
+        }
+        if (info.getLastModified() == null) {
+            throw malformed(target, action, "copy completion time");
+        }
+        return new ObjectInfo(target, listed.size(), info.getLastModified().toInstant(), copiedVersion(info.getETag(), target, action));
+    }
+
+    private static Instant copiedAt(String lastModified, StoreUri target, String action) throws StoreException {
+        if (lastModified == null) {
+            throw copiedButMalformed(target, action, "Last-Modified header");
+        }
+        try {
+            return new DateTimeRfc1123(lastModified).getDateTime().toInstant();
+        } catch (RuntimeException unparsable) {
+            throw copiedButMalformed(target, action, "readable Last-Modified header");
+        }
+    }
+
+    private static String copiedVersion(String etag, StoreUri target, String action) throws StoreException {
+        if (etag == null || etag.isBlank()) {
+            throw copiedButMalformed(target, action, "ETag");
+        }
+        return etag;
+    }
+
+    /** The service copied (it answered success) but the answer lacks what the copy's ObjectInfo needs. */
+    private static OutcomeUnknownException copiedButMalformed(StoreUri target, String action, String what) {
+        return new OutcomeUnknownException(target, "cannot " + action + " " + target + ": the service accepted the copy but its answer has no "
+                + what + " (malformed or cut off); read the target to learn its version", null);
+    }
+
+    /** A refused copy: the source's condition or existence (reported on the source), else the target's container or access. */
+    private StoreException copyFailure(BlobStorageException e, ObjectInfo listed, StoreUri target, AzureLocation from, AzureLocation to) {
+        StoreUri source = listed.uri();
+        int status = e.getStatusCode();
+        String action = "copy " + source + " to";
+        // Only the source carries a condition (the target's are never set), so any 412 is the source's ETag.
+        if (status == 412) {
+            return new ConditionFailedException(source, "cannot copy " + source + ": it is no longer version " + listed.version()
+                    + " (" + detail(e) + "); " + target + " is unchanged", e);
+        }
+        if (status == 404) {
+            // Azure names a source it cannot read in x-ms-copy-source-error-code; Azurite says ContainerNotFound for
+            // either end, and only asking which container exists tells them apart (on this failure path only).
+            Optional<String> sourceError = Optional.ofNullable(e.getResponse() == null ? null
+                    : e.getResponse().getHeaderValue(HttpHeaderName.fromString("x-ms-copy-source-error-code")));
+            boolean sourceContainerMissing = sourceError.map(BlobErrorCode.CONTAINER_NOT_FOUND.toString()::equals)
+                    .orElseGet(() -> isContainerNotFound(e) && (sameContainer(from, to) || targetContainerExists(to)));
+            if (sourceContainerMissing) {
+                return new ContainerNotFoundException(source, "cannot copy " + source + ": the container '" + from.container()
+                        + "' does not exist in account '" + from.account() + "' (" + detail(e) + ")", e);
+            }
+            if (!isContainerNotFound(e) || sourceError.isPresent()) {
+                // A copy needs no target to exist: a blob that is not found is the source.
+                return new StoreNotFoundException(source, "cannot copy " + source + ": no such object (" + detail(e) + "); "
+                        + target + " is unchanged", e);
+            }
+        }
+        if (status == 409) {
+            // Such as a copy still pending on the target: not a condition of this call.
+            return new StoreException(target, "cannot " + action + " " + target + ": the service refused it (" + detail(e) + ")", e);
+        }
+        return classify(e, target, to, action);
+    }
+
+    private static boolean sameContainer(AzureLocation a, AzureLocation b) {
+        return a.account().equals(b.account()) && a.container().equals(b.container()) && a.endpointSuffix().equals(b.endpointSuffix());
+    }
+
+    private boolean targetContainerExists(AzureLocation to) {
+        try {
+            return container(to).exists();
+        } catch (RuntimeException unknown) {
+            // Cannot tell: report the target's container, which the request named.
+            return false;
         }
     }
 
@@ -362,10 +509,8 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public void delete(StoreUri uri) throws StoreException {
+        uri.requireObject(schemes());
         AzureLocation location = AzureLocation.of(uri);
-        if (location.blobName().isEmpty()) {
-            return;
-        }
         try {
             blob(location).deleteWithResponse(null, null, null, Context.NONE);
         } catch (BlobStorageException e) {
@@ -400,6 +545,7 @@ final class AzureCheckpointStore implements CheckpointStore {
     private BlobServiceClient newServiceClient(AzureLocation location, Optional<String> endpoint) {
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
                 .httpClient(httpClient)
+                .configuration(credentials.sdkConfiguration())
                 .retryOptions(retryOptions)
                 .addPolicy(new AttemptCounter());
         try {
@@ -425,7 +571,8 @@ final class AzureCheckpointStore implements CheckpointStore {
             synchronized (this) {
                 source = tokenSource;
                 if (source == null) {
-                    source = new TokenSource(new DefaultAzureCredentialBuilder().httpClient(httpClient).build());
+                    source = new TokenSource(new DefaultAzureCredentialBuilder().httpClient(httpClient)
+                            .configuration(credentials.sdkConfiguration()).build());
                     tokenSource = source;
                 }
             }
@@ -447,45 +594,104 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     // ---------------------------------------------------------------- errors
 
-    /** The one place SDK failures become the store's vocabulary. Messages carry status and error code, never a URL with a SAS. */
-    private StoreException classify(RuntimeException e, StoreUri uri, AzureLocation location, String action) {
+    /**
+     * The one place SDK failures become the store's vocabulary: the service's answers by status, the SDK's own
+     * unchecked exceptions (reactor's wrappers unwrapped) by what caused them, anything else a plain
+     * {@link StoreException}; never an unchecked exception. Messages carry status and error code, never a URL with a SAS.
+     */
+    private StoreException classify(RuntimeException thrown, StoreUri uri, AzureLocation location, String action) {
         String prefix = "cannot " + action + " " + uri + ": ";
+        Throwable e = Exceptions.unwrap(thrown);
+        if (e instanceof InvalidStoreConfigurationException invalid) {
+            // A malformed credential or endpoint found when the first client is built: bad input, not an I/O failure.
+            throw invalid;
+        }
         if (e instanceof BlobStorageException b) {
             int status = b.getStatusCode();
             if (status == 403) {
                 return new StoreAccessDeniedException(uri, prefix + "access denied (" + detail(b) + "); the credentials from "
                         + credentials.source() + " need the role Storage Blob Data Contributor on container '" + location.container()
-                        + "' of account '" + location.account() + "', or a SAS with read, list, write and delete", e);
+                        + "' of account '" + location.account() + "', or a SAS with read, list, write and delete", thrown);
             }
             if (status == 404 && isContainerNotFound(b)) {
                 return new ContainerNotFoundException(uri, prefix + "the container '" + location.container() + "' does not exist in account '"
-                        + location.account() + "' (" + detail(b) + ")", e);
+                        + location.account() + "' (" + detail(b) + ")", thrown);
             }
             if (status == 404) {
-                return new StoreNotFoundException(uri, prefix + "not found (" + detail(b) + ")", e);
+                return new StoreNotFoundException(uri, prefix + "not found (" + detail(b) + ")", thrown);
             }
             if (status == 409 || status == 412) {
-                return new ConditionFailedException(uri, prefix + "a condition failed (" + detail(b) + ")", e);
+                return new ConditionFailedException(uri, prefix + "a condition failed (" + detail(b) + ")", thrown);
             }
-            if (status == 429 || status >= 500) {
-                return new StoreUnavailableException(uri, prefix + "the service is busy or failing (" + detail(b) + ") after the client's retries", e);
+            if (status == 408 || status == 429 || status >= 500) {
+                return new StoreUnavailableException(uri, prefix + "the service is busy or failing (" + detail(b) + ") after the client's retries", thrown);
             }
-            return new StoreException(uri, prefix + detail(b), e);
+            return new StoreException(uri, prefix + detail(b), thrown);
         }
         if (e instanceof ClientAuthenticationException) {
             return new StoreAccessDeniedException(uri, prefix + "no usable Azure credentials: set " + AzureCredentials.CONNECTION_STRING + ", "
                     + AzureCredentials.SAS_TOKEN + " or " + AzureCredentials.ACCOUNT_KEY
-                    + ", or provide an identity for DefaultAzureCredential (workload or managed identity, az login)", e);
+                    + ", or provide an identity for DefaultAzureCredential (workload or managed identity, az login)", thrown);
         }
-        if (e instanceof InvalidStoreConfigurationException invalid) {
-            throw invalid;
+        if (e instanceof HttpResponseException h && h.getResponse() != null) {
+            int status = h.getResponse().getStatusCode();
+            String what = "HTTP " + status;
+            if (status == 401 || status == 403) {
+                return new StoreAccessDeniedException(uri, prefix + "access denied (" + what + ")", thrown);
+            }
+            if (status == 408 || status == 429 || status >= 500) {
+                return new StoreUnavailableException(uri, prefix + "the service is busy or failing (" + what + ") after the client's retries", thrown);
+            }
+            return new StoreException(uri, prefix + "the service answered " + what + " in a form the client could not read", thrown);
         }
-        if (hasCause(e, IOException.class) || hasCause(e, TimeoutException.class) || e instanceof UncheckedIOException) {
-            return new StoreUnavailableException(uri, prefix + "the service could not be reached after the client's retries ("
-                    + rootMessage(e) + ")", e);
+        if (hasCause(e, IOException.class) || hasCause(e, TimeoutException.class) || hasCause(e, UncheckedIOException.class)) {
+            // A reset connection, a body cut short, a time-out: the SDK's retries are spent.
+            return new StoreUnavailableException(uri, prefix + "the service could not be reached or its answer was cut off after the "
+                    + "client's retries (" + rootMessage(e) + ")", thrown);
         }
-        // Such as the SDK refusing a token over plain http: its own message says why.
-        return new StoreException(uri, prefix + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        // Such as the SDK refusing a token over plain http, or failing on an answer it cannot parse: its own
+        // message says why (the class name only where it has none; SDK messages quote no secrets, URLs carry no SAS here).
+        return new StoreException(uri, prefix + "the client failed (" + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())) + ")", thrown);
+    }
+
+    /** {@code value}, or the failure of an answer that lacks it. */
+    private static <T> T required(T value, StoreUri uri, String action, String what) throws StoreException {
+        if (value == null) {
+            throw malformed(uri, action, what);
+        }
+        return value;
+    }
+
+    /** An answer without a field the contract needs: malformed, or cut off on the way. */
+    private static StoreException malformed(StoreUri uri, String action, String what) {
+        return new StoreException(uri, "cannot " + action + " " + uri + ": the service's answer has no " + what + " (malformed or cut off)", null);
+    }
+
+    /** The Content-Length of an answer: the size of a blob (HEAD) or of the body that came with it (GET). */
+    private static long contentLength(HttpHeaders headers, StoreUri uri, String action) throws StoreException {
+        String value = headers.getValue(HttpHeaderName.CONTENT_LENGTH);
+        if (value == null) {
+            throw malformed(uri, action, "Content-Length header");
+        }
+        try {
+            long length = Long.parseLong(value.strip());
+            if (length >= 0) {
+                return length;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw malformed(uri, action, "valid Content-Length header");
+    }
+
+    private static String printable(String s) {
+        return s.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     private static StoreNotFoundException notFound(StoreUri uri, String action) {
@@ -544,7 +750,7 @@ final class AzureCheckpointStore implements CheckpointStore {
     }
 
     private static Instant instant(OffsetDateTime time) {
-        return time == null ? Instant.EPOCH : time.toInstant();
+        return time.toInstant();
     }
 
     @Override

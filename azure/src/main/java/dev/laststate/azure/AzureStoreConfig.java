@@ -49,7 +49,9 @@ public record AzureStoreConfig(Optional<URI> endpoint, long syncCopyMaxBytes) {
     }
 
     /**
-     * Reads {@code azure.*} options.
+     * Reads {@code azure.*} options. Options only: no setting of this record comes from the environment (the
+     * Azure SDKs define no endpoint variable; a connection string's {@code BlobEndpoint} travels with the
+     * credentials, which {@link AzureCheckpointStoreProvider} reads from the environment it is given).
      *
      * @throws InvalidStoreConfigurationException for an unknown key or a malformed value
      */

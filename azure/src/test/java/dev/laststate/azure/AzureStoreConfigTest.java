@@ -154,6 +154,23 @@ class AzureStoreConfigTest {
     }
 
     @Test
+    void theSdkConfigurationReadsTheEnvironmentMapNotTheProcessEnvironment() {
+        AzureCredentials credentials = AzureCredentials.fromEnvironment(Map.of("AZURE_CLIENT_ID", "client-from-the-map",
+                "AZURE_TENANT_ID", "tenant-from-the-map", "AZURE_AUTHORITY_HOST", "https://login.from-the-map.example"));
+
+        var configuration = credentials.sdkConfiguration();
+
+        assertThat(credentials.source()).isEqualTo(AzureCredentials.Source.DEFAULT_CHAIN);
+        assertThat(configuration.get("AZURE_CLIENT_ID")).isEqualTo("client-from-the-map");
+        assertThat(configuration.get("AZURE_TENANT_ID")).isEqualTo("tenant-from-the-map");
+        // Surefire gives the test JVM its own AZURE_AUTHORITY_HOST: the map's wins, and without one in the map none is seen.
+        assertThat(System.getenv("AZURE_AUTHORITY_HOST")).isEqualTo("https://login.jvm-environment.example");
+        assertThat(configuration.get("AZURE_AUTHORITY_HOST")).isEqualTo("https://login.from-the-map.example");
+        assertThat(AzureCredentials.fromEnvironment(Map.of()).sdkConfiguration().get("AZURE_AUTHORITY_HOST")).isNull();
+        assertThat(AzureCredentials.SDK_VARIABLES).contains("AZURE_CLIENT_SECRET", "HTTPS_PROXY", "IDENTITY_ENDPOINT");
+    }
+
+    @Test
     void theProviderIsFoundForEveryAzureScheme() {
         CheckpointStores stores = CheckpointStores.load();
 

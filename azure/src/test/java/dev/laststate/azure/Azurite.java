@@ -72,6 +72,11 @@ public final class Azurite implements AutoCloseable {
         return azurite;
     }
 
+    /** The port Azurite's Blob service listens on, on 127.0.0.1. */
+    public int port() {
+        return port;
+    }
+
     /** The path-style Blob endpoint of the development account, the value of {@code azure.endpoint}. */
     public String endpoint() {
         return "http://127.0.0.1:" + port + "/" + ACCOUNT;

@@ -2,6 +2,7 @@ package dev.laststate.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobServiceClient;
@@ -13,6 +14,7 @@ import com.azure.storage.common.sas.AccountSasResourceType;
 import com.azure.storage.common.sas.AccountSasService;
 import com.azure.storage.common.sas.AccountSasSignatureValues;
 import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.CheckpointStores;
 import dev.laststate.store.ContainerNotFoundException;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectInfo;
@@ -20,16 +22,23 @@ import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -209,6 +218,53 @@ class AzuriteStoreTest {
                     .isInstanceOf(StoreAccessDeniedException.class).hasMessageContaining("Storage Blob Data Contributor");
             assertThatThrownBy(() -> store.stat(uri)).isInstanceOf(StoreAccessDeniedException.class);
         }
+    }
+
+    @Test
+    void credentialsGivenOnlyInTheEnvironmentMapReachAzurite() throws Exception {
+        assertThat(System.getenv()).as("the test JVM's own environment (surefire leaves these out)")
+                .doesNotContainKeys(AzureCredentials.CONNECTION_STRING, AzureCredentials.SAS_TOKEN, AzureCredentials.ACCOUNT_KEY);
+        CheckpointStores stores = CheckpointStores.load();
+        StoreUri uri = StoreUri.parse(BASE + "from-map/object");
+
+        try (CheckpointStore store = stores.open(uri, Map.of(), Map.of(AzureCredentials.CONNECTION_STRING, azurite.connectionString()))) {
+            ObjectInfo written = store.write(uri, bytes("connection string"), WriteCondition.ifAbsent());
+            assertThat(store.stat(uri)).contains(written);
+        }
+        try (CheckpointStore store = stores.open(uri, endpointOption(), Map.of(AzureCredentials.ACCOUNT_KEY, Azurite.KEY))) {
+            assertThat(store.read(uri).bytes()).isEqualTo(bytes("connection string"));
+            ObjectInfo listed = store.list(uri.parent().orElseThrow()).object("object").orElseThrow();
+            assertThat(store.copy(listed, StoreUri.parse(BASE + "from-map/copy")).version()).isNotBlank();
+        }
+    }
+
+    @Test
+    void aWrongKeyInTheEnvironmentMapIsAccessDeniedAndNeverPrinted() throws Exception {
+        String wrongKey = Base64.getEncoder().encodeToString(randomBytes(64));
+        StoreUri uri = StoreUri.parse(BASE + "denied-map/object");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        List<Throwable> failures = new ArrayList<>();
+        try (CheckpointStore store = new AzureCheckpointStoreProvider().open(endpointOption(), Map.of(AzureCredentials.ACCOUNT_KEY, wrongKey))) {
+            for (ThrowingCallable call : List.<ThrowingCallable>of(() -> store.list(uri.parent().orElseThrow()), () -> store.stat(uri),
+                    () -> store.read(uri), () -> store.write(uri, bytes("x"), WriteCondition.ifAbsent()), () -> store.delete(uri))) {
+                failures.add(catchThrowable(call));
+            }
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+
+        assertThat(failures).hasSize(5).allSatisfy(failure -> {
+            assertThat(failure).isInstanceOf(StoreAccessDeniedException.class).hasMessageContaining("HTTP 403");
+            StringWriter trace = new StringWriter();
+            failure.printStackTrace(new PrintWriter(trace));
+            assertThat(trace.toString()).as("the failure, its causes and their messages").doesNotContain(wrongKey);
+        });
+        assertThat(printed.toString(StandardCharsets.UTF_8)).as("what the client printed").doesNotContain(wrongKey);
     }
 
     @Test

@@ -1,0 +1,224 @@
+package dev.laststate.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+import dev.laststate.azure.FaultProxy.Fault;
+import dev.laststate.azure.FaultProxy.Request;
+import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.ObjectAlreadyExistsException;
+import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.OutcomeUnknownException;
+import dev.laststate.store.StoreException;
+import dev.laststate.store.StoreUri;
+import dev.laststate.store.WriteCondition;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The store on Azurite behind a {@link FaultProxy}: a conditional write whose answer is lost, and answers that
+ * are reset, cut off, stripped of a header, stalled or replaced by a server error. Each fails the operation
+ * with a {@link StoreException} naming the location, never with an unchecked exception. Two tries with
+ * millisecond backoff and a one-second response time-out keep the faults quick.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AzuriteFaultTest {
+
+    private static final String CONTAINER = "faults";
+    private static final String BASE = "abfss://" + CONTAINER + "@" + Azurite.ACCOUNT + ".dfs.core.windows.net/";
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+    private final AtomicInteger roots = new AtomicInteger();
+    private Azurite azurite;
+    private FaultProxy proxy;
+    private CheckpointStore store;
+
+    @BeforeAll
+    void start() throws Exception {
+        azurite = Azurite.start();
+        new com.azure.storage.blob.BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
+                .createBlobContainer(CONTAINER);
+        proxy = FaultProxy.start(azurite);
+        AzureStoreConfig config = new AzureStoreConfig(Optional.of(URI.create(proxy.endpoint())), AzureStoreConfig.SYNC_COPY_LIMIT);
+        store = new AzureCheckpointStore(config, AzureCredentials.fromEnvironment(azurite.environment()),
+                new JdkHttpClientBuilder().responseTimeout(TIMEOUT).readTimeout(TIMEOUT).build(), AzureCheckpointStore.LIST_PAGE_SIZE,
+                new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 2, Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofMillis(20), null));
+    }
+
+    @AfterEach
+    void clearFaults() {
+        proxy.clear();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try (Azurite a = azurite; FaultProxy p = proxy) {
+            if (store != null) {
+                store.close();
+            }
+        }
+    }
+
+    private StoreUri freshRoot() {
+        return StoreUri.parse(BASE + "root-" + roots.incrementAndGet());
+    }
+
+    // ---------------------------------------------------------------- a lost answer to a conditional write
+
+    @Test
+    void aCreateIfAbsentWhoseAnswerIsLostIsAnUnknownOutcomeNotALostRace() throws Exception {
+        StoreUri uri = freshRoot().resolve("_metadata");
+        proxy.inject(FaultProxy.putBlob(), new Fault.DropAnswer(), 1);
+
+        // Azurite creates the blob, the answer is reset, the SDK retries and If-None-Match: * is refused (409).
+        assertThatThrownBy(() -> store.write(uri, utf8("mine"), WriteCondition.ifAbsent()))
+                .isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.uri()).isEqualTo(uri))
+                .hasMessageContaining("after the client retried");
+        assertThat(proxy.requests()).filteredOn(FaultProxy.putBlob()).as("the first try and the SDK's retry").hasSize(2);
+        assertThat(store.read(uri).bytes()).isEqualTo(utf8("mine"));
+
+        // Without a retry the same refusal is a plain "already exists".
+        assertThatThrownBy(() -> store.write(uri, utf8("other"), WriteCondition.ifAbsent())).isInstanceOf(ObjectAlreadyExistsException.class);
+    }
+
+    @Test
+    void aReplaceIfVersionMatchesWhoseAnswerIsLostIsAnUnknownOutcomeNotALostRace() throws Exception {
+        StoreUri uri = freshRoot().resolve("_laststate.json");
+        ObjectInfo before = store.write(uri, utf8("first"), WriteCondition.overwrite());
+        proxy.clear();
+        proxy.inject(FaultProxy.putBlob(), new Fault.DropAnswer(), 1);
+
+        // The first try replaces it (a new ETag), so the retry's If-Match on the old ETag is refused (412).
+        assertThatThrownBy(() -> store.write(uri, utf8("second"), WriteCondition.ifVersionMatches(before.version())))
+                .isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.uri()).isEqualTo(uri))
+                .hasMessageContaining("after the client retried");
+        assertThat(proxy.requests()).filteredOn(FaultProxy.putBlob()).hasSize(2);
+        assertThat(store.read(uri).bytes()).isEqualTo(utf8("second"));
+
+        assertThatThrownBy(() -> store.write(uri, utf8("third"), WriteCondition.ifVersionMatches(before.version())))
+                .isInstanceOf(dev.laststate.store.ConditionFailedException.class).isNotInstanceOf(OutcomeUnknownException.class);
+    }
+
+    // ---------------------------------------------------------------- malformed and cut-off answers
+
+    /** An operation under test: the requests it sends, and the call (the location it must name in its failure). */
+    private record Operation(String name, Predicate<Request> sends, Call call) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        /** Seeds what the call needs (without faults), then returns the call and the location its failure names. */
+        Staged stage(CheckpointStore store, StoreUri root) throws Exception;
+    }
+
+    private record Staged(StoreUri location, ThrowingCallable call) {}
+
+    private static final Predicate<Request> LIST = r -> r.method().equals("GET") && r.hasQuery("comp=list");
+    private static final Predicate<Request> HEAD = r -> r.method().equals("HEAD");
+    private static final Predicate<Request> GET_BLOB = r -> r.method().equals("GET") && !r.hasQuery("comp=");
+    private static final Predicate<Request> COPY = r -> r.method().equals("PUT") && r.header("x-ms-copy-source").isPresent();
+    private static final Predicate<Request> DELETE = r -> r.method().equals("DELETE");
+
+    private static final Operation LIST_OP = new Operation("list", LIST, (store, root) -> {
+        store.write(root.resolve("dir/object"), utf8("o"), WriteCondition.overwrite());
+        StoreUri dir = root.resolve("dir");
+        return new Staged(dir, () -> store.list(dir));
+    });
+    private static final Operation STAT = new Operation("stat", HEAD, (store, root) -> {
+        StoreUri uri = store.write(root.resolve("object"), utf8("object"), WriteCondition.overwrite()).uri();
+        return new Staged(uri, () -> store.stat(uri));
+    });
+    private static final Operation READ = new Operation("read", GET_BLOB, (store, root) -> {
+        StoreUri uri = store.write(root.resolve("object"), utf8("the object's bytes"), WriteCondition.overwrite()).uri();
+        return new Staged(uri, () -> store.read(uri));
+    });
+    private static final Operation READ_HEAD = new Operation("read of the first bytes", GET_BLOB, (store, root) -> {
+        StoreUri uri = store.write(root.resolve("object"), utf8("the object's bytes"), WriteCondition.overwrite()).uri();
+        return new Staged(uri, () -> store.read(uri, 8));
+    });
+    private static final Operation WRITE = new Operation("write", FaultProxy.putBlob(), (store, root) -> {
+        StoreUri uri = root.resolve("object");
+        return new Staged(uri, () -> store.write(uri, utf8("new"), WriteCondition.overwrite()));
+    });
+    private static final Operation WRITE_IF_ABSENT = new Operation("write if absent", FaultProxy.putBlob(), (store, root) -> {
+        StoreUri uri = root.resolve("object");
+        return new Staged(uri, () -> store.write(uri, utf8("new"), WriteCondition.ifAbsent()));
+    });
+    private static final Operation COPY_OP = new Operation("copy", COPY, (store, root) -> {
+        ObjectInfo source = store.write(root.resolve("source"), utf8("source"), WriteCondition.overwrite());
+        StoreUri target = root.resolve("target");
+        return new Staged(target, () -> store.copy(source, target));
+    });
+    private static final Operation DELETE_OP = new Operation("delete", DELETE, (store, root) -> {
+        StoreUri uri = store.write(root.resolve("object"), utf8("object"), WriteCondition.overwrite()).uri();
+        return new Staged(uri, () -> store.delete(uri));
+    });
+
+    static Stream<Arguments> faults() {
+        List<Arguments> cases = new ArrayList<>();
+        List<Operation> all = List.of(LIST_OP, STAT, READ, READ_HEAD, WRITE, WRITE_IF_ABSENT, COPY_OP, DELETE_OP);
+        for (Operation operation : all) {
+            cases.add(Arguments.of(operation, new Fault.Reset(), true));
+            cases.add(Arguments.of(operation, new Fault.DropAnswer(), true));
+            cases.add(Arguments.of(operation, new Fault.Stall(), true));
+            cases.add(Arguments.of(operation, new Fault.Status(500), true));
+            cases.add(Arguments.of(operation, new Fault.Status(503), true));
+        }
+        // Answers with a body: cut short of the length they announce.
+        for (Operation operation : List.of(LIST_OP, READ, READ_HEAD)) {
+            cases.add(Arguments.of(operation, new Fault.CutBody(), true));
+        }
+        // What the store needs of the headers: the ETag (the version) of every answer that describes an object,
+        // the Content-Length of a stat (the size) and of a read (how long the body must be).
+        for (Operation operation : List.of(STAT, READ, READ_HEAD, WRITE, WRITE_IF_ABSENT, COPY_OP)) {
+            cases.add(Arguments.of(operation, new Fault.WithoutHeader("ETag"), false));
+        }
+        for (Operation operation : List.of(STAT, READ, READ_HEAD)) {
+            cases.add(Arguments.of(operation, new Fault.WithoutHeader("Content-Length"), false));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("faults")
+    void aSpoiledAnswerIsAStoreFailureNamingTheLocation(Operation operation, Fault fault, boolean retryable) throws Exception {
+        Staged staged = operation.call().stage(store, freshRoot());
+        proxy.injectAlways(operation.sends(), fault);
+
+        assertThatThrownBy(staged.call()).isInstanceOfSatisfying(StoreException.class, e -> {
+            assertThat(e.uri()).as("the location").isEqualTo(staged.location());
+            assertThat(e.getMessage()).contains(staged.location().toString()).doesNotContain("sig=");
+            if (retryable) {
+                assertThat(e.retryable()).as("%s: %s", e.getClass().getSimpleName(), e.getMessage()).isTrue();
+            }
+        });
+        assertThat(proxy.requests()).filteredOn(operation.sends()).as("the operation's requests reached the proxy").isNotEmpty();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
