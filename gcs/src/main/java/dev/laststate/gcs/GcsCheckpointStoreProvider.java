@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * Provides the Google Cloud Storage store for {@code gs://bucket/path} locations. Options are those of
- * {@link GcsConfig} ({@code gcs.endpoint}, {@code gcs.project}); credentials come from Application Default
+ * {@link GcsStoreConfig} ({@code gcs.endpoint}, {@code gcs.project}); credentials come from Application Default
  * Credentials, and {@code STORAGE_EMULATOR_HOST} points the store at an emulator without credentials. Variables
  * are read only from the environment given to {@link #open}, never from the process.
  */
@@ -36,7 +36,7 @@ public final class GcsCheckpointStoreProvider implements CheckpointStoreProvider
 
     @Override
     public CheckpointStore open(Map<String, String> options, Map<String, String> environment) {
-        GcsConfig config = GcsConfig.from(options, environment);
+        GcsStoreConfig config = GcsStoreConfig.fromOptions(options, environment);
         StorageOptions.Builder builder = StorageOptions.http();
         config.endpoint().ifPresent(endpoint -> builder.setHost(endpoint.toString()));
         config.project().ifPresent(builder::setProjectId);
@@ -55,9 +55,9 @@ public final class GcsCheckpointStoreProvider implements CheckpointStoreProvider
         } catch (IOException e) {
             // Reported with the first operation's location, as every store failure is.
             String problem = config.credentialsFile()
-                    .map(file -> "cannot read the service-account key file " + file + " that " + GcsConfig.CREDENTIALS_VARIABLE
+                    .map(file -> "cannot read the service-account key file " + file + " that " + GcsStoreConfig.CREDENTIALS_VARIABLE
                             + " names (" + e.getMessage() + ")")
-                    .orElse("no Google credentials found (set " + GcsConfig.CREDENTIALS_VARIABLE + " to a service-account key "
+                    .orElse("no Google credentials found (set " + GcsStoreConfig.CREDENTIALS_VARIABLE + " to a service-account key "
                             + "file, run 'gcloud auth application-default login', or run with a workload identity)");
             return new GcsCheckpointStore(uri -> {
                 throw new StoreAccessDeniedException(uri, "cannot access " + uri + ": " + problem, e);
@@ -71,7 +71,7 @@ public final class GcsCheckpointStoreProvider implements CheckpointStoreProvider
      * The key file named in the environment given, or else the rest of Application Default Credentials
      * (gcloud's well-known file, the metadata server of a workload identity).
      */
-    private static GoogleCredentials credentials(GcsConfig config) throws IOException {
+    private static GoogleCredentials credentials(GcsStoreConfig config) throws IOException {
         if (config.credentialsFile().isPresent()) {
             try (InputStream key = Files.newInputStream(config.credentialsFile().get())) {
                 return GoogleCredentials.fromStream(key);

@@ -24,7 +24,7 @@ class GcsJsonApiTckTest extends CheckpointStoreTck {
         try {
             server.createBucket(BUCKET);
             CheckpointStore store = new GcsCheckpointStoreProvider().open(Map.of(),
-                    Map.of(GcsConfig.EMULATOR_HOST_VARIABLE, server.endpoint()));
+                    Map.of(GcsStoreConfig.EMULATOR_HOST_VARIABLE, server.endpoint()));
             return StoreFixture.of(store, n -> StoreUri.parse("gs://" + BUCKET + "/flink/root-" + n), server)
                     .withMissingContainer(StoreUri.parse("gs://laststate-no-such-bucket/flink"))
                     // GCS allows control characters other than CR and LF in object names; no location holds one.

@@ -1,7 +1,6 @@
 package dev.laststate.tck;
 
 import dev.laststate.store.Capability;
-import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -13,21 +12,16 @@ final class CapabilityCondition implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        Optional<Method> method = context.getTestMethod();
-        Optional<Object> instance = context.getTestInstance();
-        if (method.isEmpty()) {
-            return ConditionEvaluationResult.enabled("not a test method");
-        }
-        RequiresCapability required = method.get().getAnnotation(RequiresCapability.class);
-        RequiresMissingCapability missing = method.get().getAnnotation(RequiresMissingCapability.class);
+        RequiresCapability required = TckConditions.gate(context, RequiresCapability.class).orElse(null);
+        RequiresMissingCapability missing = TckConditions.gate(context, RequiresMissingCapability.class).orElse(null);
         if (required == null && missing == null) {
             return ConditionEvaluationResult.enabled("not capability-gated");
         }
-        // A gated test runs only where the store and its fixture can be asked: never by default.
-        if (instance.isEmpty() || !(instance.get() instanceof TckSupport tck)) {
-            return ConditionEvaluationResult.disabled("capability-gated, but " + context.getRequiredTestClass().getName()
-                    + " is not a TckSupport that names its store and fixture");
+        Optional<TckSupport> found = TckConditions.tck(context);
+        if (found.isEmpty()) {
+            return TckConditions.notATck(context, "capability-gated");
         }
+        TckSupport tck = found.get();
         if (required != null) {
             for (Capability capability : required.value()) {
                 if (!tck.supports(capability)) {

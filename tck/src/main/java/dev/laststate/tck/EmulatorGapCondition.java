@@ -1,6 +1,6 @@
 package dev.laststate.tck;
 
-import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -11,25 +11,22 @@ final class EmulatorGapCondition implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        Optional<Method> method = context.getTestMethod();
-        Optional<Object> instance = context.getTestInstance();
-        if (method.isEmpty()) {
-            return ConditionEvaluationResult.enabled("not a test method");
-        }
-        RequiresFaithful required = method.get().getAnnotation(RequiresFaithful.class);
-        if (required == null) {
+        Optional<RequiresFaithful> gate = TckConditions.gate(context, RequiresFaithful.class);
+        if (gate.isEmpty()) {
             return ConditionEvaluationResult.enabled("needs nothing of the environment");
         }
-        if (instance.isEmpty() || !(instance.get() instanceof TckSupport tck)) {
-            return ConditionEvaluationResult.disabled("needs a faithful environment, but " + context.getRequiredTestClass().getName()
-                    + " is not a TckSupport that names its fixture");
+        Optional<TckSupport> found = TckConditions.tck(context);
+        if (found.isEmpty()) {
+            return TckConditions.notATck(context, "needs a faithful environment");
         }
+        RequiresFaithful required = gate.get();
+        TckSupport tck = found.get();
         for (EmulatorGap gap : required.value()) {
             String reason = tck.fixture().emulatorGaps().get(gap);
             if (reason != null) {
                 return ConditionEvaluationResult.disabled("the fixture's environment lacks " + gap + ": " + reason);
             }
         }
-        return ConditionEvaluationResult.enabled("the environment reproduces " + java.util.Arrays.toString(required.value()));
+        return ConditionEvaluationResult.enabled("the environment reproduces " + Arrays.toString(required.value()));
     }
 }

@@ -28,6 +28,6 @@ public final class DemoCheckpointStoreProvider implements CheckpointStoreProvide
      */
     @Override
     public DemoCheckpointStore open(Map<String, String> options, Map<String, String> environment) {
-        return new DemoCheckpointStore(DemoStoreConfig.from(options));
+        return new DemoCheckpointStore(DemoStoreConfig.fromOptions(options));
     }
 }

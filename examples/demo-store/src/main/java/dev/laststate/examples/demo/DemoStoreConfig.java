@@ -45,7 +45,7 @@ public record DemoStoreConfig(Set<String> containers) {
      * @throws InvalidStoreConfigurationException for a key of the {@code demo.} namespace this store does not
      *     know (a typo must not be ignored) or a malformed value
      */
-    public static DemoStoreConfig from(Map<String, String> options) {
+    public static DemoStoreConfig fromOptions(Map<String, String> options) {
         for (String key : options.keySet()) {
             if (!key.equals(CONTAINERS)) {
                 throw new InvalidStoreConfigurationException("unknown option '" + key + "'; the demo store knows " + CONTAINERS);

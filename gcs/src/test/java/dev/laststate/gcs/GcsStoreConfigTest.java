@@ -10,18 +10,18 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class GcsConfigTest {
+class GcsStoreConfigTest {
 
     @Test
     void noOptionsMeansGoogleItselfWithDefaultCredentials() {
-        GcsConfig config = GcsConfig.from(Map.of(), Map.of());
+        GcsStoreConfig config = GcsStoreConfig.fromOptions(Map.of(), Map.of());
 
-        assertThat(config).isEqualTo(new GcsConfig(Optional.empty(), Optional.empty(), false));
+        assertThat(config).isEqualTo(new GcsStoreConfig(Optional.empty(), Optional.empty(), false));
     }
 
     @Test
     void endpointAndProjectAreRead() {
-        GcsConfig config = GcsConfig.from(Map.of("gcs.endpoint", "https://storage.example.internal", "gcs.project", "my-project-1"),
+        GcsStoreConfig config = GcsStoreConfig.fromOptions(Map.of("gcs.endpoint", "https://storage.example.internal", "gcs.project", "my-project-1"),
                 Map.of());
 
         assertThat(config.endpoint()).contains(URI.create("https://storage.example.internal"));
@@ -33,27 +33,27 @@ class GcsConfigTest {
     void theProjectAndTheKeyFileComeFromTheEnvironmentGivenAndTheOptionWins() {
         Map<String, String> environment = Map.of("GOOGLE_CLOUD_PROJECT", "env-project", "GOOGLE_APPLICATION_CREDENTIALS", "/keys/sa.json");
 
-        GcsConfig fromEnvironment = GcsConfig.from(Map.of(), environment);
+        GcsStoreConfig fromEnvironment = GcsStoreConfig.fromOptions(Map.of(), environment);
         assertThat(fromEnvironment.project()).contains("env-project");
         assertThat(fromEnvironment.credentialsFile()).contains(Path.of("/keys/sa.json"));
-        assertThat(GcsConfig.from(Map.of("gcs.project", "option-project"), environment).project()).contains("option-project");
-        assertThatThrownBy(() -> GcsConfig.from(Map.of(), Map.of("GOOGLE_CLOUD_PROJECT", "Not A Project")))
+        assertThat(GcsStoreConfig.fromOptions(Map.of("gcs.project", "option-project"), environment).project()).contains("option-project");
+        assertThatThrownBy(() -> GcsStoreConfig.fromOptions(Map.of(), Map.of("GOOGLE_CLOUD_PROJECT", "Not A Project")))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("GOOGLE_CLOUD_PROJECT");
     }
 
     @Test
     void theEmulatorHostFromTheEnvironmentIsUsedWithoutCredentials() {
-        GcsConfig config = GcsConfig.from(Map.of(), Map.of("STORAGE_EMULATOR_HOST", "localhost:4443"));
+        GcsStoreConfig config = GcsStoreConfig.fromOptions(Map.of(), Map.of("STORAGE_EMULATOR_HOST", "localhost:4443"));
 
         assertThat(config.endpoint()).contains(URI.create("http://localhost:4443"));
         assertThat(config.emulator()).isTrue();
-        assertThat(GcsConfig.from(Map.of(), Map.of("STORAGE_EMULATOR_HOST", "http://127.0.0.1:9023")).endpoint())
+        assertThat(GcsStoreConfig.fromOptions(Map.of(), Map.of("STORAGE_EMULATOR_HOST", "http://127.0.0.1:9023")).endpoint())
                 .contains(URI.create("http://127.0.0.1:9023"));
     }
 
     @Test
     void anExplicitEndpointWinsOverTheEmulatorHost() {
-        GcsConfig config = GcsConfig.from(Map.of("gcs.endpoint", "https://storage.example.internal"),
+        GcsStoreConfig config = GcsStoreConfig.fromOptions(Map.of("gcs.endpoint", "https://storage.example.internal"),
                 Map.of("STORAGE_EMULATOR_HOST", "localhost:4443"));
 
         assertThat(config.endpoint()).contains(URI.create("https://storage.example.internal"));
@@ -62,22 +62,22 @@ class GcsConfigTest {
 
     @Test
     void unknownKeysAreRejectedNamingTheKnownOnes() {
-        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.endpiont", "https://x"), Map.of()))
+        assertThatThrownBy(() -> GcsStoreConfig.fromOptions(Map.of("gcs.endpiont", "https://x"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class)
                 .hasMessageContaining("gcs.endpiont").hasMessageContaining("gcs.endpoint, gcs.project");
-        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.credentials", "/key.json"), Map.of()))
+        assertThatThrownBy(() -> GcsStoreConfig.fromOptions(Map.of("gcs.credentials", "/key.json"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class);
     }
 
     @Test
     void malformedValuesAreRejected() {
-        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.endpoint", "storage.example.internal"), Map.of()))
+        assertThatThrownBy(() -> GcsStoreConfig.fromOptions(Map.of("gcs.endpoint", "storage.example.internal"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("http(s) URL");
-        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.endpoint", "ftp://storage.example.internal"), Map.of()))
+        assertThatThrownBy(() -> GcsStoreConfig.fromOptions(Map.of("gcs.endpoint", "ftp://storage.example.internal"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class);
-        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.endpoint", "https://user:secret@storage.example.internal"), Map.of()))
+        assertThatThrownBy(() -> GcsStoreConfig.fromOptions(Map.of("gcs.endpoint", "https://user:secret@storage.example.internal"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).message().doesNotContain("secret");
-        assertThatThrownBy(() -> GcsConfig.from(Map.of("gcs.project", "Not A Project"), Map.of()))
+        assertThatThrownBy(() -> GcsStoreConfig.fromOptions(Map.of("gcs.project", "Not A Project"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("gcs.project");
     }
 }

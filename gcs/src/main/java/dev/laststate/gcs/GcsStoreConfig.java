@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * @param credentialsFile a service-account key file ({@code GOOGLE_APPLICATION_CREDENTIALS} in the environment
  *     given); empty for the rest of Application Default Credentials (gcloud's file, a workload identity)
  */
-public record GcsConfig(Optional<URI> endpoint, Optional<String> project, boolean emulator, Optional<Path> credentialsFile) {
+public record GcsStoreConfig(Optional<URI> endpoint, Optional<String> project, boolean emulator, Optional<Path> credentialsFile) {
 
     /** The JSON API's base URL, as in {@code https://storage.example.internal}. */
     public static final String ENDPOINT = "gcs.endpoint";
@@ -38,7 +38,7 @@ public record GcsConfig(Optional<URI> endpoint, Optional<String> project, boolea
 
     private static final Set<String> KEYS = Set.of(ENDPOINT, PROJECT);
 
-    public GcsConfig {
+    public GcsStoreConfig {
         endpoint = endpoint == null ? Optional.empty() : endpoint;
         project = project == null ? Optional.empty() : project;
         credentialsFile = credentialsFile == null ? Optional.empty() : credentialsFile;
@@ -48,7 +48,7 @@ public record GcsConfig(Optional<URI> endpoint, Optional<String> project, boolea
     }
 
     /** A configuration without a key file from the environment. */
-    public GcsConfig(Optional<URI> endpoint, Optional<String> project, boolean emulator) {
+    public GcsStoreConfig(Optional<URI> endpoint, Optional<String> project, boolean emulator) {
         this(endpoint, project, emulator, Optional.empty());
     }
 
@@ -58,7 +58,7 @@ public record GcsConfig(Optional<URI> endpoint, Optional<String> project, boolea
      *
      * @throws InvalidStoreConfigurationException for an unknown {@code gcs.*} key or a malformed value
      */
-    public static GcsConfig from(Map<String, String> options, Map<String, String> environment) {
+    public static GcsStoreConfig from(Map<String, String> options, Map<String, String> environment) {
         Set<String> unknown = new TreeSet<>(options.keySet());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
@@ -74,15 +74,15 @@ public record GcsConfig(Optional<URI> endpoint, Optional<String> project, boolea
         Optional<Path> credentialsFile = variable(environment, CREDENTIALS_VARIABLE).map(Path::of);
         Optional<String> endpoint = Optional.ofNullable(options.get(ENDPOINT));
         if (endpoint.isPresent()) {
-            return new GcsConfig(Optional.of(endpoint(ENDPOINT, endpoint.get())), project, false, credentialsFile);
+            return new GcsStoreConfig(Optional.of(endpoint(ENDPOINT, endpoint.get())), project, false, credentialsFile);
         }
         Optional<String> emulatorHost = variable(environment, EMULATOR_HOST_VARIABLE);
         if (emulatorHost.isPresent()) {
             String host = emulatorHost.get();
-            return new GcsConfig(Optional.of(endpoint(EMULATOR_HOST_VARIABLE, host.contains("://") ? host : "http://" + host)),
+            return new GcsStoreConfig(Optional.of(endpoint(EMULATOR_HOST_VARIABLE, host.contains("://") ? host : "http://" + host)),
                     project, true, Optional.empty());
         }
-        return new GcsConfig(Optional.empty(), project, false, credentialsFile);
+        return new GcsStoreConfig(Optional.empty(), project, false, credentialsFile);
     }
 
     private static Optional<String> variable(Map<String, String> environment, String name) {
