@@ -5,7 +5,8 @@ import dev.laststate.flink.PromotionRequest;
 import dev.laststate.flink.PromotionResult;
 import dev.laststate.flink.PromotionStatus;
 import dev.laststate.flink.Promoter;
-import dev.laststate.s3.BenchmarkS3Store;
+import dev.laststate.s3.S3CheckpointStoreProvider;
+import dev.laststate.s3.S3StoreConfig;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
@@ -76,9 +77,14 @@ public final class PromoteBenchmark {
             admin.createBucket(r -> r.bucket(BUCKET));
         }
         List<Row> rows = new ArrayList<>();
-        try (BenchmarkS3Store s3 = new BenchmarkS3Store(endpoint, ACCESS_KEY, SECRET_KEY, SEED_THREADS)) {
+        S3RequestCounter counter = new S3RequestCounter();
+        // The store as the CLI opens it, with the key pair in its environment map and the counter observing.
+        try (CheckpointStore store = new S3CheckpointStoreProvider().open(
+                Map.of(S3StoreConfig.ENDPOINT, endpoint.toString(), S3StoreConfig.REGION, "us-east-1",
+                        S3StoreConfig.MAX_CONCURRENCY, Integer.toString(SEED_THREADS)),
+                Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY), List.of(counter))) {
             for (int size : sizes) {
-                rows.add(run(s3, size));
+                rows.add(run(store, counter, size));
                 System.err.printf("shared=%d done%n", size);
             }
         } finally {
@@ -87,8 +93,7 @@ public final class PromoteBenchmark {
         print(rows);
     }
 
-    private static Row run(BenchmarkS3Store s3, int shared) throws Exception {
-        CheckpointStore store = s3.store();
+    private static Row run(CheckpointStore store, S3RequestCounter counter, int shared) throws Exception {
         StoreUri checkpoints = StoreUri.parse("s3://" + BUCKET + "/shared-" + shared);
         StoreUri jobDir = checkpoints.resolve(JOB);
         Instant seedStart = Instant.now();
@@ -106,14 +111,14 @@ public final class PromoteBenchmark {
             System.gc();
             long before = heapUsed();
             resetPeaks();
-            s3.resetRequests();
+            counter.reset();
             Instant start = Instant.now();
             PromotionResult result = new Promoter(store).promote(request);
             promotes.add(Duration.between(start, Instant.now()));
             if (result.status() != PromotionStatus.PROMOTED) {
                 throw new IllegalStateException("expected PROMOTED, got " + result);
             }
-            requests = new TreeMap<>(s3.requests());
+            requests = new TreeMap<>(counter.counts());
             heapGrowth = Math.max(heapGrowth, peakHeapUsed() - before);
             files = result.filesCopied();
         }

@@ -2,13 +2,14 @@ package dev.laststate.s3;
 
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
+import dev.laststate.store.ContainerNotFoundException;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
+import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
-import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,34 +17,36 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
-import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
-import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CopyObjectResult;
+import software.amazon.awssdk.services.s3.model.CopyPartResult;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -65,8 +68,11 @@ import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
  * <p>Directories are key prefixes ending in {@code /}, listed one level at a time with a delimiter.
  * An object's version is its ETag, which changes whenever its bytes do. Conditional writes use S3's
  * own {@code If-None-Match: *} and {@code If-Match}; copies are server-side, in parts above the
- * configured threshold. Transient failures are retried by the SDK's standard retry strategy, once;
- * every SDK error is classified here, where it is thrown ({@link S3Errors}).
+ * configured threshold, each pinned to the version the caller listed ({@code x-amz-copy-source-if-match})
+ * and never preceded or followed by a stat. Transient failures are retried by the SDK's retry strategy,
+ * once; every failure of a request (an SDK exception or anything its HTTP client lets escape) is
+ * classified here, where it is thrown ({@link S3Errors}), and every field of an answer the store needs is
+ * checked: a missing one is a {@link StoreException}, never a {@link NullPointerException}.
  */
 final class S3CheckpointStore implements CheckpointStore {
 
@@ -75,23 +81,56 @@ final class S3CheckpointStore implements CheckpointStore {
 
     private final S3StoreConfig config;
     private final S3Client s3;
+    private final List<AutoCloseable> closeables;
     /** Buckets seen to exist, so a 404 from HEAD (which has no error code) is told apart from a missing bucket once. */
     private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
 
-    S3CheckpointStore(S3StoreConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+    /** One request to S3, nothing but the SDK call: whatever it throws is that request's failure. */
+    @FunctionalInterface
+    private interface Request<T> {
+        T send();
+    }
+
+    /** How a request's failure is told to the caller. */
+    @FunctionalInterface
+    private interface Classifier {
+        StoreException classify(RuntimeException failure) throws StoreException;
+    }
+
+    S3CheckpointStore(S3StoreConfig config, S3Environment environment, List<? extends ExecutionInterceptor> interceptors) {
         this.config = config;
+        this.closeables = environment.closeables();
+        // The pool must hold as many connections as requests may run at once, or copies queue for one.
+        Apache5HttpClient.Builder http = Apache5HttpClient.builder()
+                .maxConnections(config.maxConcurrency())
+                .connectionAcquisitionTimeout(Duration.ofMinutes(2));
+        environment.connectTimeout().ifPresent(http::connectionTimeout);
+        environment.socketTimeout().ifPresent(http::socketTimeout);
+        RetryStrategy retries = environment.maxAttempts()
+                .map(n -> (RetryStrategy) AwsRetryStrategy.forRetryMode(environment.retryMode()).toBuilder().maxAttempts(n).build())
+                .orElseGet(() -> AwsRetryStrategy.forRetryMode(environment.retryMode()));
         S3ClientBuilder builder = S3Client.builder()
-                .credentialsProvider(credentials)
-                // The pool must hold as many connections as requests may run at once, or copies queue for one.
-                .httpClientBuilder(Apache5HttpClient.builder()
-                        .maxConnections(config.maxConcurrency())
-                        .connectionAcquisitionTimeout(Duration.ofMinutes(2)))
+                .credentialsProvider(environment.credentials())
+                .httpClientBuilder(http)
                 .forcePathStyle(config.pathStyle())
-                .overrideConfiguration(o -> interceptors.forEach(o::addExecutionInterceptor));
-        config.endpoint().ifPresent(builder::endpointOverride);
-        Optional<Region> region = config.region().map(Region::of).or(() -> discoverRegion(config));
-        if (region.isPresent()) {
-            builder.region(region.get());
+                .fipsEnabled(environment.fips())
+                .dualstackEnabled(environment.dualstack())
+                .overrideConfiguration(o -> {
+                    // Given explicitly, so the SDK does not look up the profile or retry mode in the process environment.
+                    o.defaultProfileFile(environment.profileFile()).defaultProfileName(environment.profileName());
+                    o.retryStrategy(retries);
+                    interceptors.forEach(o::addExecutionInterceptor);
+                });
+        if (config.endpoint().isPresent()) {
+            builder.endpointOverride(config.endpoint().get());
+        } else {
+            // Without an override the SDK would take AWS_ENDPOINT_URL_S3 from the process environment itself;
+            // the environment the store was given has already decided there is none.
+            S3EndpointProvider rules = S3EndpointProvider.defaultProvider();
+            builder.endpointProvider(params -> rules.resolveEndpoint(params.toBuilder().endpoint(null).build()));
+        }
+        if (environment.region().isPresent()) {
+            builder.region(environment.region().get());
         } else {
             // No region anywhere: sign for us-east-1 and let the SDK follow a bucket's redirect to its region.
             builder.region(Region.US_EAST_1).crossRegionAccessEnabled(true);
@@ -99,19 +138,11 @@ final class S3CheckpointStore implements CheckpointStore {
         this.s3 = builder.build();
     }
 
-    /**
-     * The region from the SDK's chain. With an endpoint of its own (MinIO, Ceph, an emulator) the instance
-     * metadata service is not asked: it is absent there and waiting for it would delay every start.
-     */
-    private static Optional<Region> discoverRegion(S3StoreConfig config) {
+    private static <T> T send(Request<T> request, Classifier classifier) throws StoreException {
         try {
-            if (config.endpoint().isPresent()) {
-                return Optional.of(new AwsRegionProviderChain(new SystemSettingsRegionProvider(), new AwsProfileRegionProvider())
-                        .getRegion());
-            }
-            return Optional.of(DefaultAwsRegionProviderChain.builder().build().getRegion());
-        } catch (SdkException none) {
-            return Optional.empty();
+            return request.send();
+        } catch (RuntimeException e) {
+            throw classifier.classify(e);
         }
     }
 
@@ -125,92 +156,132 @@ final class S3CheckpointStore implements CheckpointStore {
         return EnumSet.allOf(Capability.class);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Keys no location can hold (a control character, an empty segment as in {@code dir//x}) are listed in
+     * {@link Listing#skipped()}: an object by its name, a directory by its name and a trailing {@code /}
+     * ({@code "/"} for the empty segment of {@code dir//x}). The key equal to the prefix itself, a "folder"
+     * marker some tools write, is the directory and not an entry of it.
+     */
     @Override
     public Listing list(StoreUri directory) throws StoreException {
+        directory.requireScheme(schemes());
         String prefix = directory.path().isEmpty() ? "" : directory.path() + "/";
-        ListObjectsV2Request request = ListObjectsV2Request.builder()
-                .bucket(directory.authority()).prefix(prefix).delimiter("/").build();
         List<String> directories = new ArrayList<>();
         List<ObjectInfo> objects = new ArrayList<>();
-        try {
-            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request)) {
-                for (CommonPrefix common : page.commonPrefixes()) {
-                    String name = common.prefix().substring(prefix.length());
-                    name = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-                    if (usable(name)) {
-                        directories.add(name);
-                    }
-                }
-                for (S3Object object : page.contents()) {
-                    String name = object.key().substring(prefix.length());
-                    // The key equal to the prefix is a "folder" marker some tools write, not an object of it.
-                    if (usable(name)) {
-                        objects.add(new ObjectInfo(directory.resolve(name), object.size(), object.lastModified(),
-                                S3Errors.unquote(object.eTag())));
-                    }
+        List<String> skipped = new ArrayList<>();
+        Optional<String> token = Optional.empty();
+        do {
+            ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(directory.authority()).prefix(prefix)
+                    .delimiter("/").continuationToken(token.orElse(null)).build();
+            ListObjectsV2Response page = send(() -> s3.listObjectsV2(request), e -> S3Errors.classify(e, directory, "list", false));
+            for (CommonPrefix common : page.commonPrefixes()) {
+                String name = relative(directory, prefix, common.prefix());
+                name = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+                if (holds(directory, name)) {
+                    directories.add(name);
+                } else {
+                    skipped.add(name + "/");
                 }
             }
-        } catch (SdkException e) {
-            throw S3Errors.classify(e, directory, "list", false);
-        }
+            for (S3Object object : page.contents()) {
+                String name = relative(directory, prefix, object.key());
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (!holds(directory, name)) {
+                    skipped.add(name);
+                    continue;
+                }
+                objects.add(info(directory.resolve(name), "list", object.size(), object.lastModified(), object.eTag()));
+            }
+            token = Boolean.TRUE.equals(page.isTruncated())
+                    ? Optional.of(Optional.ofNullable(page.nextContinuationToken()).filter(t -> !t.isEmpty()).orElseThrow(() ->
+                            S3Errors.malformed(directory, "list", "a truncated page without a continuation token")))
+                    : Optional.empty();
+        } while (token.isPresent());
         knownBuckets.add(directory.authority());
         // S3 lists in UTF-8 byte order; the SPI promises Java's String order (they differ beyond the BMP).
         directories.sort(Comparator.naturalOrder());
         objects.sort(Comparator.comparing(ObjectInfo::name));
-        return new Listing(directory, directories, objects);
+        skipped.sort(Comparator.naturalOrder());
+        return new Listing(directory, directories, objects, skipped);
     }
 
-    /**
-     * Names a location can hold. Keys with {@code //}, {@code .} or {@code ..} segments or control
-     * characters are not Flink's and no {@link StoreUri} can name them, so they are not listed.
-     */
-    private static boolean usable(String name) {
-        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/")
-                && name.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+    /** A listed key (or common prefix) relative to the directory listed; one outside it is a malformed answer. */
+    private static String relative(StoreUri directory, String prefix, String key) throws StoreException {
+        if (key == null || !key.startsWith(prefix)) {
+            throw S3Errors.malformed(directory, "list", "an entry outside the directory listed");
+        }
+        return key.substring(prefix.length());
+    }
+
+    /** One level's name a location can hold ({@code a/b} is two levels, which a delimiter listing never answers). */
+    private static boolean holds(StoreUri directory, String name) {
+        return !name.contains("/") && directory.canHold(name);
+    }
+
+    /** What the store reports of an object, from an answer's fields, each of which may be absent. */
+    private static ObjectInfo info(StoreUri uri, String action, Long size, Instant lastModified, String etag) throws StoreException {
+        if (size == null || size < 0) {
+            throw S3Errors.malformed(uri, action, size == null ? "no size (Content-Length)" : "a negative size");
+        }
+        if (lastModified == null) {
+            throw S3Errors.malformed(uri, action, "no Last-Modified");
+        }
+        String version = S3Errors.unquote(etag).orElseThrow(() -> S3Errors.malformed(uri, action, "no ETag"));
+        return new ObjectInfo(uri, size, lastModified, version);
     }
 
     @Override
     public Optional<ObjectInfo> stat(StoreUri uri) throws StoreException {
-        if (uri.path().isEmpty()) {
-            return Optional.empty();
-        }
+        uri.requireObject(schemes());
         HeadObjectResponse head;
         try {
             head = s3.headObject(r -> r.bucket(uri.authority()).key(uri.path()));
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             if (S3Errors.status(e) == 404) {
-                requireBucket(uri, e);
+                requireBucket(uri, "stat");
                 return Optional.empty();
             }
             throw S3Errors.classify(e, uri, "stat", false);
         }
         knownBuckets.add(uri.authority());
-        return Optional.of(new ObjectInfo(uri, head.contentLength(), head.lastModified(), S3Errors.unquote(head.eTag())));
+        return Optional.of(info(uri, "stat", head.contentLength(), head.lastModified(), head.eTag()));
     }
 
     /** A HEAD's 404 carries no error code: ask once whether the bucket itself exists. */
-    private void requireBucket(StoreUri uri, SdkException notFound) throws StoreException {
+    private void requireBucket(StoreUri uri, String action) throws StoreException {
         if (knownBuckets.contains(uri.authority())) {
             return;
         }
-        try {
-            s3.headBucket(r -> r.bucket(uri.authority()));
-        } catch (SdkException e) {
-            if (S3Errors.status(e) == 404) {
-                throw S3Errors.bucketNotFound(uri, "stat", e);
-            }
-            throw S3Errors.classify(e, uri, "stat", false);
-        }
+        send(() -> s3.headBucket(r -> r.bucket(uri.authority())), e -> S3Errors.status(e) == 404
+                ? S3Errors.bucketNotFound(uri, action, e)
+                : S3Errors.classify(e, uri, action, false));
         knownBuckets.add(uri.authority());
+    }
+
+    /** Whether the bucket of {@code uri} exists, asked only to tell which end of a failed copy is missing. */
+    private boolean bucketExists(StoreUri uri) {
+        if (knownBuckets.contains(uri.authority())) {
+            return true;
+        }
+        try {
+            requireBucket(uri, "copy");
+            return true;
+        } catch (ContainerNotFoundException e) {
+            return false;
+        } catch (StoreException e) {
+            return true;
+        }
     }
 
     @Override
     public ObjectContent read(StoreUri uri, long maxBytes) throws StoreException {
+        uri.requireObject(schemes());
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
-        }
-        if (uri.path().isEmpty()) {
-            throw new StoreNotFoundException(uri, "cannot read " + uri + ": a bucket is not an object", null);
         }
         long limit = Math.min(maxBytes, Integer.MAX_VALUE - 8);
         if (limit == 0) {
@@ -218,29 +289,38 @@ final class S3CheckpointStore implements CheckpointStore {
             return new ObjectContent(info, new byte[0]);
         }
         GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(uri.authority()).key(uri.path());
+        GetObjectRequest ranged = request.range("bytes=0-" + (limit - 1)).build();
         // One GET returns the bytes with the ETag they belong to: no separate stat that could race a writer.
-        ResponseBytes<GetObjectResponse> bytes;
+        ResponseBytes<GetObjectResponse> answer;
         try {
-            bytes = s3.getObject(request.range("bytes=0-" + (limit - 1)).build(), ResponseTransformer.toBytes());
-        } catch (SdkException e) {
+            answer = s3.getObject(ranged, ResponseTransformer.toBytes());
+        } catch (RuntimeException e) {
             if (S3Errors.status(e) != 416) {
                 throw S3Errors.classify(e, uri, "read", false);
             }
             // A range of an empty object is unsatisfiable: read it whole.
-            try {
-                bytes = s3.getObject(request.range(null).build(), ResponseTransformer.toBytes());
-            } catch (SdkException again) {
-                throw S3Errors.classify(again, uri, "read", false);
-            }
+            GetObjectRequest whole = ranged.toBuilder().range(null).build();
+            answer = send(() -> s3.getObject(whole, ResponseTransformer.toBytes()), again -> S3Errors.classify(again, uri, "read", false));
         }
         knownBuckets.add(uri.authority());
-        GetObjectResponse response = bytes.response();
-        byte[] content = bytes.asByteArray();
-        long size = totalSize(response).orElse((long) content.length);
-        return new ObjectContent(new ObjectInfo(uri, size, response.lastModified(), S3Errors.unquote(response.eTag())), content);
+        GetObjectResponse response = answer.response();
+        byte[] content = answer.asByteArray();
+        long size;
+        if (response.sdkHttpResponse().statusCode() == 206) {
+            size = totalSize(response).orElseThrow(() -> S3Errors.malformed(uri, "read", "a partial answer without its Content-Range"));
+        } else {
+            // A whole-object answer (the server may ignore a range): its body is the object.
+            size = content.length;
+            content = content.length > limit ? Arrays.copyOf(content, (int) limit) : content;
+        }
+        if (content.length != Math.min(limit, size)) {
+            throw new StoreUnavailableException(uri, "cannot read " + uri + ": the answer was cut short (" + content.length
+                    + " of " + Math.min(limit, size) + " bytes)", null);
+        }
+        return new ObjectContent(info(uri, "read", size, response.lastModified(), response.eTag()), content);
     }
 
-    /** The object's whole size from {@code Content-Range: bytes 0-9/1234}, or empty for a whole-object answer. */
+    /** The object's whole size from {@code Content-Range: bytes 0-9/1234}; empty when absent or unreadable. */
     private static Optional<Long> totalSize(GetObjectResponse response) {
         String range = response.contentRange();
         if (range == null || range.lastIndexOf('/') < 0) {
@@ -255,27 +335,27 @@ final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
-        if (uri.path().isEmpty()) {
-            throw new UnsupportedStoreOperationException(uri, "cannot write " + uri + ": a bucket is not an object", null);
-        }
-        PutObjectRequest.Builder request = PutObjectRequest.builder()
+        uri.requireObject(schemes());
+        PutObjectRequest.Builder builder = PutObjectRequest.builder()
                 .bucket(uri.authority()).key(uri.path()).contentLength((long) bytes.length);
         switch (condition.kind()) {
             case OVERWRITE -> { }
-            case IF_ABSENT -> request.ifNoneMatch("*");
-            case IF_VERSION_MATCHES -> request.ifMatch(S3Errors.quote(condition.expectedVersion().orElseThrow()));
+            case IF_ABSENT -> builder.ifNoneMatch("*");
+            case IF_VERSION_MATCHES -> builder.ifMatch(S3Errors.quote(condition.expectedVersion().orElseThrow()));
         }
-        PutObjectResponse response;
-        try {
-            response = s3.putObject(request.build(), RequestBody.fromBytes(bytes));
-        } catch (SdkException e) {
-            throw S3Errors.classifyWrite(e, uri, condition);
-        }
+        PutObjectRequest request = builder.build();
+        PutObjectResponse response = send(() -> s3.putObject(request, RequestBody.fromBytes(bytes)),
+                e -> S3Errors.classifyWrite(e, uri, condition));
         knownBuckets.add(uri.authority());
-        return new ObjectInfo(uri, bytes.length, serverTime(response.sdkHttpResponse()), S3Errors.unquote(response.eTag()));
+        String version = S3Errors.unquote(response.eTag())
+                .orElseThrow(() -> S3Errors.unreadableAcknowledgement(uri, "the write of", "no ETag"));
+        return new ObjectInfo(uri, bytes.length, serverTime(response.sdkHttpResponse()), version);
     }
 
-    /** When the server answered (its {@code Date}), the write time where the response carries no Last-Modified. */
+    /**
+     * When the server answered (its {@code Date}), the write time where the answer carries no Last-Modified
+     * (a PUT's never does); the local clock when it carries neither, as the write happened just now.
+     */
     private static Instant serverTime(SdkHttpResponse response) {
         return response.firstMatchingHeader("Date").flatMap(date -> {
             try {
@@ -286,92 +366,119 @@ final class S3CheckpointStore implements CheckpointStore {
         }).orElseGet(Instant::now);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code CopyObject}, or above the multipart threshold {@code CreateMultipartUpload}, one
+     * {@code UploadPartCopy} per part and {@code CompleteMultipartUpload} (aborted on failure, so the target
+     * is unchanged): every copy request carries {@code x-amz-copy-source-if-match: source.version()}, and the
+     * parts' ranges come from {@code source.size()}, which that condition makes the size of the bytes copied.
+     */
     @Override
-    public ObjectInfo copy(ObjectInfo listed, StoreUri target) throws StoreException {
-        StoreUri source = listed.uri();
-        if (target.path().isEmpty()) {
-            throw new UnsupportedStoreOperationException(target, "cannot copy to " + target + ": a bucket is not an object", null);
-        }
-        ObjectInfo from = stat(source).orElseThrow(() -> new StoreNotFoundException(source, "cannot copy " + source
-                + ": no such object", null));
-        // The copy is pinned to the ETag just read, so the size reported belongs to the bytes copied.
-        ObjectInfo copied = from.size() <= config.multipartCopyThreshold() ? copyWhole(from, target) : copyInParts(from, target);
+    public ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
+        source.uri().requireObject(schemes());
+        target.requireObject(schemes());
+        ObjectInfo copied = source.size() <= config.multipartCopyThreshold() ? copyWhole(source, target) : copyInParts(source, target);
         knownBuckets.add(target.authority());
         return copied;
     }
 
-    private ObjectInfo copyWhole(ObjectInfo from, StoreUri target) throws StoreException {
-        StoreUri source = from.uri();
-        CopyObjectResponse response;
-        try {
-            response = s3.copyObject(r -> r.sourceBucket(source.authority()).sourceKey(source.path())
-                    .destinationBucket(target.authority()).destinationKey(target.path())
-                    .copySourceIfMatch(S3Errors.quote(from.version())));
-        } catch (SdkException e) {
-            throw S3Errors.classifyCopy(e, source, target);
-        }
-        return new ObjectInfo(target, from.size(), response.copyObjectResult().lastModified(),
-                S3Errors.unquote(response.copyObjectResult().eTag()));
+    private ObjectInfo copyWhole(ObjectInfo source, StoreUri target) throws StoreException {
+        StoreUri from = source.uri();
+        CopyObjectResponse response = send(() -> s3.copyObject(r -> r.sourceBucket(from.authority()).sourceKey(from.path())
+                        .destinationBucket(target.authority()).destinationKey(target.path())
+                        .copySourceIfMatch(S3Errors.quote(source.version()))),
+                e -> copyFailure(e, source, target));
+        Optional<CopyObjectResult> result = Optional.ofNullable(response.copyObjectResult());
+        String version = result.flatMap(r -> S3Errors.unquote(r.eTag()))
+                .orElseThrow(() -> S3Errors.unreadableAcknowledgement(target, "the copy to", "no ETag"));
+        Instant modified = result.map(CopyObjectResult::lastModified).orElseGet(() -> serverTime(response.sdkHttpResponse()));
+        return new ObjectInfo(target, source.size(), modified, version);
     }
 
-    private ObjectInfo copyInParts(ObjectInfo from, StoreUri target) throws StoreException {
-        StoreUri source = from.uri();
-        long partSize = Math.max(config.multipartCopyThreshold(), (from.size() + MAX_PARTS - 1) / MAX_PARTS);
-        String uploadId;
-        try {
-            uploadId = s3.createMultipartUpload(r -> r.bucket(target.authority()).key(target.path())).uploadId();
-        } catch (SdkException e) {
-            throw S3Errors.classifyCopy(e, source, target);
-        }
+    private ObjectInfo copyInParts(ObjectInfo source, StoreUri target) throws StoreException {
+        StoreUri from = source.uri();
+        long partSize = Math.max(config.multipartCopyThreshold(), (source.size() + MAX_PARTS - 1) / MAX_PARTS);
+        String action = "copy " + from + " to";
+        CreateMultipartUploadResponse created = send(() -> s3.createMultipartUpload(r -> r.bucket(target.authority()).key(target.path())),
+                e -> S3Errors.classify(e, target, action, true));
+        String uploadId = Optional.ofNullable(created.uploadId()).filter(id -> !id.isEmpty())
+                .orElseThrow(() -> S3Errors.malformed(target, action, "no UploadId"));
         try {
             List<CompletedPart> parts = new ArrayList<>();
-            for (long offset = 0; offset < from.size(); offset += partSize) {
+            for (long offset = 0; offset < source.size(); offset += partSize) {
                 int number = parts.size() + 1;
-                String range = "bytes=" + offset + "-" + (Math.min(offset + partSize, from.size()) - 1);
-                UploadPartCopyResponse part = s3.uploadPartCopy(r -> r.sourceBucket(source.authority()).sourceKey(source.path())
-                        .destinationBucket(target.authority()).destinationKey(target.path())
-                        .uploadId(uploadId).partNumber(number).copySourceRange(range)
-                        .copySourceIfMatch(S3Errors.quote(from.version())));
-                parts.add(CompletedPart.builder().partNumber(number).eTag(part.copyPartResult().eTag()).build());
+                String range = "bytes=" + offset + "-" + (Math.min(offset + partSize, source.size()) - 1);
+                UploadPartCopyResponse part = send(() -> s3.uploadPartCopy(r -> r.sourceBucket(from.authority()).sourceKey(from.path())
+                                .destinationBucket(target.authority()).destinationKey(target.path())
+                                .uploadId(uploadId).partNumber(number).copySourceRange(range)
+                                .copySourceIfMatch(S3Errors.quote(source.version()))),
+                        e -> copyFailure(e, source, target));
+                String etag = Optional.ofNullable(part.copyPartResult()).map(CopyPartResult::eTag).filter(t -> !t.isBlank())
+                        .orElseThrow(() -> S3Errors.malformed(target, action, "a copied part without its ETag"));
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             }
-            CompleteMultipartUploadResponse done = s3.completeMultipartUpload(r -> r.bucket(target.authority())
-                    .key(target.path()).uploadId(uploadId).multipartUpload(u -> u.parts(parts)));
-            return new ObjectInfo(target, from.size(), serverTime(done.sdkHttpResponse()), S3Errors.unquote(done.eTag()));
-        } catch (SdkException e) {
-            StoreException failure = S3Errors.classifyCopy(e, source, target);
+            CompleteMultipartUploadResponse done = send(() -> s3.completeMultipartUpload(r -> r.bucket(target.authority())
+                            .key(target.path()).uploadId(uploadId).multipartUpload(u -> u.parts(parts))),
+                    e -> copyFailure(e, source, target));
+            String version = S3Errors.unquote(done.eTag())
+                    .orElseThrow(() -> S3Errors.unreadableAcknowledgement(target, "the copy to", "no ETag"));
+            return new ObjectInfo(target, source.size(), serverTime(done.sdkHttpResponse()), version);
+        } catch (StoreException failure) {
             abort(target, uploadId, failure);
             throw failure;
         }
+    }
+
+    /** A failed copy request, with the bucket a {@code NoSuchBucket} (or a missing source) is about worked out. */
+    private StoreException copyFailure(RuntimeException e, ObjectInfo source, StoreUri target) {
+        StoreUri from = source.uri();
+        boolean differentBuckets = !from.authority().equals(target.authority());
+        if (S3Errors.isNoSuchBucket(e)) {
+            StoreUri missing = !differentBuckets ? target
+                    : S3Errors.bucketNamed(e).map(b -> b.equals(from.authority()) ? from : target)
+                            .orElseGet(() -> bucketExists(from) ? target : from);
+            return S3Errors.classifyCopy(e, source, target, missing);
+        }
+        StoreException failure = S3Errors.classifyCopy(e, source, target, target);
+        if (failure instanceof StoreNotFoundException && failure.uri().equals(from) && !bucketExists(from)) {
+            // Some servers answer a copy from a missing bucket with NoSuchKey.
+            return S3Errors.bucketNotFound(from, "copy from", e);
+        }
+        return failure;
     }
 
     /** Parts of an unfinished upload are billed until aborted; a failed abort is noted on the failure. */
     private void abort(StoreUri target, String uploadId, StoreException failure) {
         try {
             s3.abortMultipartUpload(r -> r.bucket(target.authority()).key(target.path()).uploadId(uploadId));
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             failure.addSuppressed(e);
         }
     }
 
     @Override
     public void delete(StoreUri uri) throws StoreException {
-        if (uri.path().isEmpty()) {
-            return;
-        }
+        uri.requireObject(schemes());
         try {
             s3.deleteObject(r -> r.bucket(uri.authority()).key(uri.path()));
-        } catch (SdkException e) {
-            throw S3Errors.classify(e, uri, "delete", true);
+        } catch (RuntimeException e) {
+            StoreException failure = S3Errors.classify(e, uri, "delete", true);
+            // S3 answers 204 for a missing key; a server that says 404 NoSuchKey means the same.
+            if (!(failure instanceof StoreNotFoundException) || failure instanceof ContainerNotFoundException) {
+                throw failure;
+            }
         }
     }
 
     @Override
     public void deleteAll(Collection<StoreUri> uris) throws StoreException {
+        for (StoreUri uri : uris) {
+            uri.requireObject(schemes());
+        }
         Map<String, List<StoreUri>> byBucket = new LinkedHashMap<>();
         for (StoreUri uri : uris) {
-            if (!uri.path().isEmpty()) {
-                byBucket.computeIfAbsent(uri.authority(), b -> new ArrayList<>()).add(uri);
-            }
+            byBucket.computeIfAbsent(uri.authority(), b -> new ArrayList<>()).add(uri);
         }
         for (Map.Entry<String, List<StoreUri>> bucket : byBucket.entrySet()) {
             List<StoreUri> all = bucket.getValue();
@@ -385,23 +492,39 @@ final class S3CheckpointStore implements CheckpointStore {
         Map<String, StoreUri> byKey = new LinkedHashMap<>();
         batch.forEach(uri -> byKey.put(uri.path(), uri));
         List<ObjectIdentifier> keys = byKey.keySet().stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
-        DeleteObjectsResponse response;
-        try {
-            response = s3.deleteObjects(r -> r.bucket(bucket).delete(Delete.builder().objects(keys).quiet(true).build()));
-        } catch (SdkException e) {
-            throw S3Errors.classify(e, batch.get(0), "delete", true);
-        }
+        DeleteObjectsResponse response = send(() -> s3.deleteObjects(r -> r.bucket(bucket).delete(Delete.builder().objects(keys).quiet(true).build())),
+                e -> S3Errors.classify(e, batch.get(0), "delete", true));
         for (S3Error error : response.errors()) {
-            if (!"NoSuchKey".equals(error.code())) {
+            String code = Objects.requireNonNullElse(error.code(), "");
+            if (!code.equals("NoSuchKey")) {
                 StoreUri uri = byKey.getOrDefault(error.key(), batch.get(0));
-                throw S3Errors.classifyBatchError(error.code(), error.message(), uri);
+                throw S3Errors.classifyBatchError(code.isEmpty() ? "(no error code)" : code, error.message(), uri);
             }
         }
     }
 
     @Override
-    public void close() {
-        s3.close();
+    public void close() throws StoreException {
+        StoreException failure = null;
+        try {
+            s3.close();
+        } catch (RuntimeException e) {
+            failure = new StoreException(null, "cannot close the S3 client", e);
+        }
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new StoreException(null, "cannot close the S3 store's credentials", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.laststate.s3;
 
 import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.ContainerNotFoundException;
+import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreAccessDeniedException;
@@ -11,8 +12,10 @@ import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -34,7 +37,7 @@ final class S3Errors {
     private S3Errors() {}
 
     /** The HTTP status of a service error, 0 for a client-side failure. */
-    static int status(SdkException e) {
+    static int status(RuntimeException e) {
         return e instanceof SdkServiceException service ? service.statusCode() : 0;
     }
 
@@ -55,20 +58,34 @@ final class S3Errors {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    static ContainerNotFoundException bucketNotFound(StoreUri uri, String action, SdkException e) {
+    static ContainerNotFoundException bucketNotFound(StoreUri uri, String action, Throwable e) {
         return new ContainerNotFoundException(uri, "cannot " + action + " " + uri + ": the bucket '" + uri.authority()
                 + "' does not exist (or the endpoint serves other buckets)", e);
     }
 
     /**
-     * The one classification of an SDK failure.
+     * The one classification of a failed request: an SDK exception, or anything else the SDK or its HTTP
+     * client let escape while sending or parsing (an {@link java.io.UncheckedIOException} from a body cut
+     * short, an {@link IllegalArgumentException} from a malformed header): never an unchecked exception
+     * for the caller.
      *
      * @param mutating whether the call changes the store: a client-side failure then leaves the outcome unknown
      */
-    static StoreException classify(SdkException e, StoreUri uri, String action, boolean mutating) {
+    static StoreException classify(RuntimeException failure, StoreUri uri, String action, boolean mutating) {
+        String what = "cannot " + action + " " + uri + ": ";
+        if (!(failure instanceof SdkException e)) {
+            if (failure instanceof UncheckedIOException) {
+                return mutating
+                        ? new OutcomeUnknownException(uri, what + "the connection failed after the request may have reached S3, "
+                                + message(failure), failure)
+                        : new StoreUnavailableException(uri, what + "the connection to S3 failed, " + message(failure), failure);
+            }
+            return mutating
+                    ? new OutcomeUnknownException(uri, what + "S3's answer could not be read, " + message(failure), failure)
+                    : new StoreException(uri, what + "S3's answer could not be read, " + message(failure), failure);
+        }
         String code = code(e);
         int status = status(e);
-        String what = "cannot " + action + " " + uri + ": ";
         if (code.equals("NoSuchBucket")) {
             return bucketNotFound(uri, action, e);
         }
@@ -95,16 +112,37 @@ final class S3Errors {
         }
         if (e instanceof SdkClientException) {
             if (e.getMessage() != null && e.getMessage().contains("Unable to load credentials")) {
-                return new StoreAccessDeniedException(uri, what + "no AWS credentials in the default chain (environment, "
-                        + "profile, web identity, container, instance metadata)", e);
+                return new StoreAccessDeniedException(uri, what + "no AWS credentials in the environment given (access keys, "
+                        + "web identity, profile), nor from the container or instance metadata", e);
             }
             if (mutating && !neverSent(e)) {
                 return new OutcomeUnknownException(uri, what + "the request failed after it may have reached S3, "
                         + detail(e), e);
             }
-            return new StoreUnavailableException(uri, what + "S3 could not be reached, " + detail(e), e);
+            return new StoreUnavailableException(uri, what + "the request to S3 failed, " + detail(e), e);
         }
         return new StoreException(uri, what + detail(e), e);
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /**
+     * An answer that lacks what the store needs of it (a missing ETag, Content-Length or Last-Modified, a size
+     * that does not parse): a proxy or a broken server, never the store's own bug.
+     */
+    static StoreException malformed(StoreUri uri, String action, String missing) {
+        return new StoreException(uri, "cannot " + action + " " + uri + ": S3's answer is malformed (" + missing + ")", null);
+    }
+
+    /**
+     * A change S3 acknowledged with an answer that lacks what the store must report (the new ETag): it most
+     * likely took effect, but the caller has to read the object to know its version.
+     */
+    static OutcomeUnknownException unreadableAcknowledgement(StoreUri uri, String action, String missing) {
+        return new OutcomeUnknownException(uri, "cannot tell the outcome of " + action + " " + uri + ": S3 acknowledged it "
+                + "with a malformed answer (" + missing + "); read it before assuming either", null);
     }
 
     /** Failures that happen before a request leaves: nothing can have changed. */
@@ -121,9 +159,9 @@ final class S3Errors {
      * A failed PUT. A 412 on the first attempt is the condition failing; after the SDK retried, the
      * earlier attempt may have written the object itself, so the outcome is unknown.
      */
-    static StoreException classifyWrite(SdkException e, StoreUri uri, WriteCondition condition) {
+    static StoreException classifyWrite(RuntimeException e, StoreUri uri, WriteCondition condition) {
         StoreException failure = classify(e, uri, "write", true);
-        boolean retried = e.numAttempts() != null && e.numAttempts() > 1;
+        boolean retried = e instanceof SdkException sdk && sdk.numAttempts() != null && sdk.numAttempts() > 1;
         boolean missing = failure instanceof StoreNotFoundException && !(failure instanceof ContainerNotFoundException);
         return switch (condition.kind()) {
             case OVERWRITE -> failure;
@@ -144,33 +182,61 @@ final class S3Errors {
                 if (failure instanceof ConditionFailedException || missing) {
                     // If-Match on a missing key answers 404: the version expected is gone either way.
                     yield new ConditionFailedException(uri, "cannot replace " + uri + ": it is no longer in version "
-                            + condition.expectedVersion().orElseThrow() + " (" + detail(e) + ")", e);
+                            + condition.expectedVersion().orElseThrow() + " (" + failure.getMessage() + ")", e);
                 }
                 yield failure;
             }
         };
     }
 
-    /** A failed copy: a missing key is the source's, everything else the target's. */
-    static StoreException classifyCopy(SdkException e, StoreUri source, StoreUri target) {
-        StoreException failure = classify(e, target, "copy " + source + " to", true);
-        if (failure instanceof StoreNotFoundException && !(failure instanceof ContainerNotFoundException)) {
-            return new StoreNotFoundException(source, "cannot copy " + source + ": no such object", e);
+    /**
+     * A failed {@code CopyObject} or {@code UploadPartCopy}, which carry the condition
+     * {@code x-amz-copy-source-if-match} and no condition on the target: a 412 is the source's version having
+     * changed and a missing key is the source's; the target's outcome follows the usual rules.
+     *
+     * @param missingBucket the bucket a {@code NoSuchBucket} names (the source's or the target's)
+     */
+    static StoreException classifyCopy(RuntimeException e, ObjectInfo source, StoreUri target, StoreUri missingBucket) {
+        StoreUri from = source.uri();
+        StoreException failure = classify(e, target, "copy " + from + " to", true);
+        if (failure instanceof ContainerNotFoundException) {
+            return bucketNotFound(missingBucket, missingBucket.equals(target) ? "copy to" : "copy from", (SdkException) e);
         }
         if (failure instanceof ConditionFailedException) {
-            // The copy is pinned to the ETag just read: the source was replaced while being copied.
-            return new StoreException(source, "cannot copy " + source + ": it changed while being copied", e);
+            return new ConditionFailedException(from, "cannot copy " + from + ": it is no longer in version " + source.version()
+                    + ", the version listed (" + detail((SdkException) e) + ")", e);
         }
-        if (failure instanceof ContainerNotFoundException && !source.authority().equals(target.authority())) {
-            return new ContainerNotFoundException(target, "cannot copy to " + target + ": the bucket '" + target.authority()
-                    + "' does not exist", e);
+        if (failure instanceof StoreNotFoundException && !code((SdkException) e).equals("NoSuchUpload")) {
+            return new StoreNotFoundException(from, "cannot copy " + from + ": no such object (" + detail((SdkException) e) + ")", e);
         }
         return failure;
+    }
+
+    /** Whether a failed request was S3 saying the bucket does not exist. */
+    static boolean isNoSuchBucket(RuntimeException e) {
+        return e instanceof SdkException sdk && code(sdk).equals("NoSuchBucket");
+    }
+
+    /** The bucket a {@code NoSuchBucket} answer names in its {@code <BucketName>}, when the body carries one. */
+    static Optional<String> bucketNamed(RuntimeException e) {
+        if (e instanceof AwsServiceException aws && aws.awsErrorDetails() != null && aws.awsErrorDetails().rawResponse() != null) {
+            String body = aws.awsErrorDetails().rawResponse().asUtf8String();
+            int start = body.indexOf("<BucketName>");
+            int end = body.indexOf("</BucketName>");
+            if (start >= 0 && end > start) {
+                return Optional.of(body.substring(start + "<BucketName>".length(), end).strip());
+            }
+        }
+        return Optional.empty();
     }
 
     /** One key's failure inside a DeleteObjects answer (HTTP 200 overall). */
     static StoreException classifyBatchError(String code, String message, StoreUri uri) {
         String what = "cannot delete " + uri + ": " + code + (message == null ? "" : ": " + message);
+        if (code.equals("NoSuchBucket")) {
+            // S3Proxy answers a batch into a missing bucket with 200 and this error for every key.
+            return bucketNotFound(uri, "delete", null);
+        }
         if (ACCESS_DENIED.contains(code)) {
             return new StoreAccessDeniedException(uri, what, null);
         }
@@ -180,13 +246,17 @@ final class S3Errors {
         return new StoreException(uri, what, null);
     }
 
-    /** ETags travel quoted; versions are kept bare so listings, HEADs and PUTs agree whatever the server quotes. */
-    static String unquote(String etag) {
+    /**
+     * ETags travel quoted; versions are kept bare so listings, HEADs and PUTs agree whatever the server quotes.
+     * Empty when the answer carried none (a version the store would then make up could match nothing).
+     */
+    static Optional<String> unquote(String etag) {
         if (etag == null) {
-            return "";
+            return Optional.empty();
         }
         String bare = etag.strip();
-        return bare.length() >= 2 && bare.startsWith("\"") && bare.endsWith("\"") ? bare.substring(1, bare.length() - 1) : bare;
+        bare = bare.length() >= 2 && bare.startsWith("\"") && bare.endsWith("\"") ? bare.substring(1, bare.length() - 1) : bare;
+        return bare.isEmpty() ? Optional.empty() : Optional.of(bare);
     }
 
     static String quote(String version) {

@@ -11,13 +11,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The S3 store's configuration, parsed once when the store opens. Options ({@code -o s3.key=value}) win
- * over the standard AWS environment; credentials are never part of it (they come from the SDK's default
- * chain).
+ * The S3 store's configuration, parsed once when the store opens ({@link #fromOptions}). Options
+ * ({@code -o s3.key=value}) win over the standard AWS environment variables the store is given; credentials
+ * are never part of it (see {@link S3CheckpointStoreProvider}).
  *
  * @param endpoint where requests go; empty for AWS's own regional endpoints
- * @param region the signing region; empty to let the SDK's region chain decide ({@code AWS_REGION},
- *     profile, instance metadata)
+ * @param region the signing region; empty to look it up when the store opens (the profile, then instance
+ *     metadata on AWS)
  * @param pathStyle {@code https://endpoint/bucket/key} instead of {@code https://bucket.endpoint/key}
  * @param maxConcurrency how many requests may be in flight at once (the HTTP connection pool's size)
  * @param multipartCopyThreshold objects larger than this many bytes are copied in parts
@@ -57,19 +57,17 @@ public record S3StoreConfig(Optional<URI> endpoint, Optional<String> region, boo
         }
     }
 
-    /** The configuration from options alone, ignoring the environment. */
-    public static S3StoreConfig parse(Map<String, String> options) {
-        return parse(options, Map.of());
-    }
-
     /**
-     * Parses {@code s3.*} options, falling back to the AWS environment variables for the endpoint
-     * ({@code AWS_ENDPOINT_URL_S3}, then {@code AWS_ENDPOINT_URL}); the region is left to the SDK unless
-     * given.
+     * The configuration from {@code s3.*} options, falling back to the AWS environment variables in
+     * {@code environment} (never the process's own): the endpoint from {@code AWS_ENDPOINT_URL_S3}, then
+     * {@code AWS_ENDPOINT_URL}; the region from {@code AWS_REGION}, then {@code AWS_DEFAULT_REGION}. A region
+     * decided by neither is looked up when the store opens (the profile named in {@code environment}, and
+     * the instance metadata on AWS).
      *
-     * @throws InvalidStoreConfigurationException for an unknown key or a malformed value
+     * @throws InvalidStoreConfigurationException for an unknown key or a malformed value, naming the key or
+     *     variable (never echoing anything but the value of a non-secret setting)
      */
-    public static S3StoreConfig parse(Map<String, String> options, Map<String, String> environment) {
+    public static S3StoreConfig fromOptions(Map<String, String> options, Map<String, String> environment) {
         Set<String> unknown = new TreeSet<>(options.keySet());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
@@ -79,18 +77,23 @@ public record S3StoreConfig(Optional<URI> endpoint, Optional<String> region, boo
         Optional<URI> endpoint = Optional.ofNullable(options.get(ENDPOINT)).map(v -> endpoint(ENDPOINT, v))
                 .or(() -> nonBlank(environment.get("AWS_ENDPOINT_URL_S3")).map(v -> endpoint("AWS_ENDPOINT_URL_S3", v)))
                 .or(() -> nonBlank(environment.get("AWS_ENDPOINT_URL")).map(v -> endpoint("AWS_ENDPOINT_URL", v)));
-        Optional<String> region = Optional.ofNullable(options.get(REGION)).map(v -> {
-            if (!v.matches("[a-z0-9-]+")) {
-                throw new InvalidStoreConfigurationException(REGION + " must be a region name such as eu-west-1, not '" + v + "'");
-            }
-            return v;
-        });
+        Optional<String> region = Optional.ofNullable(options.get(REGION)).map(v -> region(REGION, v))
+                .or(() -> nonBlank(environment.get("AWS_REGION")).map(v -> region("AWS_REGION", v)))
+                .or(() -> nonBlank(environment.get("AWS_DEFAULT_REGION")).map(v -> region("AWS_DEFAULT_REGION", v)));
         boolean pathStyle = Optional.ofNullable(options.get(PATH_STYLE)).map(S3StoreConfig::bool).orElse(endpoint.isPresent());
         int maxConcurrency = Optional.ofNullable(options.get(MAX_CONCURRENCY)).map(S3StoreConfig::integer)
                 .orElse(DEFAULT_MAX_CONCURRENCY);
         long threshold = Optional.ofNullable(options.get(MULTIPART_COPY_THRESHOLD)).map(S3StoreConfig::bytes)
                 .orElse(MAX_SINGLE_COPY);
         return new S3StoreConfig(endpoint, region, pathStyle, maxConcurrency, threshold);
+    }
+
+    private static String region(String key, String value) {
+        String v = value.strip();
+        if (!v.matches("[a-z0-9-]+")) {
+            throw new InvalidStoreConfigurationException(key + " must be a region name such as eu-west-1, not '" + value + "'");
+        }
+        return v;
     }
 
     private static Optional<String> nonBlank(String value) {

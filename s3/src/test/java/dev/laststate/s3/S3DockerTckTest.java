@@ -4,7 +4,6 @@ import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import dev.laststate.tck.CheckpointStoreTck;
 import dev.laststate.tck.StoreFixture;
-import java.util.List;
 import java.util.Map;
 import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -35,11 +34,11 @@ class S3DockerTckTest extends CheckpointStoreTck {
                     .region(Region.of(localstack.getRegion())).credentialsProvider(credentials).forcePathStyle(true).build()) {
                 admin.createBucket(r -> r.bucket(BUCKET));
             }
-            S3StoreConfig config = S3StoreConfig.parse(Map.of(
+            CheckpointStore store = new S3CheckpointStoreProvider().open(Map.of(
                     S3StoreConfig.ENDPOINT, endpoint,
                     S3StoreConfig.REGION, localstack.getRegion(),
-                    S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"));
-            CheckpointStore store = new S3CheckpointStore(config, credentials, List.of());
+                    S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"),
+                    Map.of("AWS_ACCESS_KEY_ID", localstack.getAccessKey(), "AWS_SECRET_ACCESS_KEY", localstack.getSecretKey()));
             return StoreFixture.of(store, n -> StoreUri.parse("s3://" + BUCKET + "/root-" + n), localstack::stop);
         } catch (Exception | Error e) {
             localstack.stop();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
@@ -60,21 +61,43 @@ final class S3ProxyServer implements AutoCloseable {
 
     /** The store's configuration for this server, with more {@code s3.*} options. */
     S3StoreConfig config(Map<String, String> options) {
-        Map<String, String> all = new java.util.TreeMap<>(options);
-        all.put(S3StoreConfig.ENDPOINT, endpoint.toString());
+        return config(endpoint, options);
+    }
+
+    /** The store's configuration for {@code via} (a proxy in front of this server), with more {@code s3.*} options. */
+    static S3StoreConfig config(URI via, Map<String, String> options) {
+        Map<String, String> all = new TreeMap<>(options);
+        all.put(S3StoreConfig.ENDPOINT, via.toString());
         all.putIfAbsent(S3StoreConfig.REGION, "us-east-1");
-        return S3StoreConfig.parse(all);
+        return S3StoreConfig.fromOptions(all, Map.of());
+    }
+
+    /** The environment a store is given for this server: its key pair and nothing else. */
+    static Map<String, String> environment() {
+        return environment(SECRET_KEY);
+    }
+
+    /** The environment with this server's access key and {@code secret}. */
+    static Map<String, String> environment(String secret) {
+        // HOME points nowhere, so no developer's ~/.aws files take part.
+        return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", secret, "HOME", "/nonexistent-laststate-home");
     }
 
     /** A store on this server with the right key pair. */
-    S3CheckpointStore store(Map<String, String> options, List<ExecutionInterceptor> interceptors) {
-        return new S3CheckpointStore(config(options), credentials(), interceptors);
+    S3CheckpointStore store(Map<String, String> options, List<? extends ExecutionInterceptor> interceptors) {
+        S3StoreConfig config = config(options);
+        return new S3CheckpointStore(config, S3Environment.from(environment(), config), interceptors);
+    }
+
+    /** A plain SDK client with the right key pair, for what the store never does (creating buckets, planting odd keys). */
+    S3Client admin() {
+        return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(credentials()).forcePathStyle(true).build();
     }
 
     /** Creates a bucket with a plain SDK client (the store never creates buckets). */
     void createBucket(String bucket) {
-        try (S3Client admin = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials()).forcePathStyle(true).build()) {
+        try (S3Client admin = admin()) {
             admin.createBucket(r -> r.bucket(bucket));
         }
     }

@@ -8,6 +8,7 @@ import dev.laststate.store.CheckpointStores;
 import dev.laststate.store.InvalidStoreConfigurationException;
 import dev.laststate.store.StoreUri;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class S3StoreConfigTest {
 
     @Test
     void defaultsWithoutOptionsOrEnvironment() {
-        S3StoreConfig config = S3StoreConfig.parse(Map.of(), Map.of());
+        S3StoreConfig config = S3StoreConfig.fromOptions(Map.of(), Map.of());
 
         assertThat(config.endpoint()).isEmpty();
         assertThat(config.region()).isEmpty();
@@ -28,52 +29,64 @@ class S3StoreConfigTest {
 
     @Test
     void anEndpointMakesPathStyleTheDefault() {
-        S3StoreConfig config = S3StoreConfig.parse(Map.of("s3.endpoint", "http://127.0.0.1:9000"), Map.of());
+        S3StoreConfig config = S3StoreConfig.fromOptions(Map.of("s3.endpoint", "http://127.0.0.1:9000"), Map.of());
 
         assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:9000"));
         assertThat(config.pathStyle()).isTrue();
-        assertThat(S3StoreConfig.parse(Map.of("s3.endpoint", "http://minio:9000", "s3.path-style", "false"), Map.of())
+        assertThat(S3StoreConfig.fromOptions(Map.of("s3.endpoint", "http://minio:9000", "s3.path-style", "false"), Map.of())
                 .pathStyle()).isFalse();
-        assertThat(S3StoreConfig.parse(Map.of("s3.path-style", "true"), Map.of()).pathStyle()).isTrue();
+        assertThat(S3StoreConfig.fromOptions(Map.of("s3.path-style", "true"), Map.of()).pathStyle()).isTrue();
     }
 
     @Test
     void theEndpointComesFromTheStandardEnvironmentWhenNotGiven() {
         Map<String, String> both = Map.of("AWS_ENDPOINT_URL_S3", "http://s3-only:9000", "AWS_ENDPOINT_URL", "http://all:9000");
 
-        assertThat(S3StoreConfig.parse(Map.of(), both).endpoint()).contains(URI.create("http://s3-only:9000"));
-        assertThat(S3StoreConfig.parse(Map.of(), both).pathStyle()).isTrue();
-        assertThat(S3StoreConfig.parse(Map.of(), Map.of("AWS_ENDPOINT_URL", "http://all:9000")).endpoint())
+        assertThat(S3StoreConfig.fromOptions(Map.of(), both).endpoint()).contains(URI.create("http://s3-only:9000"));
+        assertThat(S3StoreConfig.fromOptions(Map.of(), both).pathStyle()).isTrue();
+        assertThat(S3StoreConfig.fromOptions(Map.of(), Map.of("AWS_ENDPOINT_URL", "http://all:9000")).endpoint())
                 .contains(URI.create("http://all:9000"));
-        assertThat(S3StoreConfig.parse(Map.of("s3.endpoint", "http://option:9000"), both).endpoint())
+        assertThat(S3StoreConfig.fromOptions(Map.of("s3.endpoint", "http://option:9000"), both).endpoint())
                 .as("an option wins over the environment").contains(URI.create("http://option:9000"));
-        assertThat(S3StoreConfig.parse(Map.of(), Map.of("AWS_ENDPOINT_URL_S3", " ")).endpoint()).isEmpty();
+        assertThat(S3StoreConfig.fromOptions(Map.of(), Map.of("AWS_ENDPOINT_URL_S3", " ")).endpoint()).isEmpty();
+    }
+
+    @Test
+    void theRegionComesFromTheStandardEnvironmentWhenNotGiven() {
+        Map<String, String> both = Map.of("AWS_REGION", "eu-west-1", "AWS_DEFAULT_REGION", "us-west-2");
+
+        assertThat(S3StoreConfig.fromOptions(Map.of(), both).region()).contains("eu-west-1");
+        assertThat(S3StoreConfig.fromOptions(Map.of(), Map.of("AWS_DEFAULT_REGION", "us-west-2")).region()).contains("us-west-2");
+        assertThat(S3StoreConfig.fromOptions(Map.of("s3.region", "ap-south-1"), both).region())
+                .as("an option wins over the environment").contains("ap-south-1");
+        assertThatThrownBy(() -> S3StoreConfig.fromOptions(Map.of(), Map.of("AWS_REGION", "Not A Region")))
+                .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("AWS_REGION");
     }
 
     @Test
     void valuesAreParsed() {
-        S3StoreConfig config = S3StoreConfig.parse(Map.of("s3.region", "eu-west-1", "s3.max-concurrency", "16",
+        S3StoreConfig config = S3StoreConfig.fromOptions(Map.of("s3.region", "eu-west-1", "s3.max-concurrency", "16",
                 "s3.multipart-copy-threshold", "64MiB"), Map.of());
 
         assertThat(config.region()).isEqualTo(Optional.of("eu-west-1"));
         assertThat(config.maxConcurrency()).isEqualTo(16);
         assertThat(config.multipartCopyThreshold()).isEqualTo(64L * 1024 * 1024);
-        assertThat(S3StoreConfig.parse(Map.of("s3.multipart-copy-threshold", "5GiB"), Map.of()).multipartCopyThreshold())
+        assertThat(S3StoreConfig.fromOptions(Map.of("s3.multipart-copy-threshold", "5GiB"), Map.of()).multipartCopyThreshold())
                 .isEqualTo(S3StoreConfig.MAX_SINGLE_COPY);
-        assertThat(S3StoreConfig.parse(Map.of("s3.multipart-copy-threshold", "10485760"), Map.of()).multipartCopyThreshold())
+        assertThat(S3StoreConfig.fromOptions(Map.of("s3.multipart-copy-threshold", "10485760"), Map.of()).multipartCopyThreshold())
                 .isEqualTo(10L * 1024 * 1024);
     }
 
     @Test
     void unknownKeysAreRejectedNamingThem() {
-        assertThatThrownBy(() -> S3StoreConfig.parse(Map.of("s3.endpoint", "http://x:1", "s3.secret-key", "x"), Map.of()))
+        assertThatThrownBy(() -> S3StoreConfig.fromOptions(Map.of("s3.endpoint", "http://x:1", "s3.secret-key", "x"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class)
                 .hasMessageContaining("s3.secret-key").hasMessageContaining("s3.endpoint");
     }
 
     @Test
     void malformedValuesAreRejected() {
-        for (Map<String, String> bad : new Map[] {
+        for (Map<String, String> bad : List.<Map<String, String>>of(
                 Map.of("s3.endpoint", "127.0.0.1:9000"),
                 Map.of("s3.endpoint", "ftp://host/"),
                 Map.of("s3.endpoint", "http://user:secret@host:9000"),
@@ -83,12 +96,12 @@ class S3StoreConfigTest {
                 Map.of("s3.max-concurrency", "many"),
                 Map.of("s3.multipart-copy-threshold", "1MiB"),
                 Map.of("s3.multipart-copy-threshold", "6GiB"),
-                Map.of("s3.multipart-copy-threshold", "big")}) {
-            assertThatThrownBy(() -> S3StoreConfig.parse(bad, Map.of())).as("%s", bad)
+                Map.of("s3.multipart-copy-threshold", "big"))) {
+            assertThatThrownBy(() -> S3StoreConfig.fromOptions(bad, Map.of())).as("%s", bad)
                     .isInstanceOf(InvalidStoreConfigurationException.class)
                     .hasMessageNotContaining("secret");
         }
-        assertThatThrownBy(() -> S3StoreConfig.parse(Map.of(), Map.of("AWS_ENDPOINT_URL_S3", "not a url")))
+        assertThatThrownBy(() -> S3StoreConfig.fromOptions(Map.of(), Map.of("AWS_ENDPOINT_URL_S3", "not a url")))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("AWS_ENDPOINT_URL_S3");
     }
 

@@ -26,8 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -113,21 +111,30 @@ class S3StoreTest {
     @Test
     void wrongCredentialsAreAccessDeniedAndNeverPrinted() throws Exception {
         String wrongSecret = "wrong-secret-value-1234";
-        try (S3CheckpointStore wrong = new S3CheckpointStore(server.config(Map.of()),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, wrongSecret)), List.of());
-             S3CheckpointStore unknownKey = new S3CheckpointStore(server.config(Map.of()),
-                     StaticCredentialsProvider.create(AwsBasicCredentials.create("unknown-key", wrongSecret)), List.of())) {
-            for (S3CheckpointStore bad : List.of(wrong, unknownKey)) {
+        Map<String, String> options = Map.of(S3StoreConfig.ENDPOINT, server.endpoint().toString(), S3StoreConfig.REGION, "us-east-1");
+        try (var wrong = new S3CheckpointStoreProvider().open(options, S3ProxyServer.environment(wrongSecret));
+             var unknownKey = new S3CheckpointStoreProvider().open(options, Map.of("AWS_ACCESS_KEY_ID", "unknown-key",
+                     "AWS_SECRET_ACCESS_KEY", wrongSecret, "HOME", "/nonexistent-laststate-home"))) {
+            for (var bad : List.of(wrong, unknownKey)) {
                 for (ThrowingCallable call : List.<ThrowingCallable>of(
                         () -> bad.list(root),
                         () -> bad.stat(root.resolve("object")),
                         () -> bad.write(root.resolve("object"), utf8("x"), WriteCondition.overwrite()))) {
-                    assertThatThrownBy(call).isInstanceOf(StoreAccessDeniedException.class)
-                            .hasMessageNotContaining(wrongSecret).hasMessageNotContaining(S3ProxyServer.SECRET_KEY);
+                    assertThatThrownBy(call).isInstanceOfSatisfying(StoreAccessDeniedException.class, e -> {
+                        assertThat(e.uri().authority()).isEqualTo(BUCKET);
+                        assertThat(stackTraceText(e)).doesNotContain(wrongSecret).doesNotContain(S3ProxyServer.SECRET_KEY);
+                    });
                 }
             }
         }
         assertThat(store.stat(root.resolve("object"))).as("nothing was written with wrong credentials").isEmpty();
+    }
+
+    /** Every message of the exception and its causes, as a log would print them. */
+    private static String stackTraceText(Throwable e) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(text));
+        return text.toString();
     }
 
     @Test
@@ -178,14 +185,25 @@ class S3StoreTest {
 
         ObjectInfo copied = store.copy(largeSource, root.resolve("copy/large"));
 
-        assertThat(counter.counts()).containsExactlyInAnyOrderEntriesOf(Map.of("HeadObject", 1L,
+        // No HeadObject: the copy is pinned to the version listed, and its answer is what it reports.
+        assertThat(counter.counts()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "CreateMultipartUpload", 1L, "UploadPartCopy", 3L, "CompleteMultipartUpload", 1L));
+        assertThat(counter.sent()).filteredOn(sent -> sent.operation().equals("UploadPartCopy"))
+                .allSatisfy(sent -> assertThat(sent.http().firstMatchingHeader("x-amz-copy-source-if-match"))
+                        .contains("\"" + largeSource.version() + "\""));
+        assertThat(copied.size()).isEqualTo(large.length);
         assertThat(store.read(copied.uri()).bytes()).isEqualTo(large);
         counter.reset();
 
-        store.copy(smallSource, root.resolve("copy/small"));
+        ObjectInfo small = store.copy(smallSource, root.resolve("copy/small"));
 
-        assertThat(counter.counts()).containsExactlyInAnyOrderEntriesOf(Map.of("HeadObject", 1L, "CopyObject", 1L));
+        assertThat(counter.counts()).containsExactlyInAnyOrderEntriesOf(Map.of("CopyObject", 1L));
+        assertThat(counter.sent().get(0).http().firstMatchingHeader("x-amz-copy-source-if-match"))
+                .contains("\"" + smallSource.version() + "\"");
+        assertThat(store.stat(small.uri())).hasValueSatisfying(o -> {
+            assertThat(o.version()).isEqualTo(small.version());
+            assertThat(o.size()).isEqualTo(small.size());
+        });
     }
 
     @Test

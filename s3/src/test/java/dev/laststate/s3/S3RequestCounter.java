@@ -15,7 +15,8 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * Records every HTTP request the SDK sends (each retry attempt too), with its operation name and request.
- * The tests and the benchmark plug it into a store to count what a promotion costs.
+ * The tests plug it into a store to count what an operation or a promotion costs (the benchmark has its own,
+ * attached through {@link S3CheckpointStoreProvider#open(Map, Map, List)}).
  */
 final class S3RequestCounter implements ExecutionInterceptor {
 

@@ -1,0 +1,210 @@
+package dev.laststate.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.laststate.s3.FaultProxy.Fault;
+import dev.laststate.store.ObjectContent;
+import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.OutcomeUnknownException;
+import dev.laststate.store.StoreException;
+import dev.laststate.store.StoreUnavailableException;
+import dev.laststate.store.StoreUri;
+import dev.laststate.store.WriteCondition;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Malformed and cut-off answers are store failures: with {@link FaultProxy} between the store and S3Proxy,
+ * every operation meets a reset connection, a stall past the client's timeout, a 500 or 503, a body cut short
+ * and answers without {@code Content-Length} or {@code ETag}, and fails with a {@link StoreException} subtype
+ * naming its location (never an unchecked exception); where the fault kept the request from S3Proxy, the
+ * storage behind is unchanged. Short client timeouts and two attempts keep it fast.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class S3FaultsTest {
+
+    private static final String BUCKET = "laststate-faults";
+    private static final Duration TIMEOUT = Duration.ofMillis(400);
+
+    private S3ProxyServer server;
+    private FaultProxy proxy;
+    /** The store under test, through the proxy. */
+    private S3CheckpointStore faulty;
+    /** The same storage without faults, to set up and check. */
+    private S3CheckpointStore direct;
+    private final AtomicInteger roots = new AtomicInteger();
+    private StoreUri root;
+    private ObjectInfo source;
+    private ObjectInfo other;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = S3ProxyServer.start();
+        server.createBucket(BUCKET);
+        proxy = FaultProxy.start(server.endpoint());
+        S3StoreConfig config = S3ProxyServer.config(proxy.endpoint(), Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"));
+        Map<String, String> environment = new HashMap<>(S3ProxyServer.environment());
+        environment.put("AWS_MAX_ATTEMPTS", "2");
+        faulty = new S3CheckpointStore(config, S3Environment.from(environment, config).withTimeouts(TIMEOUT, TIMEOUT), List.of());
+        direct = server.store(Map.of(), List.of());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try (S3ProxyServer s = server; FaultProxy p = proxy; S3CheckpointStore f = faulty; S3CheckpointStore d = direct) {
+            // closed in reverse order
+        }
+    }
+
+    @BeforeEach
+    void seed() throws Exception {
+        root = StoreUri.parse("s3://" + BUCKET + "/faults/root-" + roots.getAndIncrement());
+        source = direct.write(root.resolve("dir/source"), utf8("the source, long enough to be cut in half"), WriteCondition.overwrite());
+        other = direct.write(root.resolve("dir/other"), utf8("other"), WriteCondition.overwrite());
+    }
+
+    @AfterEach
+    void clear() {
+        proxy.clear();
+    }
+
+    /** Every operation of the store, by name, with the locations its failure may name. */
+    private Map<String, Operation> operations() {
+        Map<String, Operation> all = new LinkedHashMap<>();
+        StoreUri dir = root.resolve("dir");
+        StoreUri target = root.resolve("copies/target");
+        StoreUri fresh = root.resolve("dir/fresh");
+        all.put("list", new Operation(() -> faulty.list(dir), List.of(dir), false));
+        all.put("stat", new Operation(() -> faulty.stat(source.uri()), List.of(source.uri()), false));
+        all.put("read", new Operation(() -> faulty.read(source.uri()), List.of(source.uri()), false));
+        all.put("read a prefix", new Operation(() -> faulty.read(source.uri(), 4), List.of(source.uri()), false));
+        all.put("overwrite", new Operation(() -> faulty.write(other.uri(), utf8("replaced"), WriteCondition.overwrite()),
+                List.of(other.uri()), true));
+        all.put("write if absent", new Operation(() -> faulty.write(fresh, utf8("new"), WriteCondition.ifAbsent()), List.of(fresh), true));
+        all.put("replace a version", new Operation(() -> faulty.write(other.uri(), utf8("replaced"),
+                WriteCondition.ifVersionMatches(other.version())), List.of(other.uri()), true));
+        all.put("copy", new Operation(() -> faulty.copy(source, target), List.of(source.uri(), target), true));
+        all.put("delete", new Operation(() -> faulty.delete(other.uri()), List.of(other.uri()), true));
+        all.put("deleteAll", new Operation(() -> faulty.deleteAll(List.of(other.uri(), source.uri())),
+                List.of(other.uri(), source.uri()), true));
+        return all;
+    }
+
+    record Operation(ThrowingCallable call, List<StoreUri> locations, boolean mutating) {}
+
+    @Test
+    void aResetConnectionIsAStoreFailureOfEveryOperationAndChangesNothing() throws Exception {
+        everyOperationFailsUnchanged(Fault.reset());
+    }
+
+    @Test
+    void aStallPastTheClientsTimeoutIsAStoreFailureOfEveryOperationAndChangesNothing() throws Exception {
+        everyOperationFailsUnchanged(Fault.stall());
+    }
+
+    @Test
+    void aServerErrorIsUnavailableFromEveryOperationAndChangesNothing() throws Exception {
+        for (int status : new int[] {500, 503}) {
+            Map<String, Throwable> failures = everyOperationFailsUnchanged(Fault.status(status));
+            assertThat(failures).allSatisfy((name, failure) ->
+                    assertThat(failure).as("%s on %d", name, status).isInstanceOf(StoreUnavailableException.class));
+        }
+    }
+
+    @Test
+    void aBodyCutShortIsAStoreFailure() throws Exception {
+        proxy.inject(Fault.cutBody());
+        for (String name : List.of("list", "read", "read a prefix")) {
+            Operation operation = operations().get(name);
+            assertThat(catchThrowable(operation.call())).as(name).isInstanceOfSatisfying(StoreUnavailableException.class,
+                    e -> assertThat(e.uri()).isIn(operation.locations()));
+        }
+        // The copy reached S3Proxy and its answer was cut: done or not, the store cannot tell.
+        Operation copy = operations().get("copy");
+        assertThat(catchThrowable(copy.call())).isInstanceOfSatisfying(OutcomeUnknownException.class,
+                e -> assertThat(e.uri()).isIn(copy.locations()));
+        proxy.clear();
+        assertUnchanged();
+    }
+
+    @Test
+    void anAnswerWithoutContentLengthOrETagIsAStoreFailureNeverANullPointer() throws Exception {
+        proxy.inject(Fault.dropHeader("Content-Length"));
+        assertThat(catchThrowable(() -> faulty.stat(source.uri()))).as("stat without Content-Length")
+                .isInstanceOfSatisfying(StoreException.class, e -> {
+                    assertThat(e.uri()).isEqualTo(source.uri());
+                    assertThat(e).hasMessageContaining("Content-Length");
+                });
+        // Without Content-Length the body ends where the connection does, which is a whole answer: the bytes or a
+        // store failure, never other bytes.
+        Throwable read = catchThrowable(() -> assertThat(faulty.read(source.uri()).bytes()).isEqualTo(utf8(text(source))));
+        assertThat(read).as("read without Content-Length").satisfiesAnyOf(t -> assertThat(t).isNull(),
+                t -> assertThat(t).isInstanceOf(StoreException.class));
+
+        proxy.inject(Fault.dropHeader("ETag"));
+        for (String name : List.of("stat", "read", "read a prefix")) {
+            Operation operation = operations().get(name);
+            assertThat(catchThrowable(operation.call())).as(name).isInstanceOfSatisfying(StoreException.class, e -> {
+                assertThat(e.uri()).isIn(operation.locations());
+                assertThat(e).hasMessageContaining("ETag");
+            });
+        }
+        // The PUT took effect, but without its ETag the version written is unknown: read before assuming.
+        StoreUri written = root.resolve("dir/written");
+        assertThat(catchThrowable(() -> faulty.write(written, utf8("w"), WriteCondition.ifAbsent())))
+                .isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.uri()).isEqualTo(written));
+        proxy.clear();
+        assertThat(direct.read(written).bytes()).isEqualTo(utf8("w"));
+    }
+
+    /** Injects {@code fault}, runs every operation, and checks each failed as a store failure naming its location. */
+    private Map<String, Throwable> everyOperationFailsUnchanged(Fault fault) throws Exception {
+        Map<String, Throwable> failures = new LinkedHashMap<>();
+        proxy.inject(fault);
+        for (Map.Entry<String, Operation> entry : operations().entrySet()) {
+            Operation operation = entry.getValue();
+            Throwable failure = catchThrowable(operation.call());
+            assertThat(failure).as("%s, %s", entry.getKey(), fault).isInstanceOfSatisfying(StoreException.class, e -> {
+                assertThat(e.uri()).as("the location of %s", entry.getKey()).isIn(operation.locations());
+                if (e instanceof OutcomeUnknownException) {
+                    assertThat(operation.mutating()).as("only a change can have an unknown outcome").isTrue();
+                }
+            });
+            failures.put(entry.getKey(), failure);
+        }
+        assertThat(proxy.faultedExchanges()).as("the faults reached the proxy").isGreaterThanOrEqualTo(operations().size());
+        proxy.clear();
+        assertUnchanged();
+        return failures;
+    }
+
+    /** The seeded objects in their versions, nothing written besides them. */
+    private void assertUnchanged() throws Exception {
+        assertThat(direct.stat(source.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(source.version()));
+        assertThat(direct.stat(other.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(other.version()));
+        assertThat(direct.stat(root.resolve("dir/fresh"))).isEmpty();
+        ObjectContent read = direct.read(source.uri());
+        assertThat(read.info().version()).isEqualTo(source.version());
+    }
+
+    private String text(ObjectInfo info) throws StoreException {
+        return new String(direct.read(info.uri()).bytes(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
