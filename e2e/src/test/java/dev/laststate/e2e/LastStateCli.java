@@ -47,13 +47,18 @@ final class LastStateCli implements AutoCloseable {
     }
 
     Run run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    /** Runs with {@code environment} as the process environment the cli sees (its stores see only that). */
+    Run run(Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader); // ServiceLoader look-ups inside the cli find its own providers
         try {
-            int code = (Integer) run.invoke(null, args, new PrintWriter(out), new PrintWriter(err), Map.of());
+            int code = (Integer) run.invoke(null, args, new PrintWriter(out), new PrintWriter(err), Map.copyOf(environment));
             return new Run(code, out.toString(), err.toString());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot run the laststate cli", e);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.flink.configuration.Configuration;
@@ -36,9 +37,9 @@ class S3RestoreIT {
 
     private static final String BUCKET = "flink";
     private static final String PREFIX = "e2e/checkpoints";
-    // The SDK's default credential chain reads these first; the cli's S3 provider reads the process's
-    // environment, which a test cannot set, and takes no credentials from options by design.
-    private static final List<String> SDK_PROPERTIES = List.of("aws.accessKeyId", "aws.secretAccessKey");
+    // The cli's S3 store reads its credentials from the environment it is given, as from a pod's.
+    private static final Map<String, String> S3_ENVIRONMENT = Map.of(
+            "AWS_ACCESS_KEY_ID", S3Emulator.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Emulator.SECRET_KEY);
 
     private S3Emulator s3;
     private FlinkCluster flink;
@@ -59,8 +60,6 @@ class S3RestoreIT {
         initializeS3FileSystem(s3Settings);
         flink = new FlinkCluster(FlinkCluster.Backend.HASHMAP, s3Settings);
         laststate = new LastStateCli();
-        System.setProperty(SDK_PROPERTIES.get(0), S3Emulator.ACCESS_KEY);
-        System.setProperty(SDK_PROPERTIES.get(1), S3Emulator.SECRET_KEY);
     }
 
     /**
@@ -82,7 +81,6 @@ class S3RestoreIT {
 
     @AfterAll
     void stop() throws Exception {
-        SDK_PROPERTIES.forEach(System::clearProperty);
         try {
             if (laststate != null) {
                 laststate.close();
@@ -113,7 +111,7 @@ class S3RestoreIT {
         assertThat(checkpointKeys).as("state files beside _metadata (inline threshold 0)").hasSizeGreaterThan(1);
 
         String store = checkpoints.toString();
-        Run promote = laststate.run(s3Args("promote", "--store", store, "--job-id", jobId, "--verify"));
+        Run promote = laststate.run(S3_ENVIRONMENT, s3Args("promote", "--store", store, "--job-id", jobId, "--verify"));
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
         assertThat(promote.outLines().get(0)).startsWith("PROMOTED checkpoint " + id + " of job " + jobId);
         assertThat(promote.outLines().get(1)).startsWith("RESTORABLE checkpoint " + id);
@@ -123,7 +121,7 @@ class S3RestoreIT {
         assertThat(promoted).as("_metadata, the state files and the pointer record in last-state")
                 .contains(PREFIX + "/last-state/_metadata").hasSizeGreaterThan(2);
 
-        Run verify = laststate.run(s3Args("verify", "--store", store));
+        Run verify = laststate.run(S3_ENVIRONMENT, s3Args("verify", "--store", store));
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
 
         URI lastState = URI.create(store + "/last-state");
@@ -134,7 +132,7 @@ class S3RestoreIT {
                 .containsExactlyInAnyOrderElementsOf(promoted);
     }
 
-    /** The cli's arguments with the emulator's endpoint and region (credentials come from the SDK's chain). */
+    /** The cli's arguments with the emulator's endpoint and region (credentials come from S3_ENVIRONMENT). */
     private String[] s3Args(String... args) {
         String[] all = Arrays.copyOf(args, args.length + 4);
         all[args.length] = "-o";

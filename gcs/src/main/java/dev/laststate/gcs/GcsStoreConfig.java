@@ -58,7 +58,7 @@ public record GcsStoreConfig(Optional<URI> endpoint, Optional<String> project, b
      *
      * @throws InvalidStoreConfigurationException for an unknown {@code gcs.*} key or a malformed value
      */
-    public static GcsStoreConfig from(Map<String, String> options, Map<String, String> environment) {
+    public static GcsStoreConfig fromOptions(Map<String, String> options, Map<String, String> environment) {
         Set<String> unknown = new TreeSet<>(options.keySet());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
