@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 final class StoreConcurrency {
 
     /** Generous: a hung store fails the test instead of hanging the build. */
-    private static final long TIMEOUT_SECONDS = 60;
+    static final long TIMEOUT_SECONDS = 60;
 
     /** How many writers race for one object. */
     static final int CONTENDERS = 8;

@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -305,37 +307,46 @@ public interface StoreContract extends TckSupport {
     @Test
     @RequiresFaithful({EmulatorGap.ATOMIC_UPLOADS, EmulatorGap.ATOMIC_READS})
     default void readersNeverSeeAPartialWrite() throws Exception {
-        /* What one read saw: which of the two contents (-1 for neither), and the version reported with it. */
-        record Seen(int content, String version, long reportedSize, int length) {}
+        /*
+         * What one read saw: which of the two contents (-1 for neither), the version reported with it, and how
+         * many writes had completed when it started and when it ended.
+         */
+        record Seen(int content, String version, long reportedSize, int length, int writesBefore, int writesAfter) {}
+        int writes = 30;
         StoreUri uri = root().resolve("object");
         byte[][] contents = {randomBytes(3, MIB), randomBytes(4, MIB)};
         Map<String, Integer> writtenVersions = new ConcurrentHashMap<>();
         writtenVersions.put(put(uri, contents[0]).version(), 0);
-        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger written = new AtomicInteger();
+        CountDownLatch readerStarted = new CountDownLatch(1);
 
         Callable<List<Seen>> writer = () -> {
-            try {
-                for (int i = 1; i <= 30; i++) {
-                    writtenVersions.put(put(uri, contents[i % 2]).version(), i % 2);
-                }
-                return List.of();
-            } finally {
-                writing.set(false);
+            // The writer starts only once the reader reads, so the two overlap on every store.
+            assertThat(readerStarted.await(StoreConcurrency.TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the reader started").isTrue();
+            for (int i = 1; i <= writes; i++) {
+                writtenVersions.put(put(uri, contents[i % 2]).version(), i % 2);
+                written.incrementAndGet();
             }
+            return List.of();
         };
         Callable<List<Seen>> reader = () -> {
             List<Seen> seen = new ArrayList<>();
             do {
+                int before = written.get();
+                readerStarted.countDown();
                 ObjectContent read = store().read(uri);
                 byte[] bytes = read.bytes();
                 int content = Arrays.equals(bytes, contents[0]) ? 0 : Arrays.equals(bytes, contents[1]) ? 1 : -1;
-                seen.add(new Seen(content, read.info().version(), read.info().size(), bytes.length));
-            } while (writing.get());
+                seen.add(new Seen(content, read.info().version(), read.info().size(), bytes.length, before, written.get()));
+            } while (written.get() < writes);
             return seen;
         };
         List<Seen> reads = StoreConcurrency.together(List.of(writer, reader)).get(1);
 
-        assertThat(reads).isNotEmpty().allSatisfy(read -> {
+        // Reads that began after one write had landed and ended before the last one: they ran while writes did.
+        assertThat(reads.stream().filter(r -> r.writesBefore() >= 1 && r.writesAfter() < writes).count())
+                .as("reads that overlapped the writes, of %d reads", reads.size()).isPositive();
+        assertThat(reads).allSatisfy(read -> {
             assertThat(read.content()).as("which whole content %s holds", read).isNotNegative();
             assertThat(read.reportedSize()).as("size reported with %s", read).isEqualTo(read.length());
             // The bytes belong to the version reported with them.
