@@ -11,7 +11,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.security.UserGroupInformation;
 
-/** Turns an {@link HdfsConfig} into Hadoop's {@link Configuration} and the user to act as. */
+/** Turns an {@link HdfsStoreConfig} into Hadoop's {@link Configuration} and the user to act as. */
 final class HadoopSetup {
 
     /**
@@ -29,7 +29,7 @@ final class HadoopSetup {
 
     private HadoopSetup() {}
 
-    static Configuration configuration(HdfsConfig config) {
+    static Configuration configuration(HdfsStoreConfig config) {
         // Loads core-default.xml and core-site.xml from the class path, as every Hadoop client does.
         Configuration conf = new Configuration();
         config.hadoopConfDir().ifPresent(dir -> {
@@ -47,7 +47,7 @@ final class HadoopSetup {
         });
         config.hadoopProperties().forEach((key, value) -> conf.set(key, value, "laststate option hdfs." + key));
         if (config.kerberos().isPresent()) {
-            conf.set("hadoop.security.authentication", "kerberos", "laststate option " + HdfsConfig.KERBEROS_PRINCIPAL);
+            conf.set("hadoop.security.authentication", "kerberos", "laststate option " + HdfsStoreConfig.KERBEROS_PRINCIPAL);
         }
         return conf;
     }
@@ -72,7 +72,7 @@ final class HadoopSetup {
      * Hadoop's security setup is process-wide, so a Kerberos configuration is installed for the process;
      * the keytab login itself returns its own user instead of replacing the process's login user.
      */
-    static UserGroupInformation user(Configuration conf, HdfsConfig config, StoreUri shownAs) throws StoreException {
+    static UserGroupInformation user(Configuration conf, HdfsStoreConfig config, StoreUri shownAs) throws StoreException {
         try {
             if ("kerberos".equalsIgnoreCase(conf.get("hadoop.security.authentication", "simple"))) {
                 try {
@@ -85,7 +85,7 @@ final class HadoopSetup {
                 }
             }
             if (config.kerberos().isPresent()) {
-                HdfsConfig.Kerberos kerberos = config.kerberos().get();
+                HdfsStoreConfig.Kerberos kerberos = config.kerberos().get();
                 return UserGroupInformation.loginUserFromKeytabAndReturnUGI(kerberos.principal(), kerberos.keytab().toString());
             }
             return UserGroupInformation.getCurrentUser();

@@ -69,7 +69,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
     private static final int COPY_BUFFER = 1 << 20;
 
     private final Configuration conf;
-    private final HdfsConfig config;
+    private final HdfsStoreConfig config;
     private final Duration lockTimeout;
     /** The user every client acts as; logged in on first use, so a failed login names the location. */
     private Optional<UserGroupInformation> user;
@@ -83,7 +83,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
     /**
      * @param user the user to act as; empty to log in as {@code config} says (keytab) or as Hadoop's current user
      */
-    HdfsCheckpointStore(Configuration conf, HdfsConfig config, Optional<UserGroupInformation> user) {
+    HdfsCheckpointStore(Configuration conf, HdfsStoreConfig config, Optional<UserGroupInformation> user) {
         this.conf = new Configuration(conf);
         this.config = config;
         this.lockTimeout = config.lockTimeout();
@@ -290,7 +290,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
             }
             if (System.nanoTime() > deadline) {
                 throw new StoreUnavailableException(uri, "cannot write " + uri + ": another writer held the lock " + lock.toUri().getPath()
-                        + " for more than " + lockTimeout.toSeconds() + " s (raise " + HdfsConfig.LOCK_TIMEOUT + " if that is expected)", null);
+                        + " for more than " + lockTimeout.toSeconds() + " s (raise " + HdfsStoreConfig.LOCK_TIMEOUT + " if that is expected)", null);
             }
             try {
                 Thread.sleep(pauseMillis);

@@ -122,9 +122,9 @@ class HdfsStoreFailuresTest {
         admin.mkdirs(readOnly);
         admin.setPermission(readOnly, new FsPermission((short) 0755));
         UserGroupInformation alice = UserGroupInformation.createUserForTesting("alice", new String[] {"alice"});
-        Configuration conf = HadoopSetup.configuration(HdfsConfig.parse(hdfs.storeOptions(), Map.of()));
+        Configuration conf = HadoopSetup.configuration(HdfsStoreConfig.fromOptions(hdfs.storeOptions(), Map.of()));
 
-        try (CheckpointStore asAlice = new HdfsCheckpointStore(conf, HdfsConfig.parse(Map.of(), Map.of()), Optional.of(alice))) {
+        try (CheckpointStore asAlice = new HdfsCheckpointStore(conf, HdfsStoreConfig.fromOptions(Map.of(), Map.of()), Optional.of(alice))) {
             assertThatThrownBy(() -> asAlice.list(uri("private"))).isInstanceOf(StoreAccessDeniedException.class)
                     .hasMessageContaining("access denied").hasCauseInstanceOf(org.apache.hadoop.security.AccessControlException.class);
             assertThatThrownBy(() -> asAlice.stat(uri("private/secret"))).isInstanceOf(StoreAccessDeniedException.class);
@@ -141,7 +141,7 @@ class HdfsStoreFailuresTest {
         ObjectInfo old = store.write(object, utf8("old"), WriteCondition.overwrite());
         // Another client (its own DFSClient, so its own lease holder) holds the directory's lock.
         try (FileSystem other = FileSystem.newInstance(hdfs.superuser().getUri(), hdfs.superuser().getConf());
-             CheckpointStore impatient = open(Map.of(HdfsConfig.LOCK_TIMEOUT, "1"))) {
+             CheckpointStore impatient = open(Map.of(HdfsStoreConfig.LOCK_TIMEOUT, "1"))) {
             FSDataOutputStream held = other.create(new Path("/locked/" + HdfsCheckpointStore.LOCK_FILE), true);
             long started = System.nanoTime();
 

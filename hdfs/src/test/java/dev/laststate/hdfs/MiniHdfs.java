@@ -44,7 +44,7 @@ final class MiniHdfs implements AutoCloseable {
      * files do on a real cluster.
      */
     Map<String, String> storeOptions() {
-        return Map.of(HdfsConfig.PREFIX + FAST_CLOSE_CLIENT_KEY, "10", HdfsConfig.PREFIX + "dfs.blocksize", "1048576");
+        return Map.of(HdfsStoreConfig.PREFIX + FAST_CLOSE_CLIENT_KEY, "10", HdfsStoreConfig.PREFIX + "dfs.blocksize", "1048576");
     }
 
     /** A client as the superuser (the user running the tests, who started the cluster). */

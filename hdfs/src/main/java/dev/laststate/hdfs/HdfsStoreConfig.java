@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * @param kerberos the principal and keytab to log in with, when given
  * @param lockTimeout how long a conditional replace waits for another writer's lock on the directory
  */
-public record HdfsConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoopProperties, Optional<Kerberos> kerberos,
+public record HdfsStoreConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoopProperties, Optional<Kerberos> kerberos,
                          Duration lockTimeout) {
 
     /** The prefix of every option of this store; it is also the provider's name. */
@@ -56,7 +56,7 @@ public record HdfsConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoo
         }
     }
 
-    public HdfsConfig {
+    public HdfsStoreConfig {
         Objects.requireNonNull(hadoopConfDir, "hadoopConfDir");
         hadoopProperties = Map.copyOf(hadoopProperties);
         Objects.requireNonNull(kerberos, "kerberos");
@@ -69,7 +69,7 @@ public record HdfsConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoo
      * @throws InvalidStoreConfigurationException for a malformed key or value, an unknown key of this store's own,
      *     half a Kerberos login, a keytab that cannot be read, or a {@code HADOOP_CONF_DIR} that is not a directory
      */
-    public static HdfsConfig parse(Map<String, String> options, Map<String, String> environment) {
+    public static HdfsStoreConfig fromOptions(Map<String, String> options, Map<String, String> environment) {
         Map<String, String> hadoop = new TreeMap<>();
         Optional<String> principal = Optional.empty();
         Optional<String> keytab = Optional.empty();
@@ -109,7 +109,7 @@ public record HdfsConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoo
         if (keytab.isEmpty()) {
             keytab = nonBlank(environment.get(ENV_KERBEROS_KEYTAB));
         }
-        return new HdfsConfig(confDir(environment), hadoop, kerberos(principal, keytab), lockTimeout);
+        return new HdfsStoreConfig(confDir(environment), hadoop, kerberos(principal, keytab), lockTimeout);
     }
 
     private static Optional<Kerberos> kerberos(Optional<String> principal, Optional<String> keytab) {
