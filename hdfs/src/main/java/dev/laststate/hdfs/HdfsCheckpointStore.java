@@ -240,9 +240,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
         Path temp = temporary(fs, target);
         boolean moved = false;
         try {
-            try (FSDataOutputStream out = fs.create(temp, false)) {
-                out.write(bytes);
-            }
+            writeNew(fs, temp, bytes);
             switch (condition.kind()) {
                 case OVERWRITE -> fs.rename(temp, target, Options.Rename.OVERWRITE);
                 case IF_ABSENT -> createIfAbsent(fs, uri, temp, target);
@@ -257,6 +255,18 @@ final class HdfsCheckpointStore implements CheckpointStore {
             }
         }
         return stat(fs, uri, target, "write").orElseThrow(() -> new StoreException(uri, "wrote " + uri + " but it vanished at once", null));
+    }
+
+    /** Writes a new file; closed by hand for the reason {@link #transfer} gives. */
+    private static void writeNew(DistributedFileSystem fs, Path path, byte[] bytes) throws IOException {
+        FSDataOutputStream out = fs.create(path, false);
+        try {
+            out.write(bytes);
+        } catch (IOException e) {
+            closeQuietly(out, Optional.of(e));
+            throw e;
+        }
+        out.close();
     }
 
     private static void createIfAbsent(DistributedFileSystem fs, StoreUri uri, Path temp, Path target) throws IOException {
@@ -355,15 +365,23 @@ final class HdfsCheckpointStore implements CheckpointStore {
         Path temp = temporary(fs, to);
         boolean moved = false;
         try {
+            Optional<TransferFailure> failure;
             // The source is opened before anything is created, so a source gone since the stat leaves nothing behind.
-            try (InputStream in = openSource(fs, from, fromPath);
-                 FSDataOutputStream out = fs.create(temp, false)) {
-                Optional<Exception> readFailure = transfer(in, out, source);
-                // The same version after the last byte as before the open: the bytes are that version's.
+            try (InputStream in = openSource(fs, from, fromPath)) {
+                failure = transfer(fs, in, temp, source.size());
+            }
+            try {
+                // The same version after the last byte as before the open: the bytes are that version's. Asked
+                // after a failure too, since a source deleted or rewritten mid-copy is the likely reason for it.
                 requireVersion(source, stat(fs, from, fromPath, "copy"));
-                if (readFailure.isPresent()) {
-                    throw HdfsErrors.classify(readFailure.get(), from, "copy");
-                }
+            } catch (StoreException e) {
+                failure.ifPresent(f -> e.addSuppressed(f.error()));
+                throw e;
+            }
+            if (failure.isPresent()) {
+                throw failure.get().ofSource()
+                        ? HdfsErrors.classify(failure.get().error(), from, "copy")
+                        : HdfsErrors.classify(failure.get().error(), target, "copy to");
             }
             FileStatus copied = fs.getFileStatus(temp);
             if (copied == null) {
@@ -385,23 +403,61 @@ final class HdfsCheckpointStore implements CheckpointStore {
         }
     }
 
+    /** The first failure of a copy's transfer, and whether it was reading the source (else writing the target). */
+    private record TransferFailure(boolean ofSource, Exception error) {}
+
     /**
-     * Copies {@code in} to {@code out}. A failure to read is returned, not thrown, so the caller can first ask
-     * whether the source changed or went away (the likely reason); a failure to write is the target's and thrown.
+     * Streams {@code in} into a new file {@code temp} and closes it. Failures are returned, not thrown, so the
+     * caller can first ask whether the source changed. The output stream is closed by hand: HDFS's stream
+     * throws the same exception from a failed write and from the close that follows, which try-with-resources
+     * would turn into an IllegalArgumentException ("Self-suppression not permitted").
      */
-    private static Optional<Exception> transfer(InputStream in, OutputStream out, ObjectInfo source) throws IOException {
-        byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(source.size(), 1))];
-        while (true) {
+    private static Optional<TransferFailure> transfer(DistributedFileSystem fs, InputStream in, Path temp, long size) {
+        FSDataOutputStream out;
+        try {
+            out = fs.create(temp, false);
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.of(new TransferFailure(false, e));
+        }
+        byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(size, 1))];
+        Optional<TransferFailure> failure = Optional.empty();
+        while (failure.isEmpty()) {
             int read;
             try {
                 read = in.read(buffer);
             } catch (IOException | IllegalArgumentException e) {
-                return Optional.of(e);
+                failure = Optional.of(new TransferFailure(true, e));
+                break;
             }
             if (read < 0) {
-                return Optional.empty();
+                break;
             }
-            out.write(buffer, 0, read);
+            try {
+                out.write(buffer, 0, read);
+            } catch (IOException | IllegalArgumentException e) {
+                failure = Optional.of(new TransferFailure(false, e));
+            }
+        }
+        Optional<Exception> closing = closeQuietly(out, failure.map(TransferFailure::error));
+        return failure.isPresent() ? failure : closing.map(e -> new TransferFailure(false, e));
+    }
+
+    /**
+     * Closes {@code out}; its failure is returned when nothing failed before, otherwise added to that failure as
+     * suppressed unless it is the very same exception (HDFS's stream throws its first failure again).
+     */
+    private static Optional<Exception> closeQuietly(OutputStream out, Optional<Exception> earlier) {
+        try {
+            out.close();
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            if (earlier.isEmpty()) {
+                return Optional.of(e);
+            }
+            if (earlier.get() != e) {
+                earlier.get().addSuppressed(e);
+            }
+            return Optional.empty();
         }
     }
 

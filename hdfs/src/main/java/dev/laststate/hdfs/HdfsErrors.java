@@ -125,6 +125,11 @@ final class HdfsErrors {
                     || t instanceof SocketTimeoutException || t instanceof SocketException || t instanceof EOFException) {
                 return true;
             }
+            // A write pipeline with no DataNode left; Hadoop says so only in the message of a plain IOException.
+            String message = t.getMessage();
+            if (message != null && message.startsWith("All datanodes ") && message.contains(" are bad")) {
+                return true;
+            }
         }
         return false;
     }

@@ -143,4 +143,24 @@ class HdfsStoreConfigTest {
                 HdfsStoreConfig.KERBEROS_KEYTAB, dir.resolve("none").toString()), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("does not exist");
     }
+
+    @Test
+    void theUserAndKerberosFilesComeFromTheEnvironmentMap() throws Exception {
+        Path krb5 = Files.writeString(dir.resolve("krb5.conf"), "[libdefaults]\n default_realm = EXAMPLE.COM\n");
+        HdfsStoreConfig config = HdfsStoreConfig.fromOptions(Map.of(), Map.of(HdfsStoreConfig.ENV_USER_NAME, "flink",
+                HdfsStoreConfig.ENV_TICKET_CACHE, "FILE:/tmp/krb5cc_1000", HdfsStoreConfig.ENV_KRB5_CONFIG, krb5.toString()));
+
+        assertThat(config.userName()).contains("flink");
+        assertThat(config.ticketCache()).as("Kerberos's FILE: prefix dropped").contains("/tmp/krb5cc_1000");
+        assertThat(config.krb5Config()).contains(krb5);
+        HdfsStoreConfig none = HdfsStoreConfig.fromOptions(Map.of(), Map.of());
+        assertThat(none.userName()).isEmpty();
+        assertThat(none.ticketCache()).isEmpty();
+        assertThat(none.krb5Config()).isEmpty();
+
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(), Map.of(HdfsStoreConfig.ENV_USER_NAME, "two words")))
+                .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining(HdfsStoreConfig.ENV_USER_NAME);
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(), Map.of(HdfsStoreConfig.ENV_KRB5_CONFIG, dir.toString())))
+                .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("not a file");
+    }
 }

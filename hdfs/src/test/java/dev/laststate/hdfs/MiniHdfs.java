@@ -21,6 +21,11 @@ final class MiniHdfs implements AutoCloseable {
     }
 
     static MiniHdfs start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** A cluster with these settings on top of the usual ones. */
+    static MiniHdfs start(Map<String, String> settings) throws Exception {
         Configuration conf = new HdfsConfiguration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, Path.of("target", "minidfs", UUID.randomUUID().toString()).toAbsolutePath().toString());
         // A file may close while its last block is still being committed by the DataNode ...
@@ -28,6 +33,7 @@ final class MiniHdfs implements AutoCloseable {
         // ... and the client polls for that after 10 ms instead of 400 ms.
         conf.setLong(FAST_CLOSE_CLIENT_KEY, 10);
         conf.setBoolean("dfs.permissions.enabled", true);
+        settings.forEach(conf::set);
         MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
         cluster.waitActive();
         return new MiniHdfs(cluster);
