@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -281,8 +282,17 @@ final class HdfsCheckpointStore implements CheckpointStore {
             throws IOException {
         Path directory = target.getParent();
         ReentrantLock local = directoryLocks.computeIfAbsent(uri.authority() + directory.toUri().getPath(), d -> new ReentrantLock());
-        local.lock();
-        try (OutputStream lease = lease(fs, uri, new Path(directory, LOCK_FILE))) {
+        // One deadline for this JVM's lock and the lease together, so a writer never waits twice the timeout.
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        try {
+            if (!local.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw lockTimeout(uri, new Path(directory, LOCK_FILE), "another thread of this process");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the lock " + new Path(directory, LOCK_FILE));
+        }
+        try (OutputStream lease = lease(fs, uri, new Path(directory, LOCK_FILE), deadline)) {
             Optional<ObjectInfo> current = stat(fs, uri, target, "write");
             if (current.isEmpty()) {
                 throw new ConditionFailedException(uri, uri + " no longer exists (expected version " + expected + ")", null);
@@ -301,8 +311,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
      * refuses both while another client holds the lease, and recovers the lease of a client that stopped
      * renewing it (it died) after the soft limit. Closing the stream gives the lease back.
      */
-    private OutputStream lease(DistributedFileSystem fs, StoreUri uri, Path lock) throws IOException {
-        long deadline = System.nanoTime() + lockTimeout.toNanos();
+    private OutputStream lease(DistributedFileSystem fs, StoreUri uri, Path lock, long deadline) throws IOException {
         long pauseMillis = 5;
         while (true) {
             try {
@@ -324,8 +333,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new StoreUnavailableException(uri, "cannot write " + uri + ": another writer held the lock " + lock.toUri().getPath()
-                        + " for more than " + lockTimeout.toSeconds() + " s (raise " + HdfsStoreConfig.LOCK_TIMEOUT + " if that is expected)", null);
+                throw lockTimeout(uri, lock, "another writer");
             }
             try {
                 Thread.sleep(pauseMillis);
@@ -350,6 +358,11 @@ final class HdfsCheckpointStore implements CheckpointStore {
      * @throws UnsupportedStoreOperationException carrying {@code target} when it is on another NameNode (or name
      *     service) than the source: nothing is read or written then
      */
+    private StoreUnavailableException lockTimeout(StoreUri uri, Path lock, String holder) {
+        return new StoreUnavailableException(uri, "cannot write " + uri + ": " + holder + " held the lock " + lock.toUri().getPath()
+                + " for more than " + lockTimeout.toSeconds() + " s (raise " + HdfsStoreConfig.LOCK_TIMEOUT + " if that is expected)", null);
+    }
+
     @Override
     public ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
         StoreUri from = source.uri();
@@ -559,6 +572,9 @@ final class HdfsCheckpointStore implements CheckpointStore {
         } catch (IllegalArgumentException e) {
             // Hadoop reports an unknown host or name service, and a configuration value it cannot parse, this way.
             throw HdfsErrors.classifyClientSetup(e, uri);
+        } catch (RuntimeException e) {
+            // Hadoop's Configuration wraps a class it cannot load (a mistyped fs.hdfs.impl) in a RuntimeException.
+            throw new StoreException(uri, "cannot create the HDFS client for " + uri + ": " + HdfsErrors.detail(e), e);
         }
         if (fs instanceof DistributedFileSystem dfs) {
             return dfs;
@@ -609,12 +625,12 @@ final class HdfsCheckpointStore implements CheckpointStore {
         try {
             FileStatus[] temporaries = fs.globStatus(new Path(directory, ReservedNames.PREFIX + "tmp-*"));
             for (FileStatus temporary : temporaries == null ? new FileStatus[0] : temporaries) {
-                if (temporary.isFile() && ReservedNames.isTemporary(temporary.getPath().getName())
+                if (temporary != null && temporary.getPath() != null && temporary.isFile() && ReservedNames.isTemporary(temporary.getPath().getName())
                         && ReservedNames.abandoned(Instant.ofEpochMilli(temporary.getModificationTime()), now)) {
                     fs.delete(temporary.getPath(), false);
                 }
             }
-        } catch (IOException ignored) {
+        } catch (IOException | IllegalArgumentException ignored) {
             // the write itself reports any real problem with the directory
         }
     }
@@ -654,8 +670,8 @@ final class HdfsCheckpointStore implements CheckpointStore {
     private static void deleteQuietly(DistributedFileSystem fs, Path temp) {
         try {
             fs.delete(temp, false);
-        } catch (IOException ignored) {
-            // a leftover temporary file is hidden from listings and harmless
+        } catch (IOException | IllegalArgumentException ignored) {
+            // a leftover temporary file is hidden from listings and removed once abandoned
         }
     }
 

@@ -11,7 +11,8 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * Provides the HDFS store for {@code hdfs://<namenode or nameservice>/path} URIs. Its options are
  * {@code hdfs.<hadoop key>=value} (passed to Hadoop) and the keys of {@link HdfsStoreConfig}; Hadoop's own
- * configuration comes from the class path and {@code $HADOOP_CONF_DIR}.
+ * configuration comes from the class path and {@code HADOOP_CONF_DIR} of the environment map it is opened
+ * with ({@link HdfsStoreConfig}), which is the only environment it reads.
  */
 public final class HdfsCheckpointStoreProvider implements CheckpointStoreProvider {
 
