@@ -221,6 +221,22 @@ class HdfsStoreFaultsTest {
         assertThat(store.copy(listed, target).size()).isEqualTo(listed.size());
     }
 
+    @Test
+    void aCopyAsksForTheSourcesVersionBeforeAndAfterAndNothingMore() throws Exception {
+        StoreUri dir = freshDir();
+        ObjectInfo first = store.write(dir.resolve("first"), bytes(MIB), WriteCondition.overwrite());
+        ObjectInfo second = store.write(dir.resolve("second"), bytes(MIB + 1), WriteCondition.overwrite());
+        store.copy(first, dir.resolve("copies/first")); // the first write into a directory also sweeps it once
+        FaultInjectingFileSystem.resetCalls();
+
+        ObjectInfo copied = store.copy(second, dir.resolve("copies/second"));
+
+        // The source's status before the open and after the last byte, the temporary file's (the answer), one
+        // open, one create, one rename: the version check costs the two stats and nothing else.
+        assertThat(FaultInjectingFileSystem.calls()).isEqualTo(Map.of("getFileStatus", 3, "open", 1, "create", 1, "rename", 1));
+        assertThat(store.stat(copied.uri())).contains(copied);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private StoreUri freshDir() {
