@@ -11,7 +11,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.security.UserGroupInformation;
 
-/** Turns an {@link HdfsConfig} into Hadoop's {@link Configuration} and the user to act as. */
+/** Turns an {@link HdfsStoreConfig} into Hadoop's {@link Configuration} and the user to act as. */
 final class HadoopSetup {
 
     /**
@@ -27,9 +27,11 @@ final class HadoopSetup {
             "ipc.client.rpc-timeout.ms", "60000",
             "dfs.client.failover.max.attempts", "4");
 
+    private static final String KRB5_CONF_PROPERTY = "java.security.krb5.conf";
+
     private HadoopSetup() {}
 
-    static Configuration configuration(HdfsConfig config) {
+    static Configuration configuration(HdfsStoreConfig config) {
         // Loads core-default.xml and core-site.xml from the class path, as every Hadoop client does.
         Configuration conf = new Configuration();
         config.hadoopConfDir().ifPresent(dir -> {
@@ -47,7 +49,7 @@ final class HadoopSetup {
         });
         config.hadoopProperties().forEach((key, value) -> conf.set(key, value, "laststate option hdfs." + key));
         if (config.kerberos().isPresent()) {
-            conf.set("hadoop.security.authentication", "kerberos", "laststate option " + HdfsConfig.KERBEROS_PRINCIPAL);
+            conf.set("hadoop.security.authentication", "kerberos", "laststate option " + HdfsStoreConfig.KERBEROS_PRINCIPAL);
         }
         return conf;
     }
@@ -67,14 +69,25 @@ final class HadoopSetup {
     }
 
     /**
-     * The user the store acts as: a keytab login when configured, otherwise Hadoop's current user (a
-     * Kerberos ticket cache under {@code kinit}, or the local user name with simple authentication).
-     * Hadoop's security setup is process-wide, so a Kerberos configuration is installed for the process;
-     * the keytab login itself returns its own user instead of replacing the process's login user.
+     * The user the store acts as, from the configuration and the environment map only: a keytab login when
+     * configured; under Kerberos otherwise the ticket cache ({@code KRB5CCNAME} from the map, else Java's default
+     * cache); under simple authentication {@code HADOOP_USER_NAME} from the map, else the JVM's user name.
+     * Hadoop's own login would read {@code HADOOP_USER_NAME} and {@code KRB5CCNAME} from the process
+     * environment, which a provider never does, so the user is built here instead.
+     *
+     * <p>Hadoop's security setup is process-wide, so a Kerberos configuration is installed for the process (and
+     * {@code KRB5_CONFIG} from the map becomes {@code java.security.krb5.conf} unless that is already set); the
+     * keytab login itself returns its own user instead of replacing the process's login user.
      */
-    static UserGroupInformation user(Configuration conf, HdfsConfig config, StoreUri shownAs) throws StoreException {
+    static UserGroupInformation user(Configuration conf, HdfsStoreConfig config, StoreUri shownAs) throws StoreException {
+        boolean kerberos = "kerberos".equalsIgnoreCase(conf.get("hadoop.security.authentication", "simple"));
         try {
-            if ("kerberos".equalsIgnoreCase(conf.get("hadoop.security.authentication", "simple"))) {
+            if (kerberos) {
+                config.krb5Config().ifPresent(file -> {
+                    if (System.getProperty(KRB5_CONF_PROPERTY) == null) {
+                        System.setProperty(KRB5_CONF_PROPERTY, file.toString());
+                    }
+                });
                 try {
                     UserGroupInformation.setConfiguration(conf);
                 } catch (IllegalArgumentException e) {
@@ -85,14 +98,20 @@ final class HadoopSetup {
                 }
             }
             if (config.kerberos().isPresent()) {
-                HdfsConfig.Kerberos kerberos = config.kerberos().get();
-                return UserGroupInformation.loginUserFromKeytabAndReturnUGI(kerberos.principal(), kerberos.keytab().toString());
+                HdfsStoreConfig.Kerberos keytab = config.kerberos().get();
+                return UserGroupInformation.loginUserFromKeytabAndReturnUGI(keytab.principal(), keytab.keytab().toString());
             }
-            return UserGroupInformation.getCurrentUser();
+            if (kerberos) {
+                return config.ticketCache().isPresent()
+                        ? UserGroupInformation.getUGIFromTicketCache(config.ticketCache().get(), null)
+                        : UserGroupInformation.getCurrentUser();
+            }
+            return UserGroupInformation.createRemoteUser(config.userName().orElseGet(() -> System.getProperty("user.name")));
         } catch (IOException e) {
             // The message names the principal and keytab path, never key material.
             throw new StoreAccessDeniedException(shownAs, "Kerberos login failed"
                     + config.kerberos().map(k -> " for " + k.principal() + " with keytab " + k.keytab()).orElse("")
+                    + config.ticketCache().filter(cache -> kerberos && config.kerberos().isEmpty()).map(cache -> " from the ticket cache " + cache).orElse("")
                     + ": " + HdfsErrors.detail(e), e);
         }
     }

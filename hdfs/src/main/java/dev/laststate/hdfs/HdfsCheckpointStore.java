@@ -3,6 +3,7 @@ package dev.laststate.hdfs;
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
+import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ReservedNames;
 import dev.laststate.store.ObjectAlreadyExistsException;
@@ -12,6 +13,7 @@ import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -27,9 +29,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -42,6 +46,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.hdfs.protocol.HdfsFileStatus;
+import org.apache.hadoop.ipc.RemoteException;
 import org.apache.hadoop.security.UserGroupInformation;
 
 /**
@@ -65,11 +70,16 @@ final class HdfsCheckpointStore implements CheckpointStore {
 
     static final String RESERVED_PREFIX = ReservedNames.PREFIX;
     static final String LOCK_FILE = ReservedNames.LOCK_FILE;
+    private static final Set<String> SCHEMES = Set.of("hdfs");
+    /** HDFS's own namespace below the root: {@code /.reserved/.inodes/<id>} and {@code /.reserved/raw}. */
+    private static final String RESERVED_ROOT = ".reserved";
     private static final int READ_ATTEMPTS = 10;
+    /** The largest array the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final int COPY_BUFFER = 1 << 20;
 
     private final Configuration conf;
-    private final HdfsConfig config;
+    private final HdfsStoreConfig config;
     private final Duration lockTimeout;
     /** The user every client acts as; logged in on first use, so a failed login names the location. */
     private Optional<UserGroupInformation> user;
@@ -83,7 +93,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
     /**
      * @param user the user to act as; empty to log in as {@code config} says (keytab) or as Hadoop's current user
      */
-    HdfsCheckpointStore(Configuration conf, HdfsConfig config, Optional<UserGroupInformation> user) {
+    HdfsCheckpointStore(Configuration conf, HdfsStoreConfig config, Optional<UserGroupInformation> user) {
         this.conf = new Configuration(conf);
         this.config = config;
         this.lockTimeout = config.lockTimeout();
@@ -92,7 +102,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("hdfs");
+        return SCHEMES;
     }
 
     @Override
@@ -102,10 +112,16 @@ final class HdfsCheckpointStore implements CheckpointStore {
 
     // ---------------------------------------------------------------- reading
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Symbolic links, reserved names that are not the store's own and names no location can hold are listed
+     * in {@link Listing#skipped()}.
+     */
     @Override
     public Listing list(StoreUri directory) throws StoreException {
+        Path dir = path(directory.requireScheme(SCHEMES));
         DistributedFileSystem fs = client(directory);
-        Path dir = path(directory);
         List<String> directories = new ArrayList<>();
         List<ObjectInfo> objects = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -114,8 +130,11 @@ final class HdfsCheckpointStore implements CheckpointStore {
             RemoteIterator<FileStatus> entries = fs.listStatusIterator(dir);
             while (entries.hasNext()) {
                 FileStatus entry = entries.next();
+                if (entry == null || entry.getPath() == null) {
+                    throw malformed(directory, "list", "the NameNode listed an entry without a path");
+                }
                 String name = entry.getPath().getName();
-                if (entry.isFile() && entry.getPath().toUri().getPath().equals(dir.toUri().getPath())) {
+                if (entry.isFile() && dir.toUri().getPath().equals(entry.getPath().toUri().getPath())) {
                     return Listing.empty(directory); // HDFS lists a file as itself: an object is not a directory
                 }
                 if (entry.isFile() && ReservedNames.isOwn(name)) {
@@ -126,14 +145,12 @@ final class HdfsCheckpointStore implements CheckpointStore {
                 } else if (entry.isDirectory()) {
                     directories.add(name);
                 } else if (entry.isFile()) {
-                    objects.add(info(directory.resolve(name), entry));
+                    objects.add(info(directory.resolve(name), entry, "list"));
                 } else {
                     skipped.add(name);
                 }
             }
-        } catch (FileNotFoundException | ParentNotDirectoryException missing) {
-            return Listing.empty(directory);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             if (missing(e)) {
                 return Listing.empty(directory);
             }
@@ -147,59 +164,70 @@ final class HdfsCheckpointStore implements CheckpointStore {
 
     @Override
     public Optional<ObjectInfo> stat(StoreUri uri) throws StoreException {
-        try {
-            return stat(client(uri), uri);
-        } catch (IOException e) {
-            throw HdfsErrors.classify(e, uri, "stat");
-        }
+        Path path = path(uri.requireObject(SCHEMES));
+        return stat(client(uri), uri, path, "stat");
     }
 
-    private Optional<ObjectInfo> stat(DistributedFileSystem fs, StoreUri uri) throws IOException {
+    /** The object at {@code path}, empty when there is none (a directory, or a path below a file, is none). */
+    private static Optional<ObjectInfo> stat(DistributedFileSystem fs, StoreUri uri, Path path, String action) throws StoreException {
+        FileStatus status;
         try {
-            FileStatus status = fs.getFileStatus(path(uri));
-            return status.isFile() ? Optional.of(info(uri, status)) : Optional.empty();
-        } catch (FileNotFoundException | ParentNotDirectoryException missing) {
-            return Optional.empty();
-        } catch (IOException e) {
+            status = fs.getFileStatus(path);
+        } catch (IOException | IllegalArgumentException e) {
             if (missing(e)) {
                 return Optional.empty();
             }
-            throw e;
+            throw HdfsErrors.classify(e, uri, action);
         }
+        if (status == null) {
+            throw malformed(uri, action, "the NameNode answered without a status");
+        }
+        return status.isFile() ? Optional.of(info(uri, status, action)) : Optional.empty();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The version is compared just before the open and after the last byte: a replacement renames a new inode
+     * into place and deletes the old one with its blocks, so a read of the old inode may fail part-way or finish;
+     * the file id in the version never repeats, so the same version at both ends means the bytes are that
+     * version's. A changed version reads again (at most {@value #READ_ATTEMPTS} times); a read that fails while
+     * the version stays is classified (a stopped DataNode is a {@link StoreUnavailableException}).
+     *
+     * @throws StoreException when the object is larger than a Java array can hold and more than that was asked for
+     */
     @Override
     public ObjectContent read(StoreUri uri, long maxBytes) throws StoreException {
+        Path path = path(uri.requireObject(SCHEMES));
         DistributedFileSystem fs = client(uri);
-        int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
-        // A replacement renames a new inode into place and deletes the old one with its blocks, so a read of
-        // the old inode can fail part-way. The file id in the version never repeats: the same version before
-        // the open and after the last byte means the bytes belong to it.
-        IOException lastFailure = null;
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-            try {
-                ObjectInfo before = stat(fs, uri).orElseThrow(() -> notFound(uri, "read"));
-                byte[] bytes;
-                try (InputStream in = fs.open(path(uri))) {
-                    bytes = in.readNBytes(limit);
-                }
-                Optional<ObjectInfo> after = stat(fs, uri);
-                if (after.isPresent() && after.get().version().equals(before.version())) {
-                    return new ObjectContent(before, bytes);
-                }
-            } catch (StoreException e) {
-                throw e;
-            } catch (InterruptedIOException e) {
-                throw HdfsErrors.classify(e, uri, "read");
-            } catch (IOException e) {
-                if (HdfsErrors.unwrap(e) instanceof org.apache.hadoop.security.AccessControlException || HdfsErrors.unavailable(e)) {
-                    throw HdfsErrors.classify(e, uri, "read");
-                }
-                lastFailure = e; // replaced or deleted while open: the next attempt's stat tells which
+            ObjectInfo before = stat(fs, uri, path, "read").orElseThrow(() -> notFound(uri, "read"));
+            if (maxBytes > MAX_ARRAY && before.size() > MAX_ARRAY) {
+                throw new StoreException(uri, "cannot read " + uri + ": the object is too large to read into memory ("
+                        + before.size() + " bytes; at most " + MAX_ARRAY + ")", null);
             }
-        }
-        if (lastFailure != null) {
-            throw HdfsErrors.classify(lastFailure, uri, "read");
+            int limit = (int) Math.min(maxBytes, MAX_ARRAY);
+            byte[] bytes = new byte[0];
+            Exception failure = null;
+            try (InputStream in = fs.open(path)) {
+                bytes = in.readNBytes(limit);
+            } catch (IOException | IllegalArgumentException e) {
+                failure = e; // replaced, deleted, or a DataNode failed: the version after tells which
+            }
+            Optional<ObjectInfo> after = stat(fs, uri, path, "read");
+            if (after.isEmpty()) {
+                throw notFound(uri, "read");
+            }
+            if (!after.get().version().equals(before.version())) {
+                continue;
+            }
+            if (failure != null) {
+                throw HdfsErrors.classify(failure, uri, "read");
+            }
+            if (bytes.length < Math.min(limit, before.size())) {
+                throw cutShort(uri, "read", bytes.length, before);
+            }
+            return new ObjectContent(before, bytes);
         }
         throw new StoreException(uri, "cannot read " + uri + ": it kept changing while being read", null);
     }
@@ -208,30 +236,38 @@ final class HdfsCheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
+        Path target = path(uri.requireObject(SCHEMES));
         DistributedFileSystem fs = client(uri);
-        Path target = path(uri);
         Path temp = temporary(fs, target);
         boolean moved = false;
         try {
-            try (FSDataOutputStream out = fs.create(temp, false)) {
-                out.write(bytes);
-            }
+            writeNew(fs, temp, bytes);
             switch (condition.kind()) {
                 case OVERWRITE -> fs.rename(temp, target, Options.Rename.OVERWRITE);
                 case IF_ABSENT -> createIfAbsent(fs, uri, temp, target);
                 case IF_VERSION_MATCHES -> replaceIfUnchanged(fs, uri, temp, target, condition.expectedVersion().orElseThrow());
             }
             moved = true;
-            return stat(fs, uri).orElseThrow(() -> new StoreException(uri, "wrote " + uri + " but it vanished at once", null));
-        } catch (ParentNotDirectoryException e) {
-            throw new StoreException(uri, "cannot write " + uri + ": a parent of it is an object, not a directory", e);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw HdfsErrors.classify(e, uri, "write");
         } finally {
             if (!moved) {
                 deleteQuietly(fs, temp);
             }
         }
+        return stat(fs, uri, target, "write").orElseThrow(() -> new StoreException(uri, "wrote " + uri + " but it vanished at once", null));
+    }
+
+    /** Writes a new file; closed by hand for the reason {@link #transfer} gives. */
+    private static void writeNew(DistributedFileSystem fs, Path path, byte[] bytes) throws IOException {
+        FSDataOutputStream out = fs.create(path, false);
+        try {
+            out.write(bytes);
+        } catch (IOException e) {
+            closeQuietly(out, Optional.of(e));
+            throw e;
+        }
+        out.close();
     }
 
     private static void createIfAbsent(DistributedFileSystem fs, StoreUri uri, Path temp, Path target) throws IOException {
@@ -246,9 +282,18 @@ final class HdfsCheckpointStore implements CheckpointStore {
             throws IOException {
         Path directory = target.getParent();
         ReentrantLock local = directoryLocks.computeIfAbsent(uri.authority() + directory.toUri().getPath(), d -> new ReentrantLock());
-        local.lock();
-        try (OutputStream lease = lease(fs, uri, new Path(directory, LOCK_FILE))) {
-            Optional<ObjectInfo> current = stat(fs, uri);
+        // One deadline for this JVM's lock and the lease together, so a writer never waits twice the timeout.
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        try {
+            if (!local.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw lockTimeout(uri, new Path(directory, LOCK_FILE), "another thread of this process");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the lock " + new Path(directory, LOCK_FILE));
+        }
+        try (OutputStream lease = lease(fs, uri, new Path(directory, LOCK_FILE), deadline)) {
+            Optional<ObjectInfo> current = stat(fs, uri, target, "write");
             if (current.isEmpty()) {
                 throw new ConditionFailedException(uri, uri + " no longer exists (expected version " + expected + ")", null);
             }
@@ -266,8 +311,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
      * refuses both while another client holds the lease, and recovers the lease of a client that stopped
      * renewing it (it died) after the soft limit. Closing the stream gives the lease back.
      */
-    private OutputStream lease(DistributedFileSystem fs, StoreUri uri, Path lock) throws IOException {
-        long deadline = System.nanoTime() + lockTimeout.toNanos();
+    private OutputStream lease(DistributedFileSystem fs, StoreUri uri, Path lock, long deadline) throws IOException {
         long pauseMillis = 5;
         while (true) {
             try {
@@ -289,8 +333,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new StoreUnavailableException(uri, "cannot write " + uri + ": another writer held the lock " + lock.toUri().getPath()
-                        + " for more than " + lockTimeout.toSeconds() + " s (raise " + HdfsConfig.LOCK_TIMEOUT + " if that is expected)", null);
+                throw lockTimeout(uri, lock, "another writer");
             }
             try {
                 Thread.sleep(pauseMillis);
@@ -302,43 +345,150 @@ final class HdfsCheckpointStore implements CheckpointStore {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>HDFS has no copy RPC and no source condition: the bytes stream through this client into a temporary
+     * file beside {@code target}, which is renamed into place only when the source's version just before the
+     * open and after the last byte both equal {@code source.version()} (the file id in it never repeats, so
+     * the bytes are that version's). Otherwise the temporary file is removed and {@code target} is unchanged.
+     * Round trips: a stat of the source before and after, the open, the temporary file's create and close,
+     * its stat (the answer, which a rename keeps) and the rename.
+     *
+     * @throws UnsupportedStoreOperationException carrying {@code target} when it is on another NameNode (or name
+     *     service) than the source: nothing is read or written then
+     */
+    private StoreUnavailableException lockTimeout(StoreUri uri, Path lock, String holder) {
+        return new StoreUnavailableException(uri, "cannot write " + uri + ": " + holder + " held the lock " + lock.toUri().getPath()
+                + " for more than " + lockTimeout.toSeconds() + " s (raise " + HdfsStoreConfig.LOCK_TIMEOUT + " if that is expected)", null);
+    }
+
     @Override
-    public ObjectInfo copy(ObjectInfo listed, StoreUri target) throws StoreException {
-        StoreUri source = listed.uri();
-        DistributedFileSystem fs = client(source);
-        if (!source.authority().equals(target.authority())) {
-            throw new IllegalArgumentException("copy between NameNodes is not supported: " + source + " -> " + target);
+    public ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
+        StoreUri from = source.uri();
+        Path fromPath = path(from.requireObject(SCHEMES));
+        Path to = path(target.requireObject(SCHEMES));
+        if (!from.authority().equals(target.authority())) {
+            throw new UnsupportedStoreOperationException(target, "cannot copy " + from + " to " + target
+                    + ": HDFS copies only within one NameNode or name service (" + from.authority() + " is not "
+                    + target.authority() + ")", null);
         }
-        Path to = path(target);
+        DistributedFileSystem fs = client(from);
+        requireVersion(source, stat(fs, from, fromPath, "copy"));
         Path temp = temporary(fs, to);
         boolean moved = false;
-        // The source is opened before anything is created, so a missing source leaves the target alone.
-        try (InputStream in = openSource(fs, source)) {
-            try (FSDataOutputStream out = fs.create(temp, false)) {
-                in.transferTo(out);
-            } catch (IOException e) {
-                throw HdfsErrors.classify(e, target, "copy to");
+        try {
+            Optional<TransferFailure> failure;
+            // The source is opened before anything is created, so a source gone since the stat leaves nothing behind.
+            try (InputStream in = openSource(fs, from, fromPath)) {
+                failure = transfer(fs, in, temp, source.size());
+            }
+            try {
+                // The same version after the last byte as before the open: the bytes are that version's. Asked
+                // after a failure too, since a source deleted or rewritten mid-copy is the likely reason for it.
+                requireVersion(source, stat(fs, from, fromPath, "copy"));
+            } catch (StoreException e) {
+                failure.ifPresent(f -> e.addSuppressed(f.error()));
+                throw e;
+            }
+            if (failure.isPresent()) {
+                throw failure.get().ofSource()
+                        ? HdfsErrors.classify(failure.get().error(), from, "copy")
+                        : HdfsErrors.classify(failure.get().error(), target, "copy to");
+            }
+            FileStatus copied = fs.getFileStatus(temp);
+            if (copied == null) {
+                throw malformed(target, "copy to", "the NameNode answered without a status");
+            }
+            ObjectInfo info = info(target, copied, "copy to");
+            if (info.size() != source.size()) {
+                throw cutShort(from, "copy", info.size(), source);
             }
             fs.rename(temp, to, Options.Rename.OVERWRITE);
             moved = true;
-        } catch (StoreException e) {
-            throw e;
-        } catch (IOException e) {
+            return info; // a rename keeps the file id, modification time and length of what it moves
+        } catch (IOException | IllegalArgumentException e) {
             throw HdfsErrors.classify(e, target, "copy to");
         } finally {
             if (!moved) {
                 deleteQuietly(fs, temp);
             }
         }
-        return stat(target).orElseThrow(() -> new StoreException(target, "copied to " + target + " but it vanished at once", null));
     }
 
-    private InputStream openSource(DistributedFileSystem fs, StoreUri source) throws StoreException {
+    /** The first failure of a copy's transfer, and whether it was reading the source (else writing the target). */
+    private record TransferFailure(boolean ofSource, Exception error) {}
+
+    /**
+     * Streams {@code in} into a new file {@code temp} and closes it. Failures are returned, not thrown, so the
+     * caller can first ask whether the source changed. The output stream is closed by hand: HDFS's stream
+     * throws the same exception from a failed write and from the close that follows, which try-with-resources
+     * would turn into an IllegalArgumentException ("Self-suppression not permitted").
+     */
+    private static Optional<TransferFailure> transfer(DistributedFileSystem fs, InputStream in, Path temp, long size) {
+        FSDataOutputStream out;
         try {
-            return fs.open(path(source), COPY_BUFFER);
-        } catch (FileNotFoundException | ParentNotDirectoryException e) {
-            throw new StoreNotFoundException(source, "cannot copy " + source + ": no such object", e);
-        } catch (IOException e) {
+            out = fs.create(temp, false);
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.of(new TransferFailure(false, e));
+        }
+        byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(size, 1))];
+        Optional<TransferFailure> failure = Optional.empty();
+        while (failure.isEmpty()) {
+            int read;
+            try {
+                read = in.read(buffer);
+            } catch (IOException | IllegalArgumentException e) {
+                failure = Optional.of(new TransferFailure(true, e));
+                break;
+            }
+            if (read < 0) {
+                break;
+            }
+            try {
+                out.write(buffer, 0, read);
+            } catch (IOException | IllegalArgumentException e) {
+                failure = Optional.of(new TransferFailure(false, e));
+            }
+        }
+        Optional<Exception> closing = closeQuietly(out, failure.map(TransferFailure::error));
+        return failure.isPresent() ? failure : closing.map(e -> new TransferFailure(false, e));
+    }
+
+    /**
+     * Closes {@code out}; its failure is returned when nothing failed before, otherwise added to that failure as
+     * suppressed unless it is the very same exception (HDFS's stream throws its first failure again).
+     */
+    private static Optional<Exception> closeQuietly(OutputStream out, Optional<Exception> earlier) {
+        try {
+            out.close();
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            if (earlier.isEmpty()) {
+                return Optional.of(e);
+            }
+            if (earlier.get() != e) {
+                earlier.get().addSuppressed(e);
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Refuses a copy whose source is gone or is no longer at the version the caller listed. */
+    private static void requireVersion(ObjectInfo source, Optional<ObjectInfo> current) throws StoreException {
+        if (current.isEmpty()) {
+            throw notFound(source.uri(), "copy");
+        }
+        if (!current.get().version().equals(source.version())) {
+            throw new ConditionFailedException(source.uri(), "cannot copy " + source.uri() + ": it changed since it was listed"
+                    + " (version " + current.get().version() + ", not " + source.version() + ")", null);
+        }
+    }
+
+    private static InputStream openSource(DistributedFileSystem fs, StoreUri source, Path path) throws StoreException {
+        try {
+            return fs.open(path, COPY_BUFFER);
+        } catch (IOException | IllegalArgumentException e) {
             if (missing(e)) {
                 throw new StoreNotFoundException(source, "cannot copy " + source + ": no such object", e);
             }
@@ -346,41 +496,51 @@ final class HdfsCheckpointStore implements CheckpointStore {
         }
     }
 
+    /** {@inheritDoc} A directory at {@code uri}, even an empty one, is not an object and is left alone. */
     @Override
     public void delete(StoreUri uri) throws StoreException {
+        Path path = path(uri.requireObject(SCHEMES));
         DistributedFileSystem fs = client(uri);
+        if (stat(fs, uri, path, "delete").isEmpty()) {
+            return;
+        }
         try {
-            // Only a file is an object: a directory at this path is left alone, even an empty one.
-            if (stat(fs, uri).isPresent()) {
-                fs.delete(path(uri), false);
+            fs.delete(path, false);
+        } catch (IOException | IllegalArgumentException e) {
+            if (!missing(e)) {
+                throw HdfsErrors.classify(e, uri, "delete");
             }
-        } catch (IOException e) {
-            throw HdfsErrors.classify(e, uri, "delete");
         }
     }
 
+    /** Closes every NameNode's client; the first failure is thrown, naming that NameNode, the others suppressed. */
     @Override
     public void close() throws StoreException {
-        IOException first = null;
-        for (DistributedFileSystem fs : clients.values()) {
+        StoreException first = null;
+        for (Map.Entry<String, DistributedFileSystem> client : clients.entrySet()) {
             try {
-                fs.close();
+                client.getValue().close();
             } catch (IOException e) {
-                first = first == null ? e : first;
+                StoreUri nameNode = new StoreUri("hdfs", client.getKey(), "");
+                StoreException failure = new StoreException(nameNode, "closing the HDFS client of " + nameNode + " failed: "
+                        + HdfsErrors.detail(e), e);
+                if (first == null) {
+                    first = failure;
+                } else {
+                    first.addSuppressed(failure);
+                }
             }
         }
         clients.clear();
         if (first != null) {
-            throw new StoreException(null, "closing the HDFS client failed: " + HdfsErrors.detail(first), first);
+            throw first;
         }
     }
 
     // ---------------------------------------------------------------- helpers
 
     private DistributedFileSystem client(StoreUri uri) throws StoreException {
-        if (!uri.scheme().equals("hdfs")) {
-            throw new IllegalArgumentException("the HDFS store cannot serve " + uri);
-        }
+        uri.requireScheme(SCHEMES);
         DistributedFileSystem existing = clients.get(uri.authority());
         if (existing != null) {
             return existing;
@@ -410,8 +570,11 @@ final class HdfsCheckpointStore implements CheckpointStore {
             Thread.currentThread().interrupt();
             throw new StoreException(uri, "interrupted while connecting to " + nameNode, e);
         } catch (IllegalArgumentException e) {
-            // Hadoop reports an unknown host or nameservice this way.
-            throw new StoreUnavailableException(uri, "cannot reach the NameNode of " + uri + ": " + HdfsErrors.detail(e), e);
+            // Hadoop reports an unknown host or name service, and a configuration value it cannot parse, this way.
+            throw HdfsErrors.classifyClientSetup(e, uri);
+        } catch (RuntimeException e) {
+            // Hadoop's Configuration wraps a class it cannot load (a mistyped fs.hdfs.impl) in a RuntimeException.
+            throw new StoreException(uri, "cannot create the HDFS client for " + uri + ": " + HdfsErrors.detail(e), e);
         }
         if (fs instanceof DistributedFileSystem dfs) {
             return dfs;
@@ -425,12 +588,25 @@ final class HdfsCheckpointStore implements CheckpointStore {
                 + ", not HDFS's DistributedFileSystem; this store needs the latter", null);
     }
 
-    /** The absolute HDFS path of {@code uri}; names are taken literally ('%', spaces and ':' included). */
+    /**
+     * The absolute HDFS path of {@code uri}; names are taken literally ('%' and spaces included).
+     *
+     * @throws InvalidStoreUriException for a name HDFS refuses ({@code ':'} in a segment), and below
+     *     {@code /.reserved}, where HDFS addresses files by inode id and raw bytes rather than by name
+     */
     static Path path(StoreUri uri) {
+        for (String segment : uri.path().split("/")) {
+            if (segment.indexOf(':') >= 0) {
+                throw new InvalidStoreUriException(uri.toString(), "HDFS refuses ':' in a name");
+            }
+        }
+        if (uri.path().equals(RESERVED_ROOT) || uri.path().startsWith(RESERVED_ROOT + "/")) {
+            throw new InvalidStoreUriException(uri.toString(), "/" + RESERVED_ROOT + " is HDFS's own namespace, not a directory of objects");
+        }
         try {
             return new Path(new URI(null, null, "/" + uri.path(), null));
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a valid HDFS path: " + uri, e);
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new InvalidStoreUriException(uri.toString(), "not a valid HDFS path: " + HdfsErrors.detail(e));
         }
     }
 
@@ -449,27 +625,42 @@ final class HdfsCheckpointStore implements CheckpointStore {
         try {
             FileStatus[] temporaries = fs.globStatus(new Path(directory, ReservedNames.PREFIX + "tmp-*"));
             for (FileStatus temporary : temporaries == null ? new FileStatus[0] : temporaries) {
-                if (temporary.isFile() && ReservedNames.isTemporary(temporary.getPath().getName())
+                if (temporary != null && temporary.getPath() != null && temporary.isFile() && ReservedNames.isTemporary(temporary.getPath().getName())
                         && ReservedNames.abandoned(Instant.ofEpochMilli(temporary.getModificationTime()), now)) {
                     fs.delete(temporary.getPath(), false);
                 }
             }
-        } catch (IOException ignored) {
+        } catch (IOException | IllegalArgumentException ignored) {
             // the write itself reports any real problem with the directory
         }
     }
 
-    /** The version changes with every write: each write renames a new inode, with a new file id, into place. */
-    private static ObjectInfo info(StoreUri uri, FileStatus status) {
-        Instant modified = Instant.ofEpochMilli(status.getModificationTime());
-        String id = status instanceof HdfsFileStatus hdfs ? "id" + hdfs.getFileId() : "path";
+    /**
+     * The version changes with every write: each write renames a new inode, with a new file id, into place.
+     * A status without a file id (not HDFS's own, or the pre-inode-id 0) falls back to the path's time and length.
+     */
+    private static ObjectInfo info(StoreUri uri, FileStatus status, String action) throws StoreException {
+        if (status.getLen() < 0) {
+            throw malformed(uri, action, "the NameNode reported a length of " + status.getLen());
+        }
+        Instant modified = Instant.ofEpochMilli(Math.max(status.getModificationTime(), 0));
+        String id = status instanceof HdfsFileStatus hdfs && hdfs.getFileId() > 0 ? "id" + hdfs.getFileId() : "path";
         return new ObjectInfo(uri, status.getLen(), modified, id + "@" + status.getModificationTime() + "#" + status.getLen());
     }
 
+    private static StoreException malformed(StoreUri uri, String action, String what) {
+        return new StoreException(uri, "cannot " + action + " " + uri + ": " + what, null);
+    }
+
+    private static StoreException cutShort(StoreUri uri, String action, long got, ObjectInfo expected) {
+        return new StoreException(uri, "cannot " + action + " " + uri + ": the bytes ended after " + got + " of "
+                + expected.size() + " though its version stayed " + expected.version(), null);
+    }
+
     /** A path below a file is reported as a failure of its own rather than as not found. */
-    private static boolean missing(IOException e) {
-        IOException unwrapped = HdfsErrors.unwrap(e);
-        return unwrapped instanceof FileNotFoundException || unwrapped instanceof ParentNotDirectoryException;
+    private static boolean missing(Exception e) {
+        Throwable server = e instanceof RemoteException remote ? remote.unwrapRemoteException() : e;
+        return server instanceof FileNotFoundException || server instanceof ParentNotDirectoryException;
     }
 
     private static StoreNotFoundException notFound(StoreUri uri, String action) {
@@ -479,8 +670,8 @@ final class HdfsCheckpointStore implements CheckpointStore {
     private static void deleteQuietly(DistributedFileSystem fs, Path temp) {
         try {
             fs.delete(temp, false);
-        } catch (IOException ignored) {
-            // a leftover temporary file is hidden from listings and harmless
+        } catch (IOException | IllegalArgumentException ignored) {
+            // a leftover temporary file is hidden from listings and removed once abandoned
         }
     }
 

@@ -10,8 +10,9 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * Provides the HDFS store for {@code hdfs://<namenode or nameservice>/path} URIs. Its options are
- * {@code hdfs.<hadoop key>=value} (passed to Hadoop) and the keys of {@link HdfsConfig}; Hadoop's own
- * configuration comes from the class path and {@code $HADOOP_CONF_DIR}.
+ * {@code hdfs.<hadoop key>=value} (passed to Hadoop) and the keys of {@link HdfsStoreConfig}; Hadoop's own
+ * configuration comes from the class path and {@code HADOOP_CONF_DIR} of the environment map it is opened
+ * with ({@link HdfsStoreConfig}), which is the only environment it reads.
  */
 public final class HdfsCheckpointStoreProvider implements CheckpointStoreProvider {
 
@@ -27,7 +28,7 @@ public final class HdfsCheckpointStoreProvider implements CheckpointStoreProvide
 
     @Override
     public CheckpointStore open(Map<String, String> options, Map<String, String> environment) throws StoreException {
-        HdfsConfig config = HdfsConfig.parse(options, environment);
+        HdfsStoreConfig config = HdfsStoreConfig.fromOptions(options, environment);
         Configuration conf = HadoopSetup.configuration(config);
         return new HdfsCheckpointStore(conf, config, Optional.empty());
     }

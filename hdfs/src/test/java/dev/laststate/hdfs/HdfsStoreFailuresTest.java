@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
+import dev.laststate.store.InvalidStoreConfigurationException;
+import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.ReservedNames;
 import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +40,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** What the TCK cannot show: an unreachable NameNode, permissions, and the lock's lease held by other clients. */
+/**
+ * What the TCK cannot show: an unreachable NameNode or name service, permissions, names HDFS refuses, a copy
+ * across NameNodes, the environment map as the only environment, and the lock's lease held by other clients.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HdfsStoreFailuresTest {
 
@@ -122,9 +128,9 @@ class HdfsStoreFailuresTest {
         admin.mkdirs(readOnly);
         admin.setPermission(readOnly, new FsPermission((short) 0755));
         UserGroupInformation alice = UserGroupInformation.createUserForTesting("alice", new String[] {"alice"});
-        Configuration conf = HadoopSetup.configuration(HdfsConfig.parse(hdfs.storeOptions(), Map.of()));
+        Configuration conf = HadoopSetup.configuration(HdfsStoreConfig.fromOptions(hdfs.storeOptions(), Map.of()));
 
-        try (CheckpointStore asAlice = new HdfsCheckpointStore(conf, HdfsConfig.parse(Map.of(), Map.of()), Optional.of(alice))) {
+        try (CheckpointStore asAlice = new HdfsCheckpointStore(conf, HdfsStoreConfig.fromOptions(Map.of(), Map.of()), Optional.of(alice))) {
             assertThatThrownBy(() -> asAlice.list(uri("private"))).isInstanceOf(StoreAccessDeniedException.class)
                     .hasMessageContaining("access denied").hasCauseInstanceOf(org.apache.hadoop.security.AccessControlException.class);
             assertThatThrownBy(() -> asAlice.stat(uri("private/secret"))).isInstanceOf(StoreAccessDeniedException.class);
@@ -132,7 +138,115 @@ class HdfsStoreFailuresTest {
             assertThatThrownBy(() -> asAlice.write(uri("read-only/object"), new byte[] {1}, WriteCondition.overwrite()))
                     .isInstanceOfSatisfying(StoreAccessDeniedException.class, e -> assertThat(e.uri()).isEqualTo(uri("read-only/object")));
             assertThat(asAlice.list(uri("read-only")).isEmpty()).isTrue();
+
+            // A copy names the side it may not touch: the source it may not read, the target it may not write.
+            ObjectInfo secret = store.stat(uri("private/secret")).orElseThrow();
+            ObjectInfo open = store.write(uri("open/object"), utf8("open"), WriteCondition.overwrite());
+            assertThatThrownBy(() -> asAlice.copy(secret, uri("open/copy")))
+                    .isInstanceOfSatisfying(StoreAccessDeniedException.class, e -> assertThat(e.uri()).isEqualTo(secret.uri()));
+            assertThatThrownBy(() -> asAlice.copy(open, uri("read-only/copy")))
+                    .isInstanceOfSatisfying(StoreAccessDeniedException.class, e -> assertThat(e.uri()).isEqualTo(uri("read-only/copy")));
+            store.write(uri("read-only/kept"), utf8("kept"), WriteCondition.overwrite());
+            assertThatThrownBy(() -> asAlice.delete(uri("read-only/kept")))
+                    .isInstanceOfSatisfying(StoreAccessDeniedException.class, e -> assertThat(e.uri()).isEqualTo(uri("read-only/kept")));
+            assertThat(text(uri("read-only/kept"))).isEqualTo("kept");
+            assertThat(store.list(uri("read-only")).objects()).extracting(ObjectInfo::name).containsExactly("kept");
         }
+    }
+
+    @Test
+    void aCopyToAnotherNameNodeIsUnsupportedAndTouchesNothing() throws Exception {
+        ObjectInfo source = store.write(uri("cross/source"), utf8("s"), WriteCondition.overwrite());
+        StoreUri elsewhere = StoreUri.parse("hdfs://other-namenode.invalid:8020/cross/target");
+
+        assertThatThrownBy(() -> store.copy(source, elsewhere))
+                .isInstanceOfSatisfying(UnsupportedStoreOperationException.class, e -> {
+                    assertThat(e.uri()).isEqualTo(elsewhere);
+                    assertThat(e.getMessage()).contains("other-namenode.invalid:8020").contains(hdfs.authority());
+                });
+        assertThat(store.list(uri("cross")).objects()).containsExactly(source);
+    }
+
+    @Test
+    void namesHdfsRefusesAreInvalidLocationsBeforeAnythingIsSent() {
+        for (StoreUri refused : List.of(uri("dir/a:b"), uri("a:b/object"), uri(".reserved/.inodes/16386"), uri(".reserved"))) {
+            assertThatThrownBy(() -> store.stat(refused)).as("stat %s", refused).isInstanceOf(InvalidStoreUriException.class);
+            assertThatThrownBy(() -> store.write(refused, utf8("x"), WriteCondition.overwrite())).as("write %s", refused)
+                    .isInstanceOf(InvalidStoreUriException.class);
+            assertThatThrownBy(() -> store.list(refused)).as("list %s", refused).isInstanceOf(InvalidStoreUriException.class);
+        }
+    }
+
+    @Test
+    void anUnknownNameServiceIsUnavailableNotMissing() throws Exception {
+        StoreUri unknown = StoreUri.parse("hdfs://no-such-nameservice.invalid/flink/checkpoints");
+        try (CheckpointStore plain = open(Map.of())) {
+            assertThatThrownBy(() -> plain.list(unknown)).isInstanceOfSatisfying(StoreUnavailableException.class, e -> {
+                assertThat(e.uri()).isEqualTo(unknown);
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.getMessage()).contains("no-such-nameservice.invalid").doesNotContain("\n");
+            });
+        }
+    }
+
+    @Test
+    void aConfigurationValueHadoopCannotParseIsAConfigurationError() throws Exception {
+        try (CheckpointStore misconfigured = open(Map.of("hdfs.dfs.client.socket-timeout", "soon"))) {
+            assertThatThrownBy(() -> misconfigured.stat(uri("object")))
+                    .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("soon");
+        }
+    }
+
+    @Test
+    void hadoopConfDirFromTheEnvironmentMapNamesTheClusterThroughANameService() throws Exception {
+        assertThat(System.getenv(HdfsStoreConfig.ENV_CONF_DIR)).as("the JVM's own environment holds none").isNull();
+        java.nio.file.Path confDir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), "hadoop-conf");
+        java.nio.file.Files.writeString(confDir.resolve("core-site.xml"), """
+                <?xml version="1.0"?>
+                <configuration>
+                  <property><name>fs.defaultFS</name><value>hdfs://laststate-ns</value></property>
+                </configuration>
+                """);
+        java.nio.file.Files.writeString(confDir.resolve("hdfs-site.xml"), """
+                <?xml version="1.0"?>
+                <configuration>
+                  <property><name>dfs.nameservices</name><value>laststate-ns</value></property>
+                  <property><name>dfs.ha.namenodes.laststate-ns</name><value>nn1</value></property>
+                  <property><name>dfs.namenode.rpc-address.laststate-ns.nn1</name><value>%s</value></property>
+                  <property><name>dfs.client.failover.proxy.provider.laststate-ns</name>
+                    <value>org.apache.hadoop.hdfs.server.namenode.ha.ConfiguredFailoverProxyProvider</value></property>
+                </configuration>
+                """.formatted(hdfs.authority()));
+        StoreUri dir = StoreUri.parse("hdfs://laststate-ns/conf-dir");
+
+        try (CheckpointStore viaMap = new HdfsCheckpointStoreProvider().open(hdfs.storeOptions(),
+                Map.of(HdfsStoreConfig.ENV_CONF_DIR, confDir.toString()))) {
+            ObjectInfo written = viaMap.write(dir.resolve("object"), utf8("through the name service"), WriteCondition.ifAbsent());
+
+            assertThat(viaMap.list(dir).objects()).containsExactly(written);
+            assertThat(text(uri("conf-dir/object"))).as("the same cluster, by its address").isEqualTo("through the name service");
+        }
+        try (CheckpointStore withoutMap = open(Map.of())) {
+            assertThatThrownBy(() -> withoutMap.list(dir)).as("the name service is known only from the map's HADOOP_CONF_DIR")
+                    .isInstanceOf(StoreUnavailableException.class);
+        }
+    }
+
+    @Test
+    void hadoopUserNameFromTheEnvironmentMapIsTheUserActedAs() throws Exception {
+        assertThat(System.getenv(HdfsStoreConfig.ENV_USER_NAME)).as("the JVM's own environment holds none").isNull();
+        DistributedFileSystem admin = hdfs.superuser();
+        admin.mkdirs(new Path("/shared"));
+        admin.setPermission(new Path("/shared"), new FsPermission((short) 0777));
+
+        try (CheckpointStore asBob = new HdfsCheckpointStoreProvider().open(hdfs.storeOptions(),
+                Map.of(HdfsStoreConfig.ENV_USER_NAME, "bob"))) {
+            asBob.write(uri("shared/bobs"), utf8("b"), WriteCondition.overwrite());
+        }
+        store.write(uri("shared/default"), utf8("d"), WriteCondition.overwrite());
+
+        assertThat(admin.getFileStatus(new Path("/shared/bobs")).getOwner()).isEqualTo("bob");
+        assertThat(admin.getFileStatus(new Path("/shared/default")).getOwner()).isEqualTo(System.getProperty("user.name"));
     }
 
     @Test
@@ -141,7 +255,7 @@ class HdfsStoreFailuresTest {
         ObjectInfo old = store.write(object, utf8("old"), WriteCondition.overwrite());
         // Another client (its own DFSClient, so its own lease holder) holds the directory's lock.
         try (FileSystem other = FileSystem.newInstance(hdfs.superuser().getUri(), hdfs.superuser().getConf());
-             CheckpointStore impatient = open(Map.of(HdfsConfig.LOCK_TIMEOUT, "1"))) {
+             CheckpointStore impatient = open(Map.of(HdfsStoreConfig.LOCK_TIMEOUT, "1"))) {
             FSDataOutputStream held = other.create(new Path("/locked/" + HdfsCheckpointStore.LOCK_FILE), true);
             long started = System.nanoTime();
 

@@ -21,6 +21,11 @@ final class MiniHdfs implements AutoCloseable {
     }
 
     static MiniHdfs start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** A cluster with these settings on top of the usual ones. */
+    static MiniHdfs start(Map<String, String> settings) throws Exception {
         Configuration conf = new HdfsConfiguration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, Path.of("target", "minidfs", UUID.randomUUID().toString()).toAbsolutePath().toString());
         // A file may close while its last block is still being committed by the DataNode ...
@@ -28,6 +33,7 @@ final class MiniHdfs implements AutoCloseable {
         // ... and the client polls for that after 10 ms instead of 400 ms.
         conf.setLong(FAST_CLOSE_CLIENT_KEY, 10);
         conf.setBoolean("dfs.permissions.enabled", true);
+        settings.forEach(conf::set);
         MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
         cluster.waitActive();
         return new MiniHdfs(cluster);
@@ -44,7 +50,7 @@ final class MiniHdfs implements AutoCloseable {
      * files do on a real cluster.
      */
     Map<String, String> storeOptions() {
-        return Map.of(HdfsConfig.PREFIX + FAST_CLOSE_CLIENT_KEY, "10", HdfsConfig.PREFIX + "dfs.blocksize", "1048576");
+        return Map.of(HdfsStoreConfig.PREFIX + FAST_CLOSE_CLIENT_KEY, "10", HdfsStoreConfig.PREFIX + "dfs.blocksize", "1048576");
     }
 
     /** A client as the superuser (the user running the tests, who started the cluster). */

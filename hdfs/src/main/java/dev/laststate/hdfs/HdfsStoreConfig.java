@@ -19,13 +19,22 @@ import java.util.TreeMap;
  * {@code dfs.client.socket-timeout}); only the keys below {@code hdfs.kerberos.} and {@code hdfs.laststate.}
  * are this store's own, and an unknown one of those is rejected.
  *
+ * <p>Everything the store would otherwise take from the process environment comes from the environment map
+ * it is opened with ({@link dev.laststate.store.CheckpointStoreProvider#open}): {@code HADOOP_CONF_DIR},
+ * {@code HADOOP_USER_NAME}, {@code KRB5CCNAME} and {@code KRB5_CONFIG}, besides this store's own variables.
+ *
  * @param hadoopConfDir {@code $HADOOP_CONF_DIR}, when set
  * @param hadoopProperties Hadoop keys (without the {@code hdfs.} prefix) and their values, given as options
  * @param kerberos the principal and keytab to log in with, when given
  * @param lockTimeout how long a conditional replace waits for another writer's lock on the directory
+ * @param userName {@code $HADOOP_USER_NAME}: the user to act as under simple authentication, when set
+ * @param ticketCache {@code $KRB5CCNAME} without its {@code FILE:} prefix: the Kerberos ticket cache to use
+ *     when Kerberos is on and no keytab is given, when set
+ * @param krb5Config {@code $KRB5_CONFIG}: the {@code krb5.conf} Java's Kerberos reads, when set
  */
-public record HdfsConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoopProperties, Optional<Kerberos> kerberos,
-                         Duration lockTimeout) {
+public record HdfsStoreConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoopProperties, Optional<Kerberos> kerberos,
+                              Duration lockTimeout, Optional<String> userName, Optional<String> ticketCache,
+                              Optional<Path> krb5Config) {
 
     /** The prefix of every option of this store; it is also the provider's name. */
     public static final String PREFIX = "hdfs.";
@@ -40,6 +49,12 @@ public record HdfsConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoo
     public static final String ENV_CONF_DIR = "HADOOP_CONF_DIR";
     public static final String ENV_KERBEROS_PRINCIPAL = "LASTSTATE_HDFS_KERBEROS_PRINCIPAL";
     public static final String ENV_KERBEROS_KEYTAB = "LASTSTATE_HDFS_KERBEROS_KEYTAB";
+    /** Hadoop's own: the user to act as under simple authentication. */
+    public static final String ENV_USER_NAME = "HADOOP_USER_NAME";
+    /** Kerberos's own: the ticket cache {@code kinit} wrote. */
+    public static final String ENV_TICKET_CACHE = "KRB5CCNAME";
+    /** Kerberos's own: the {@code krb5.conf} to read. */
+    public static final String ENV_KRB5_CONFIG = "KRB5_CONFIG";
 
     static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(120);
 
@@ -56,20 +71,24 @@ public record HdfsConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoo
         }
     }
 
-    public HdfsConfig {
+    public HdfsStoreConfig {
         Objects.requireNonNull(hadoopConfDir, "hadoopConfDir");
         hadoopProperties = Map.copyOf(hadoopProperties);
         Objects.requireNonNull(kerberos, "kerberos");
         Objects.requireNonNull(lockTimeout, "lockTimeout");
+        Objects.requireNonNull(userName, "userName");
+        Objects.requireNonNull(ticketCache, "ticketCache");
+        Objects.requireNonNull(krb5Config, "krb5Config");
     }
 
     /**
      * Reads and checks the options (all starting with {@code hdfs.}) and the environment.
      *
      * @throws InvalidStoreConfigurationException for a malformed key or value, an unknown key of this store's own,
-     *     half a Kerberos login, a keytab that cannot be read, or a {@code HADOOP_CONF_DIR} that is not a directory
+     *     half a Kerberos login, a keytab that cannot be read, a {@code HADOOP_CONF_DIR} that is not a directory,
+     *     a {@code HADOOP_USER_NAME} with white space or control characters, or a {@code KRB5_CONFIG} that is not a file
      */
-    public static HdfsConfig parse(Map<String, String> options, Map<String, String> environment) {
+    public static HdfsStoreConfig fromOptions(Map<String, String> options, Map<String, String> environment) {
         Map<String, String> hadoop = new TreeMap<>();
         Optional<String> principal = Optional.empty();
         Optional<String> keytab = Optional.empty();
@@ -109,7 +128,29 @@ public record HdfsConfig(Optional<Path> hadoopConfDir, Map<String, String> hadoo
         if (keytab.isEmpty()) {
             keytab = nonBlank(environment.get(ENV_KERBEROS_KEYTAB));
         }
-        return new HdfsConfig(confDir(environment), hadoop, kerberos(principal, keytab), lockTimeout);
+        return new HdfsStoreConfig(confDir(environment), hadoop, kerberos(principal, keytab), lockTimeout, userName(environment),
+                nonBlank(environment.get(ENV_TICKET_CACHE)).map(cache -> cache.startsWith("FILE:") ? cache.substring(5) : cache),
+                krb5Config(environment));
+    }
+
+    private static Optional<String> userName(Map<String, String> environment) {
+        Optional<String> name = nonBlank(environment.get(ENV_USER_NAME));
+        if (name.isPresent() && name.get().chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw new InvalidStoreConfigurationException(ENV_USER_NAME + "='" + printable(name.get()) + "' is not a user name");
+        }
+        return name;
+    }
+
+    private static Optional<Path> krb5Config(Map<String, String> environment) {
+        Optional<String> value = nonBlank(environment.get(ENV_KRB5_CONFIG));
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = path(value.get(), ENV_KRB5_CONFIG);
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidStoreConfigurationException(ENV_KRB5_CONFIG + "=" + file + " is not a file");
+        }
+        return Optional.of(file);
     }
 
     private static Optional<Kerberos> kerberos(Optional<String> principal, Optional<String> keytab) {

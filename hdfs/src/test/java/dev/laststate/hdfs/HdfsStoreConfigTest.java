@@ -18,14 +18,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Options, environment and Hadoop's configuration files, checked without a cluster. */
-class HdfsConfigTest {
+class HdfsStoreConfigTest {
 
     @TempDir
     Path dir;
 
     @Test
     void unknownKeysArePassedToHadoop() {
-        HdfsConfig config = HdfsConfig.parse(Map.of("hdfs.dfs.client.socket-timeout", "1234", "hdfs.fs.permissions.umask-mode", "027"), Map.of());
+        HdfsStoreConfig config = HdfsStoreConfig.fromOptions(Map.of("hdfs.dfs.client.socket-timeout", "1234", "hdfs.fs.permissions.umask-mode", "027"), Map.of());
 
         assertThat(config.hadoopProperties()).containsOnly(Map.entry("dfs.client.socket-timeout", "1234"),
                 Map.entry("fs.permissions.umask-mode", "027"));
@@ -39,10 +39,10 @@ class HdfsConfigTest {
 
     @Test
     void failFastDefaultsApplyUnlessAnOptionOrASiteFileSetsThem() throws Exception {
-        Configuration plain = HadoopSetup.configuration(HdfsConfig.parse(Map.of(), Map.of()));
+        Configuration plain = HadoopSetup.configuration(HdfsStoreConfig.fromOptions(Map.of(), Map.of()));
         HadoopSetup.FAIL_FAST_DEFAULTS.forEach((key, value) -> assertThat(plain.get(key)).as(key).isEqualTo(value));
 
-        Configuration overridden = HadoopSetup.configuration(HdfsConfig.parse(Map.of("hdfs.ipc.client.connect.timeout", "777"), Map.of()));
+        Configuration overridden = HadoopSetup.configuration(HdfsStoreConfig.fromOptions(Map.of("hdfs.ipc.client.connect.timeout", "777"), Map.of()));
         assertThat(overridden.get("ipc.client.connect.timeout")).isEqualTo("777");
 
         Files.writeString(dir.resolve("core-site.xml"), """
@@ -56,50 +56,50 @@ class HdfsConfigTest {
                   <property><name>dfs.nameservices</name><value>prod</value></property>
                 </configuration>
                 """);
-        Configuration site = HadoopSetup.configuration(HdfsConfig.parse(Map.of(), Map.of("HADOOP_CONF_DIR", dir.toString())));
+        Configuration site = HadoopSetup.configuration(HdfsStoreConfig.fromOptions(Map.of(), Map.of("HADOOP_CONF_DIR", dir.toString())));
         assertThat(site.get("fs.defaultFS")).isEqualTo("hdfs://namenode.example:8020");
         assertThat(site.get("dfs.nameservices")).isEqualTo("prod");
         assertThat(site.get("ipc.client.connect.timeout")).as("the site file wins over laststate's default").isEqualTo("9999");
         assertThat(site.get("ipc.client.connect.max.retries.on.timeouts")).isEqualTo("2");
 
-        Configuration both = HadoopSetup.configuration(HdfsConfig.parse(Map.of("hdfs.ipc.client.connect.timeout", "777"),
+        Configuration both = HadoopSetup.configuration(HdfsStoreConfig.fromOptions(Map.of("hdfs.ipc.client.connect.timeout", "777"),
                 Map.of("HADOOP_CONF_DIR", dir.toString())));
         assertThat(both.get("ipc.client.connect.timeout")).as("an option wins over the site file").isEqualTo("777");
     }
 
     @Test
     void aHadoopConfDirThatIsNoDirectoryIsRejected() {
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of(), Map.of("HADOOP_CONF_DIR", dir.resolve("missing").toString())))
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(), Map.of("HADOOP_CONF_DIR", dir.resolve("missing").toString())))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("HADOOP_CONF_DIR").hasMessageContaining("not a directory");
-        assertThat(HdfsConfig.parse(Map.of(), Map.of("HADOOP_CONF_DIR", " ")).hadoopConfDir()).isEmpty();
+        assertThat(HdfsStoreConfig.fromOptions(Map.of(), Map.of("HADOOP_CONF_DIR", " ")).hadoopConfDir()).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"hdfs.", "hdfs..x", "hdfs.x.", "hdfs. x", "hdfs.a b", "hdfs.a=b", "hdfs.a\tb", "s3.endpoint"})
     void malformedKeysAreRejected(String key) {
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of(key, "1"), Map.of()))
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(key, "1"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("option");
     }
 
     @Test
     void emptyValuesAndUnknownKeysOfTheStoresOwnAreRejected() {
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of("hdfs.dfs.replication", ""), Map.of()))
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of("hdfs.dfs.replication", ""), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("hdfs.dfs.replication");
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of("hdfs.kerberos.principle", "me@EXAMPLE.COM"), Map.of()))
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of("hdfs.kerberos.principle", "me@EXAMPLE.COM"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("unknown option 'hdfs.kerberos.principle'");
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of("hdfs.kerberos.password", "secret"), Map.of()))
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of("hdfs.kerberos.password", "secret"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of(HdfsConfig.LOCK_TIMEOUT, "0"), Map.of()))
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(HdfsStoreConfig.LOCK_TIMEOUT, "0"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("seconds");
-        assertThat(HdfsConfig.parse(Map.of(HdfsConfig.LOCK_TIMEOUT, "5"), Map.of()).lockTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(HdfsStoreConfig.fromOptions(Map.of(HdfsStoreConfig.LOCK_TIMEOUT, "5"), Map.of()).lockTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
     void kerberosNeedsBothPrincipalAndKeytab() {
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of(HdfsConfig.KERBEROS_PRINCIPAL, "laststate@EXAMPLE.COM"), Map.of()))
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(HdfsStoreConfig.KERBEROS_PRINCIPAL, "laststate@EXAMPLE.COM"), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class)
-                .hasMessageContaining(HdfsConfig.KERBEROS_KEYTAB).hasMessageContaining("the keytab is missing");
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of(), Map.of(HdfsConfig.ENV_KERBEROS_KEYTAB, "/etc/laststate.keytab")))
+                .hasMessageContaining(HdfsStoreConfig.KERBEROS_KEYTAB).hasMessageContaining("the keytab is missing");
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(), Map.of(HdfsStoreConfig.ENV_KERBEROS_KEYTAB, "/etc/laststate.keytab")))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("the principal is missing");
     }
 
@@ -107,28 +107,28 @@ class HdfsConfigTest {
     void aMissingKeytabIsAClearError() {
         Path missing = dir.resolve("laststate.keytab");
 
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of(HdfsConfig.KERBEROS_PRINCIPAL, "laststate@EXAMPLE.COM",
-                HdfsConfig.KERBEROS_KEYTAB, missing.toString()), Map.of()))
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(HdfsStoreConfig.KERBEROS_PRINCIPAL, "laststate@EXAMPLE.COM",
+                HdfsStoreConfig.KERBEROS_KEYTAB, missing.toString()), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class)
                 .hasMessage("the Kerberos keytab " + missing + " does not exist or is not a file");
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of(HdfsConfig.KERBEROS_PRINCIPAL, "laststate@EXAMPLE.COM",
-                HdfsConfig.KERBEROS_KEYTAB, dir.toString()), Map.of()))
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(HdfsStoreConfig.KERBEROS_PRINCIPAL, "laststate@EXAMPLE.COM",
+                HdfsStoreConfig.KERBEROS_KEYTAB, dir.toString()), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("not a file");
     }
 
     @Test
     void kerberosFromTheEnvironmentOrOptionsSwitchesHadoopToKerberos() throws Exception {
         Path keytab = Files.createFile(dir.resolve("laststate.keytab"));
-        Map<String, String> env = Map.of(HdfsConfig.ENV_KERBEROS_PRINCIPAL, "env@EXAMPLE.COM", HdfsConfig.ENV_KERBEROS_KEYTAB, keytab.toString());
+        Map<String, String> env = Map.of(HdfsStoreConfig.ENV_KERBEROS_PRINCIPAL, "env@EXAMPLE.COM", HdfsStoreConfig.ENV_KERBEROS_KEYTAB, keytab.toString());
 
-        HdfsConfig fromEnv = HdfsConfig.parse(Map.of(), env);
-        assertThat(fromEnv.kerberos()).contains(new HdfsConfig.Kerberos("env@EXAMPLE.COM", keytab));
+        HdfsStoreConfig fromEnv = HdfsStoreConfig.fromOptions(Map.of(), env);
+        assertThat(fromEnv.kerberos()).contains(new HdfsStoreConfig.Kerberos("env@EXAMPLE.COM", keytab));
         assertThat(HadoopSetup.configuration(fromEnv).get("hadoop.security.authentication")).isEqualTo("kerberos");
 
-        HdfsConfig optionWins = HdfsConfig.parse(Map.of(HdfsConfig.KERBEROS_PRINCIPAL, "option/host@EXAMPLE.COM"), env);
-        assertThat(optionWins.kerberos()).contains(new HdfsConfig.Kerberos("option/host@EXAMPLE.COM", keytab));
+        HdfsStoreConfig optionWins = HdfsStoreConfig.fromOptions(Map.of(HdfsStoreConfig.KERBEROS_PRINCIPAL, "option/host@EXAMPLE.COM"), env);
+        assertThat(optionWins.kerberos()).contains(new HdfsStoreConfig.Kerberos("option/host@EXAMPLE.COM", keytab));
 
-        assertThatThrownBy(() -> HdfsConfig.parse(Map.of(HdfsConfig.KERBEROS_PRINCIPAL, "two words@EXAMPLE.COM"), env))
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(HdfsStoreConfig.KERBEROS_PRINCIPAL, "two words@EXAMPLE.COM"), env))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("malformed");
     }
 
@@ -139,8 +139,28 @@ class HdfsConfigTest {
 
         assertThat(stores.provider("hdfs").name()).isEqualTo("hdfs");
         assertThat(CheckpointStores.load().schemes()).contains("hdfs", "file");
-        assertThatThrownBy(() -> stores.open(uri, Map.of(HdfsConfig.KERBEROS_PRINCIPAL, "laststate@EXAMPLE.COM",
-                HdfsConfig.KERBEROS_KEYTAB, dir.resolve("none").toString()), Map.of()))
+        assertThatThrownBy(() -> stores.open(uri, Map.of(HdfsStoreConfig.KERBEROS_PRINCIPAL, "laststate@EXAMPLE.COM",
+                HdfsStoreConfig.KERBEROS_KEYTAB, dir.resolve("none").toString()), Map.of()))
                 .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void theUserAndKerberosFilesComeFromTheEnvironmentMap() throws Exception {
+        Path krb5 = Files.writeString(dir.resolve("krb5.conf"), "[libdefaults]\n default_realm = EXAMPLE.COM\n");
+        HdfsStoreConfig config = HdfsStoreConfig.fromOptions(Map.of(), Map.of(HdfsStoreConfig.ENV_USER_NAME, "flink",
+                HdfsStoreConfig.ENV_TICKET_CACHE, "FILE:/tmp/krb5cc_1000", HdfsStoreConfig.ENV_KRB5_CONFIG, krb5.toString()));
+
+        assertThat(config.userName()).contains("flink");
+        assertThat(config.ticketCache()).as("Kerberos's FILE: prefix dropped").contains("/tmp/krb5cc_1000");
+        assertThat(config.krb5Config()).contains(krb5);
+        HdfsStoreConfig none = HdfsStoreConfig.fromOptions(Map.of(), Map.of());
+        assertThat(none.userName()).isEmpty();
+        assertThat(none.ticketCache()).isEmpty();
+        assertThat(none.krb5Config()).isEmpty();
+
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(), Map.of(HdfsStoreConfig.ENV_USER_NAME, "two words")))
+                .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining(HdfsStoreConfig.ENV_USER_NAME);
+        assertThatThrownBy(() -> HdfsStoreConfig.fromOptions(Map.of(), Map.of(HdfsStoreConfig.ENV_KRB5_CONFIG, dir.toString())))
+                .isInstanceOf(InvalidStoreConfigurationException.class).hasMessageContaining("not a file");
     }
 }
