@@ -2,6 +2,7 @@ package dev.laststate.store;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a store knows about one object.
@@ -20,6 +21,24 @@ public record ObjectInfo(StoreUri uri, long size, Instant lastModified, String v
         Objects.requireNonNull(version, "version");
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size + " for " + uri);
+        }
+    }
+
+    /**
+     * Checks this object, as a caller listed it, against the version the store now has, for a copy that must
+     * copy exactly what was listed (see {@link CheckpointStore#copy}).
+     *
+     * @param current the version now at {@link #uri()}, empty when nothing is there
+     * @throws StoreNotFoundException when it is gone
+     * @throws ConditionFailedException when it has another version
+     */
+    public void requireCurrent(Optional<String> current) throws StoreNotFoundException, ConditionFailedException {
+        if (current.isEmpty()) {
+            throw StoreNotFoundException.noSuchObject(uri, "copy");
+        }
+        if (!current.get().equals(version)) {
+            throw new ConditionFailedException(uri, "cannot copy " + uri + ": it changed since it was listed (version "
+                    + current.get() + ", not " + version + ")", null);
         }
     }
 

@@ -7,4 +7,9 @@ public class StoreNotFoundException extends StoreException {
     public StoreNotFoundException(StoreUri uri, String message, Throwable cause) {
         super(uri, message, cause);
     }
+
+    /** The one wording every store uses: {@code cannot <action> <uri>: no such object}. */
+    public static StoreNotFoundException noSuchObject(StoreUri uri, String action) {
+        return new StoreNotFoundException(uri, "cannot " + action + " " + uri + ": no such object", null);
+    }
 }

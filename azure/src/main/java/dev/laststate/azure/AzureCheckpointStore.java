@@ -51,6 +51,7 @@ import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.ContainerNotFoundException;
+import dev.laststate.store.ContentRange;
 import dev.laststate.store.InvalidStoreConfigurationException;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectAlreadyExistsException;
@@ -231,7 +232,7 @@ final class AzureCheckpointStore implements CheckpointStore {
         uri.requireObject(schemes());
         AzureLocation location = AzureLocation.of(uri);
         if (maxBytes <= 0) {
-            ObjectInfo info = stat(uri).orElseThrow(() -> notFound(uri, "read"));
+            ObjectInfo info = stat(uri).orElseThrow(() -> StoreNotFoundException.noSuchObject(uri, "read"));
             return new ObjectContent(info, new byte[0]);
         }
         BlobRange range = maxBytes == Long.MAX_VALUE ? null : new BlobRange(0, maxBytes);
@@ -261,7 +262,7 @@ final class AzureCheckpointStore implements CheckpointStore {
         BlobDownloadResponse response = blob(location).downloadStreamWithResponse(out, range, resumptions, null, false, null, Context.NONE);
         HttpHeaders headers = response.getHeaders();
         if (isFolder(response.getDeserializedHeaders().getMetadata())) {
-            throw notFound(uri, "read");
+            throw StoreNotFoundException.noSuchObject(uri, "read");
         }
         byte[] bytes = out.toByteArray();
         // A body cut short without the transport noticing (no Content-Length to hold it to) must not pass as the object.
@@ -271,7 +272,7 @@ final class AzureCheckpointStore implements CheckpointStore {
                     + bytes.length + " (cut off)", null);
         }
         long size = range == null ? bytes.length
-                : totalSize(headers.getValue(HttpHeaderName.CONTENT_RANGE)).orElseThrow(() -> malformed(uri, "read", "Content-Range header"));
+                : ContentRange.totalSize(headers.getValue(HttpHeaderName.CONTENT_RANGE)).orElseThrow(() -> malformed(uri, "read", "Content-Range header"));
         if (bytes.length > maxBytes) {
             bytes = Arrays.copyOf(bytes, (int) maxBytes);
         }
@@ -694,9 +695,6 @@ final class AzureCheckpointStore implements CheckpointStore {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private static StoreNotFoundException notFound(StoreUri uri, String action) {
-        return new StoreNotFoundException(uri, "cannot " + action + " " + uri + ": no such object", null);
-    }
 
     private static boolean isBlobNotFound(BlobStorageException e) {
         return e.getStatusCode() == 404 && !isContainerNotFound(e);
@@ -734,19 +732,6 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     private static boolean isFolder(Map<String, String> metadata) {
         return metadata != null && "true".equalsIgnoreCase(metadata.get(FOLDER_MARKER));
-    }
-
-    private static Optional<Long> totalSize(String contentRange) {
-        // "bytes 0-9/1000"
-        if (contentRange == null || contentRange.indexOf('/') < 0) {
-            return Optional.empty();
-        }
-        String total = contentRange.substring(contentRange.indexOf('/') + 1).strip();
-        try {
-            return Optional.of(Long.parseLong(total));
-        } catch (NumberFormatException unknownTotal) {
-            return Optional.empty();
-        }
     }
 
     private static Instant instant(OffsetDateTime time) {

@@ -201,7 +201,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
         Path path = path(uri.requireObject(SCHEMES));
         DistributedFileSystem fs = client(uri);
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-            ObjectInfo before = stat(fs, uri, path, "read").orElseThrow(() -> notFound(uri, "read"));
+            ObjectInfo before = stat(fs, uri, path, "read").orElseThrow(() -> StoreNotFoundException.noSuchObject(uri, "read"));
             if (maxBytes > MAX_ARRAY && before.size() > MAX_ARRAY) {
                 throw new StoreException(uri, "cannot read " + uri + ": the object is too large to read into memory ("
                         + before.size() + " bytes; at most " + MAX_ARRAY + ")", null);
@@ -216,7 +216,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
             }
             Optional<ObjectInfo> after = stat(fs, uri, path, "read");
             if (after.isEmpty()) {
-                throw notFound(uri, "read");
+                throw StoreNotFoundException.noSuchObject(uri, "read");
             }
             if (!after.get().version().equals(before.version())) {
                 continue;
@@ -476,13 +476,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
 
     /** Refuses a copy whose source is gone or is no longer at the version the caller listed. */
     private static void requireVersion(ObjectInfo source, Optional<ObjectInfo> current) throws StoreException {
-        if (current.isEmpty()) {
-            throw notFound(source.uri(), "copy");
-        }
-        if (!current.get().version().equals(source.version())) {
-            throw new ConditionFailedException(source.uri(), "cannot copy " + source.uri() + ": it changed since it was listed"
-                    + " (version " + current.get().version() + ", not " + source.version() + ")", null);
-        }
+        source.requireCurrent(current.map(ObjectInfo::version));
     }
 
     private static InputStream openSource(DistributedFileSystem fs, StoreUri source, Path path) throws StoreException {
@@ -663,9 +657,6 @@ final class HdfsCheckpointStore implements CheckpointStore {
         return server instanceof FileNotFoundException || server instanceof ParentNotDirectoryException;
     }
 
-    private static StoreNotFoundException notFound(StoreUri uri, String action) {
-        return new StoreNotFoundException(uri, "cannot " + action + " " + uri + ": no such object", null);
-    }
 
     private static void deleteQuietly(DistributedFileSystem fs, Path temp) {
         try {

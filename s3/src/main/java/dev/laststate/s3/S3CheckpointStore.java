@@ -3,6 +3,7 @@ package dev.laststate.s3;
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ContainerNotFoundException;
+import dev.laststate.store.ContentRange;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
@@ -307,7 +308,7 @@ final class S3CheckpointStore implements CheckpointStore {
         byte[] content = answer.asByteArray();
         long size;
         if (response.sdkHttpResponse().statusCode() == 206) {
-            size = totalSize(response).orElseThrow(() -> S3Errors.malformed(uri, "read", "a partial answer without its Content-Range"));
+            size = ContentRange.totalSize(response.contentRange()).orElseThrow(() -> S3Errors.malformed(uri, "read", "a partial answer without its Content-Range"));
         } else {
             // A whole-object answer (the server may ignore a range): its body is the object.
             size = content.length;
@@ -318,19 +319,6 @@ final class S3CheckpointStore implements CheckpointStore {
                     + " of " + Math.min(limit, size) + " bytes)", null);
         }
         return new ObjectContent(info(uri, "read", size, response.lastModified(), response.eTag()), content);
-    }
-
-    /** The object's whole size from {@code Content-Range: bytes 0-9/1234}; empty when absent or unreadable. */
-    private static Optional<Long> totalSize(GetObjectResponse response) {
-        String range = response.contentRange();
-        if (range == null || range.lastIndexOf('/') < 0) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseLong(range.substring(range.lastIndexOf('/') + 1).strip()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     @Override

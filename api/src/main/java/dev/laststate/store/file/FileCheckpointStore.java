@@ -240,7 +240,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         // Replacement is an atomic rename and an open stream keeps reading the file it opened: if the
         // identity is the same just before and just after the open, the bytes belong to that version.
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-            ObjectInfo before = stat(uri).orElseThrow(() -> notFound(uri, "read"));
+            ObjectInfo before = stat(uri).orElseThrow(() -> StoreNotFoundException.noSuchObject(uri, "read"));
             if (maxBytes > MAX_ARRAY && before.size() > MAX_ARRAY) {
                 throw new StoreException(uri, "cannot read " + uri + ": the object is too large to read into memory ("
                         + before.size() + " bytes; at most " + MAX_ARRAY + ")", null);
@@ -338,14 +338,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     /** Refuses a copy whose source is gone or is no longer at the version the caller listed. */
     private static void requireVersion(ObjectInfo source, Optional<BasicFileAttributes> current) throws StoreException {
-        if (current.isEmpty() || !current.get().isRegularFile()) {
-            throw notFound(source.uri(), "copy");
-        }
-        String now = version(current.get());
-        if (!now.equals(source.version())) {
-            throw new ConditionFailedException(source.uri(), "cannot copy " + source.uri() + ": it changed since it was listed"
-                    + " (version " + now + ", not " + source.version() + ")", null);
-        }
+        source.requireCurrent(current.filter(BasicFileAttributes::isRegularFile).map(FileCheckpointStore::version));
     }
 
     /**
@@ -453,7 +446,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         try {
             return FileChannel.open(from, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            throw notFound(source, "copy");
+            throw StoreNotFoundException.noSuchObject(source, "copy");
         } catch (FileSystemException e) {
             if (Files.isSymbolicLink(from)) {
                 throw linkRefused(source, from);
@@ -653,9 +646,6 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
     }
 
-    private static StoreNotFoundException notFound(StoreUri uri, String action) {
-        return new StoreNotFoundException(uri, "cannot " + action + " " + uri + ": no such object", null);
-    }
 
     /** As {@link #classify}, telling apart the one way a write loses its temporary file. */
     private static StoreException classifyWrite(IOException e, StoreUri uri, Path temp, String action) {

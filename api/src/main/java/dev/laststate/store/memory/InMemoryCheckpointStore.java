@@ -132,13 +132,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     @Override
     public synchronized ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
         Entry entry = objects.get(objectKey(source.uri()));
-        if (entry == null) {
-            throw new StoreNotFoundException(source.uri(), "cannot copy " + source.uri() + ": no such object", null);
-        }
-        if (!entry.info().version().equals(source.version())) {
-            throw new ConditionFailedException(source.uri(), "cannot copy " + source.uri() + ": it is at version "
-                    + entry.info().version() + ", not " + source.version(), null);
-        }
+        source.requireCurrent(Optional.ofNullable(entry).map(e -> e.info().version()));
         return put(target, entry.bytes());
     }
 
