@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -318,14 +319,22 @@ public interface StoreContract extends TckSupport {
         Map<String, Integer> writtenVersions = new ConcurrentHashMap<>();
         writtenVersions.put(put(uri, contents[0]).version(), 0);
         AtomicInteger written = new AtomicInteger();
+        AtomicInteger readsDone = new AtomicInteger();
         CountDownLatch readerStarted = new CountDownLatch(1);
 
         Callable<List<Seen>> writer = () -> {
-            // The writer starts only once the reader reads, so the two overlap on every store.
+            // The writer starts only once the reader reads, and lets a read finish around each write, so the two
+            // overlap on every store, however much faster one is than the other.
             assertThat(readerStarted.await(StoreConcurrency.TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the reader started").isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(StoreConcurrency.TIMEOUT_SECONDS);
             for (int i = 1; i <= writes; i++) {
+                int readsBefore = readsDone.get();
                 writtenVersions.put(put(uri, contents[i % 2]).version(), i % 2);
                 written.incrementAndGet();
+                while (readsDone.get() <= readsBefore) {
+                    assertThat(System.nanoTime()).as("a read finished around write %d", i).isLessThan(deadline);
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+                }
             }
             return List.of();
         };
@@ -338,6 +347,7 @@ public interface StoreContract extends TckSupport {
                 byte[] bytes = read.bytes();
                 int content = Arrays.equals(bytes, contents[0]) ? 0 : Arrays.equals(bytes, contents[1]) ? 1 : -1;
                 seen.add(new Seen(content, read.info().version(), read.info().size(), bytes.length, before, written.get()));
+                readsDone.incrementAndGet();
             } while (written.get() < writes);
             return seen;
         };
