@@ -65,7 +65,6 @@ final class JobManagerOptions {
 
     /** Checks the flags; called before anything is opened. */
     JobManagerConnection connection() {
-        Map<String, String> env = ((LastStateCommand) command.root().userObject()).environment();
         URI uri;
         try {
             uri = new URI(url.endsWith("/") ? url : url + "/");
@@ -76,7 +75,7 @@ final class JobManagerOptions {
             return JobManagerConnection.of(uri)
                     .withTimeouts(duration(connectTimeout, "--connect-timeout"), duration(readTimeout, "--read-timeout"))
                     .withCaFile(Optional.ofNullable(caFile))
-                    .withAuth(auth(env));
+                    .withAuth(auth(LastStateCommand.environment(command)));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), e.getMessage());
         }

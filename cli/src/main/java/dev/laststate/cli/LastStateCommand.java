@@ -43,8 +43,9 @@ public final class LastStateCommand implements Callable<Integer> {
     /** The environment of this run (the process's, or a test's); credentials are read from it. */
     private Map<String, String> environment = Map.of();
 
-    Map<String, String> environment() {
-        return environment;
+    /** The environment of the run {@code command} (a subcommand or one of its mixins) belongs to. */
+    static Map<String, String> environment(CommandSpec command) {
+        return ((LastStateCommand) command.root().userObject()).environment;
     }
 
     public static void main(String[] args) {

@@ -1,7 +1,5 @@
 package dev.laststate.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.Snapshot;
@@ -9,31 +7,21 @@ import dev.laststate.flink.SnapshotFinder;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "list", sortOptions = false,
         description = "List the complete checkpoints (and savepoints) of one job or of every job in the store, "
                 + "newest first; '*' marks the one promote would choose.")
-final class ListCommand implements Callable<Integer> {
+final class ListCommand extends StoreCommand {
 
     /** One job's complete snapshots, newest first, and the one promote would choose. */
     record JobSnapshots(String jobId, Optional<Snapshot> newest, List<Snapshot> snapshots) {}
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private StoreOptions store;
 
     @Option(names = "--savepoints", paramLabel = "URI", defaultValue = "${env:LASTSTATE_SAVEPOINTS}",
             description = "A savepoint directory to list the jobs' savepoints from as well. Env: LASTSTATE_SAVEPOINTS.")
@@ -68,7 +56,7 @@ final class ListCommand implements Callable<Integer> {
             throw new NothingToPromoteException("no complete checkpoint" + (savepointDir.isPresent() ? " or savepoint" : "")
                     + " of " + (onlyJob.isPresent() ? "job " + onlyJob.get() : "any job") + " in " + checkpoints);
         }
-        print(jobs);
+        output.print(Json.jobs(jobs), text(jobs));
         return ExitCodes.OK;
     }
 
@@ -82,21 +70,18 @@ final class ListCommand implements Callable<Integer> {
         return new JobSnapshots(id, finder.newest(checkpoints, savepointDir, id), snapshots);
     }
 
-    private void print(List<JobSnapshots> jobs) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-            Json.print(out, json(jobs));
-            return;
-        }
+    /** One line a snapshot (a job without one says so), newest first. */
+    private static String text(List<JobSnapshots> jobs) {
+        List<String> lines = new ArrayList<>();
         for (JobSnapshots job : jobs) {
             if (job.snapshots().isEmpty()) {
-                out.println("  " + job.jobId() + "  (no complete snapshot)");
+                lines.add("  " + job.jobId() + "  (no complete snapshot)");
             }
             for (Snapshot snapshot : job.snapshots()) {
-                out.println(line(snapshot, isNewest(job, snapshot)));
+                lines.add(line(snapshot, isNewest(job, snapshot)));
             }
         }
-        out.flush();
+        return String.join(System.lineSeparator(), lines);
     }
 
     /** {@code * <job id>  checkpoint  12  <completed at>  <directory>}; '*' marks the newest. */
@@ -104,23 +89,6 @@ final class ListCommand implements Callable<Integer> {
         String id = snapshot.checkpointId().isPresent() ? Long.toString(snapshot.checkpointId().getAsLong()) : "-";
         return String.format(Locale.ROOT, "%s %s  %-10s  %6s  %s  %s", newest ? "*" : " ", snapshot.jobId(),
                 snapshot.kind().name().toLowerCase(Locale.ROOT), id, snapshot.completedAt(), snapshot.directory());
-    }
-
-    private static ObjectNode json(List<JobSnapshots> jobs) {
-        ObjectNode root = Json.object();
-        ArrayNode array = root.putArray("jobs");
-        for (JobSnapshots job : jobs) {
-            ObjectNode node = array.addObject();
-            node.put("jobId", job.jobId());
-            if (job.newest().isPresent()) {
-                node.set("newest", Json.snapshot(job.newest().get()));
-            } else {
-                node.putNull("newest");
-            }
-            ArrayNode snapshots = node.putArray("snapshots");
-            job.snapshots().forEach(s -> snapshots.add(Json.snapshot(s)));
-        }
-        return root;
     }
 
     private static boolean isNewest(JobSnapshots job, Snapshot snapshot) {

@@ -1,6 +1,5 @@
 package dev.laststate.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.laststate.flink.NotRestorableException;
 import dev.laststate.flink.PreCommitCheck;
 import dev.laststate.flink.PromotionMode;
@@ -19,26 +18,16 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.verify.SnapshotVerifier;
 import dev.laststate.verify.UnreadableMetadataException;
 import dev.laststate.verify.Verification;
-import java.io.PrintWriter;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "promote", sortOptions = false,
         description = "Promote the job's newest complete checkpoint (or savepoint) to the target: copy its whole "
                 + "directory there with _metadata last (copy mode), or record where it is (pointer mode).")
-final class PromoteCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private StoreOptions store;
+final class PromoteCommand extends StoreCommand {
 
     @Option(names = "--savepoints", paramLabel = "URI", defaultValue = "${env:LASTSTATE_SAVEPOINTS}",
             description = "A savepoint directory whose savepoints of the job compete with its checkpoints. Env: LASTSTATE_SAVEPOINTS.")
@@ -101,9 +90,9 @@ final class PromoteCommand implements Callable<Integer> {
             if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {
                 verification = Optional.of(VerifyCommand.verify(opened, targetDir));
             }
-            print(result, verification);
-            int exit = PromotionOptions.exitCode(result, spec.commandLine().getErr());
-            return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), spec.commandLine().getErr()) : exit;
+            output.print(Json.result(result, verification), text(result, verification));
+            int exit = PromotionOptions.exitCode(result, err());
+            return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), err()) : exit;
         }
     }
 
@@ -136,26 +125,16 @@ final class PromoteCommand implements Callable<Integer> {
                 .build());
     }
 
-    private void print(PromotionResult result, Optional<Verification> verification) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-            ObjectNode node = Json.result(result);
-            verification.ifPresent(v -> node.set("verification", VerifyCommand.json(v)));
-            Json.print(out, node);
-            return;
-        }
-        out.println(text(result));
-        verification.ifPresent(v -> out.println(VerifyCommand.text(v)));
-        out.flush();
-    }
-
-    /** {@code PROMOTED checkpoint 12 of job <id> (<dir>) -> <target>: 3 files, 1234 bytes in 15 ms}. */
-    static String text(PromotionResult result) {
+    /**
+     * {@code PROMOTED checkpoint 12 of job <id> (<dir>) -> <target>: 3 files, 1234 bytes in 15 ms}, and with
+     * {@code --verify} the lines of the verification below it.
+     */
+    static String text(PromotionResult result, Optional<Verification> verification) {
         String head = result.status() + " " + result.snapshot().describe() + " -> " + result.target() + ": ";
-        if (result.status() == PromotionStatus.PROMOTED) {
-            return head + result.filesCopied() + " files, " + result.bytesCopied() + " bytes in "
-                    + result.duration().toMillis() + " ms" + result.reason().map(r -> "; " + r).orElse("");
-        }
-        return head + result.reason().orElse(result.status().name().toLowerCase(java.util.Locale.ROOT));
+        String line = result.status() == PromotionStatus.PROMOTED
+                ? head + result.filesCopied() + " files, " + result.bytesCopied() + " bytes in "
+                        + result.duration().toMillis() + " ms" + result.reason().map(r -> "; " + r).orElse("")
+                : head + result.reason().orElse(result.status().name().toLowerCase(java.util.Locale.ROOT));
+        return verification.map(v -> line + System.lineSeparator() + VerifyCommand.text(v)).orElse(line);
     }
 }

@@ -9,27 +9,17 @@ import dev.laststate.rest.JobManagerConnection;
 import dev.laststate.rest.JobManagerException;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 @Command(name = "savepoint", sortOptions = false,
         description = "Take a savepoint of the running job through its JobManager (with --stop: stop the job with a "
                 + "savepoint, for planned upgrades), wait for it, then promote that savepoint's whole directory to the target.")
-final class SavepointCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private StoreOptions store;
+final class SavepointCommand extends StoreCommand {
 
     @Mixin
     private TargetOption target;
@@ -88,8 +78,8 @@ final class SavepointCommand implements Callable<Integer> {
                     .snapshot(Optional.of(snapshot))
                     .build());
             PromotionResult result = promotion.promoter(opened).promote(request);
-            print(result);
-            return PromotionOptions.exitCode(result, spec.commandLine().getErr());
+            output.print(Json.result(result, Optional.empty()), PromoteCommand.text(result, Optional.empty()));
+            return PromotionOptions.exitCode(result, err());
         }
     }
 
@@ -113,15 +103,5 @@ final class SavepointCommand implements Callable<Integer> {
             }
             Thread.sleep(Math.min(poll.toMillis(), Math.max(1, left / 1_000_000)));
         }
-    }
-
-    private void print(PromotionResult result) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-            Json.print(out, Json.result(result));
-            return;
-        }
-        out.println(PromoteCommand.text(result));
-        out.flush();
     }
 }

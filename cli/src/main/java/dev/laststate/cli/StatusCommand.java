@@ -4,25 +4,16 @@ import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.Generation;
 import dev.laststate.flink.LastState;
 import dev.laststate.flink.PointerRecord;
-import dev.laststate.store.StoreUri;
-import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "status", sortOptions = false,
         description = "Show what the target holds: the promoted snapshot, how and when, the restore path, and "
                 + "whether the pointer record matches the target's _metadata.")
-final class StatusCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private StoreOptions store;
+final class StatusCommand extends StoreCommand {
 
     @Mixin
     private TargetOption target;
@@ -32,38 +23,34 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StoreUri checkpoints = store.checkpoints();
-        LastState state = TargetOption.read(store, checkpoints, target.resolve(store, checkpoints));
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-            Json.print(out, Json.lastState(state));
-        } else {
-            print(out, state);
-        }
+        LastState state = target.read(store);
+        output.print(Json.lastState(state), text(state));
         return ExitCodes.OK;
     }
 
-    private static void print(PrintWriter out, LastState state) {
+    /** One {@code label: value} row a fact, the values aligned. */
+    private static String text(LastState state) {
         PointerRecord record = state.record();
         Generation current = record.current();
-        row(out, "target", state.target());
-        row(out, "job id", current.jobId());
-        row(out, "checkpoint id", current.checkpointId().isPresent() ? current.checkpointId().getAsLong() : "-");
-        row(out, "kind", lower(current.kind().name()));
-        row(out, "source", current.source());
-        row(out, "completed at", current.completedAt());
-        row(out, "mode", lower(record.mode().name()));
-        row(out, "promoted at", record.promotedAt());
-        row(out, "restore path", state.restorePath());
-        row(out, "consistent", state.consistent() ? "yes"
-                : "no (the record does not describe " + FlinkLayout.METADATA + "; a promotion is running or was interrupted)");
-        row(out, "files", current.files().size() + " (previous generation: "
-                + record.previous().map(p -> Integer.toString(p.files().size())).orElse("none") + ")");
-        out.flush();
+        List<String> rows = new ArrayList<>();
+        rows.add(row("target", state.target()));
+        rows.add(row("job id", current.jobId()));
+        rows.add(row("checkpoint id", current.checkpointId().isPresent() ? current.checkpointId().getAsLong() : "-"));
+        rows.add(row("kind", lower(current.kind().name())));
+        rows.add(row("source", current.source()));
+        rows.add(row("completed at", current.completedAt()));
+        rows.add(row("mode", lower(record.mode().name())));
+        rows.add(row("promoted at", record.promotedAt()));
+        rows.add(row("restore path", state.restorePath()));
+        rows.add(row("consistent", state.consistent() ? "yes"
+                : "no (the record does not describe " + FlinkLayout.METADATA + "; a promotion is running or was interrupted)"));
+        rows.add(row("files", current.files().size() + " (previous generation: "
+                + record.previous().map(p -> Integer.toString(p.files().size())).orElse("none") + ")"));
+        return String.join(System.lineSeparator(), rows);
     }
 
-    private static void row(PrintWriter out, String label, Object value) {
-        out.printf(Locale.ROOT, "%-14s %s%n", label + ":", value);
+    private static String row(String label, Object value) {
+        return String.format(Locale.ROOT, "%-14s %s", label + ":", value);
     }
 
     private static String lower(String name) {

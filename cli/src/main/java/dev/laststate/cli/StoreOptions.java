@@ -1,5 +1,6 @@
 package dev.laststate.cli;
 
+import dev.laststate.flink.FlinkLayout;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.CheckpointStores;
 import dev.laststate.store.StoreException;
@@ -54,11 +55,13 @@ final class StoreOptions {
     }
 
     /**
-     * {@code --target}, empty when not given, like {@link #location} but with only its parent's links resolved:
-     * a target that is itself a symbolic link is refused by the store, never followed to wherever it points.
+     * The target: {@code --target}, which must be in the store of {@code --store}, or {@code <store>/last-state}.
+     * Like {@link #location} but with only its parent's links resolved: a target that is itself a symbolic link
+     * is refused by the store, never followed to wherever it points.
      */
-    Optional<StoreUri> target(String value, StoreUri checkpoints) {
-        return parse(value, "--target", checkpoints).map(LocalPaths::realParent);
+    StoreUri target(String value, StoreUri checkpoints) {
+        return parse(value, "--target", checkpoints).map(LocalPaths::realParent)
+                .orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
     }
 
     private Optional<StoreUri> parse(String value, String flag, StoreUri checkpoints) {
@@ -78,8 +81,7 @@ final class StoreOptions {
      * process's, or a test's); the caller closes it.
      */
     CheckpointStore open(StoreUri checkpoints) throws StoreException {
-        Map<String, String> environment = ((LastStateCommand) command.root().userObject()).environment();
-        return registry().open(checkpoints, options, environment);
+        return registry().open(checkpoints, options, LastStateCommand.environment(command));
     }
 
     /** Whether {@code --store} (or LASTSTATE_STORE) was given. */

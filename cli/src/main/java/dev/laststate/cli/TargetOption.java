@@ -8,7 +8,7 @@ import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import picocli.CommandLine.Option;
 
-/** {@code --target}, shared by promote, status and resolve. */
+/** {@code --target}, shared by promote, savepoint, status and resolve. */
 final class TargetOption {
 
     @Option(names = "--target", paramLabel = "URI", defaultValue = "${env:LASTSTATE_TARGET}",
@@ -20,14 +20,16 @@ final class TargetOption {
      * symbolic links resolved), or {@code <store>/last-state}.
      */
     StoreUri resolve(StoreOptions store, StoreUri checkpoints) {
-        return store.target(target, checkpoints).orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
+        return store.target(target, checkpoints);
     }
 
-    /** What the target holds; nothing promoted yet is exit 3. */
-    static LastState read(StoreOptions store, StoreUri checkpoints, StoreUri target) throws Exception {
+    /** What the target in the store of {@code --store} holds; nothing promoted yet is exit 3. */
+    LastState read(StoreOptions store) throws Exception {
+        StoreUri checkpoints = store.checkpoints();
+        StoreUri targetDir = resolve(store, checkpoints);
         try (CheckpointStore opened = store.open(checkpoints)) {
-            return new LastStateReader(opened).read(target).orElseThrow(() -> new NothingToPromoteException(
-                    "nothing has been promoted to " + target + " yet (no " + FlinkLayout.POINTER_RECORD
+            return new LastStateReader(opened).read(targetDir).orElseThrow(() -> new NothingToPromoteException(
+                    "nothing has been promoted to " + targetDir + " yet (no " + FlinkLayout.POINTER_RECORD
                             + "); run 'laststate promote' first"));
         }
     }

@@ -1,7 +1,5 @@
 package dev.laststate.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.LastState;
 import dev.laststate.flink.LastStateReader;
@@ -14,24 +12,15 @@ import dev.laststate.verify.StateFile;
 import dev.laststate.verify.Verification;
 import java.io.PrintWriter;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "verify", sortOptions = false,
         description = "Prove the promoted state restorable: read its _metadata with Flink's own classes and check "
                 + "that every file it references exists (relative ones in the restore directory, shared/ and "
                 + "taskowned/ ones where they are). Exit 6 lists the missing files.")
-final class VerifyCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private StoreOptions store;
+final class VerifyCommand extends StoreCommand {
 
     // Its own --target (not TargetOption): verify also works with --target alone, in the target's store.
     @Option(names = "--target", paramLabel = "URI", defaultValue = "${env:LASTSTATE_TARGET}",
@@ -51,18 +40,12 @@ final class VerifyCommand implements Callable<Integer> {
             checkpoints = targetDir;
         } else {
             checkpoints = store.checkpoints();
-            targetDir = store.target(target, checkpoints).orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
+            targetDir = store.target(target, checkpoints);
         }
         try (CheckpointStore opened = store.open(checkpoints)) {
             Verification verification = verify(opened, targetDir);
-            PrintWriter out = spec.commandLine().getOut();
-            if (output.json()) {
-                Json.print(out, json(verification));
-            } else {
-                out.println(text(verification));
-                out.flush();
-            }
-            return exitCode(verification, spec.commandLine().getErr());
+            output.print(Json.verification(verification), text(verification));
+            return exitCode(verification, err());
         }
     }
 
@@ -113,18 +96,5 @@ final class VerifyCommand implements Callable<Integer> {
             text.append(System.lineSeparator()).append("missing: ").append(missing.uri());
         }
         return text.toString();
-    }
-
-    static ObjectNode json(Verification verification) {
-        ObjectNode node = Json.object();
-        node.put("restorable", verification.restorable());
-        node.put("directory", verification.directory().toString());
-        node.put("checkpointId", verification.checkpointId());
-        node.put("files", verification.files().size());
-        node.put("relativeFiles", verification.files().stream().filter(StateFile::relative).count());
-        node.put("inlineHandles", verification.inlineHandles());
-        ArrayNode missing = node.putArray("missing");
-        verification.missing().forEach(file -> missing.add(file.uri().toString()));
-        return node;
     }
 }

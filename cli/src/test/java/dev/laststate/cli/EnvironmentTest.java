@@ -7,8 +7,6 @@ import static dev.laststate.cli.CheckpointTree.uriOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
@@ -20,8 +18,6 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /** Every flag also reads LASTSTATE_<FLAG>, from the environment given to {@link LastStateCommand#run}. */
 class EnvironmentTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -37,7 +33,7 @@ class EnvironmentTest {
     }
 
     @Test
-    void everyPromoteSettingFromTheEnvironment() throws IOException {
+    void everyPromoteSettingFromTheEnvironment() {
         CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
         tree.checkpoint(OTHER_JOB, 50);
         Path savepoints = dir.resolve("savepoints");
@@ -54,10 +50,9 @@ class EnvironmentTest {
         env.put("LASTSTATE_ALLOW_FRESH_START", "true");
         env.put("LASTSTATE_COPY_CONCURRENCY", "2");
 
-        Cli.Run run = Cli.run(env, "promote");
+        Cli.Run run = Cli.succeeds(env, "promote");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        JsonNode result = JSON.readTree(run.out());
+        JsonNode result = run.json();
         assertThat(result.get("status").asText()).isEqualTo("PROMOTED");
         assertThat(result.get("jobId").asText()).isEqualTo(JOB);
         assertThat(result.get("kind").asText()).isEqualTo("SAVEPOINT");
@@ -85,9 +80,8 @@ class EnvironmentTest {
         CheckpointTree.standard(dir);
         Map<String, String> env = Map.of("LASTSTATE_STORE", dir.resolve("missing").toString(), "LASTSTATE_OUTPUT", "json");
 
-        Cli.Run run = Cli.run(env, "promote", "--store", dir.toString(), "--output", "text");
+        Cli.Run run = Cli.succeeds(env, "promote", "--store", dir.toString(), "--output", "text");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).startsWith("PROMOTED checkpoint 12");
     }
 
@@ -96,8 +90,7 @@ class EnvironmentTest {
         CheckpointTree.standard(dir);
         Map<String, String> env = Map.of("LASTSTATE_JOB_ID", "", "LASTSTATE_MODE", " ", "LASTSTATE_TARGET", "");
 
-        Cli.Run run = Cli.run(env, "promote", "--store", dir.toString());
-        assertThat(run.exitCode()).as(run.toString()).isZero();
+        Cli.Run run = Cli.succeeds(env, "promote", "--store", dir.toString());
         assertThat(run.out()).startsWith("PROMOTED checkpoint 12");
 
         BadInputTest.assertOneLineError(Cli.run(Map.of("LASTSTATE_STORE", ""), "status"), ExitCodes.USAGE,

@@ -6,16 +6,12 @@ import static dev.laststate.cli.CheckpointTree.uriOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ListCommandTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -24,9 +20,8 @@ class ListCommandTest {
     void listsCompleteCheckpointsNewestFirstAndMarksTheNewest() {
         CheckpointTree tree = CheckpointTree.standard(dir);
 
-        Cli.Run run = Cli.run("list", "--store", dir.toString());
+        Cli.Run run = Cli.succeeds("list", "--store", dir.toString());
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
         List<String> lines = run.outLines();
         assertThat(lines).hasSize(3);
@@ -38,15 +33,14 @@ class ListCommandTest {
     }
 
     @Test
-    void listsEveryJobAsJson() throws IOException {
+    void listsEveryJobAsJson() {
         CheckpointTree tree = CheckpointTree.standard(dir);
         tree.checkpoint(OTHER_JOB, 2);
 
-        Cli.Run run = Cli.run("list", "--store", dir.toString(), "--output", "json");
+        Cli.Run run = Cli.succeeds("list", "--store", dir.toString(), "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.outLines()).hasSize(1);
-        JsonNode jobs = JSON.readTree(run.out()).get("jobs");
+        JsonNode jobs = run.json().get("jobs");
         assertThat(jobs).hasSize(2);
         JsonNode job = jobs.get(1).get("jobId").asText().equals(JOB) ? jobs.get(1) : jobs.get(0);
         assertThat(job.get("newest").get("checkpointId").asLong()).isEqualTo(12);
@@ -58,17 +52,16 @@ class ListCommandTest {
     }
 
     @Test
-    void listsOneJobWithItsSavepoints() throws IOException {
+    void listsOneJobWithItsSavepoints() {
         CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
         tree.checkpoint(OTHER_JOB, 2);
         Path savepoints = dir.resolve("savepoints");
         tree.savepoint(savepoints, JOB, 11, CheckpointTree.BASE.plusSeconds(11 * 60 + 30));
 
-        Cli.Run run = Cli.run("list", "--store", tree.root.toString(), "--job-id", JOB,
+        Cli.Run run = Cli.succeeds("list", "--store", tree.root.toString(), "--job-id", JOB,
                 "--savepoints", savepoints.toString(), "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        JsonNode jobs = JSON.readTree(run.out()).get("jobs");
+        JsonNode jobs = run.json().get("jobs");
         assertThat(jobs).singleElement().satisfies(job -> {
             assertThat(job.get("jobId").asText()).isEqualTo(JOB);
             assertThat(job.get("snapshots")).extracting(s -> s.get("kind").asText() + " " + s.get("checkpointId").asLong())

@@ -8,7 +8,6 @@ import static dev.laststate.cli.CheckpointTree.uriOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laststate.flink.FlinkLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PromoteCommandTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
@@ -30,9 +27,8 @@ class PromoteCommandTest {
         CheckpointTree tree = CheckpointTree.standard(dir);
         Path chk12 = tree.jobDir(JOB).resolve("chk-12");
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString());
+        Cli.Run run = Cli.succeeds("promote", "--store", dir.toString());
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
         long bytes = Files.size(chk12.resolve("_metadata")) + Files.size(chk12.resolve("state-a-12"))
                 + Files.size(chk12.resolve("state-b-12"));
@@ -51,15 +47,14 @@ class PromoteCommandTest {
     }
 
     @Test
-    void printsOneJsonObject() throws IOException {
+    void printsOneJsonObject() {
         CheckpointTree tree = CheckpointTree.standard(dir);
         Path chk12 = tree.jobDir(JOB).resolve("chk-12");
 
-        Cli.Run run = Cli.run("promote", "--store", tree.uri(), "--output", "json");
+        Cli.Run run = Cli.succeeds("promote", "--store", tree.uri(), "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.outLines()).hasSize(1);
-        JsonNode result = JSON.readTree(run.out());
+        JsonNode result = run.json();
         assertThat(result.get("status").asText()).isEqualTo("PROMOTED");
         assertThat(result.get("jobId").asText()).isEqualTo(JOB);
         assertThat(result.get("checkpointId").asLong()).isEqualTo(12);
@@ -73,29 +68,27 @@ class PromoteCommandTest {
     }
 
     @Test
-    void aSecondRunIsUnchangedAndWritesNothing() throws IOException {
+    void aSecondRunIsUnchangedAndWritesNothing() {
         CheckpointTree.standard(dir);
-        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString());
         Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString(), "--output", "json");
+        Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        JsonNode result = JSON.readTree(run.out());
+        JsonNode result = run.json();
         assertThat(result.get("status").asText()).isEqualTo("UNCHANGED");
         assertThat(result.get("reason").asText()).contains("already holds checkpoint 12");
         assertThat(fingerprint(dir)).isEqualTo(before);
     }
 
     @Test
-    void aDryRunWritesNothing() throws IOException {
+    void aDryRunWritesNothing() {
         CheckpointTree.standard(dir);
         Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString(), "--dry-run", "--output", "json");
+        Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--dry-run", "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        JsonNode result = JSON.readTree(run.out());
+        JsonNode result = run.json();
         assertThat(result.get("status").asText()).isEqualTo("DRY_RUN");
         assertThat(result.get("checkpointId").asLong()).isEqualTo(12);
         assertThat(result.get("reason").asText()).startsWith("would promote checkpoint 12");
@@ -105,12 +98,11 @@ class PromoteCommandTest {
     @Test
     void aNewerCheckpointReplacesThePromotedOne() {
         CheckpointTree tree = CheckpointTree.standard(dir);
-        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString());
         tree.checkpoint(JOB, 14);
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString());
+        Cli.Run run = Cli.succeeds("promote", "--store", dir.toString());
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).startsWith("PROMOTED checkpoint 14 of job " + JOB);
         assertThat(read(tree.lastState().resolve("_metadata"))).isEqualTo(read(tree.jobDir(JOB).resolve("chk-14/_metadata")));
         assertThat(tree.lastState().resolve("state-a-14")).exists();
@@ -120,16 +112,14 @@ class PromoteCommandTest {
     void pointerModeCopiesNothingAndResolvePrintsTheCheckpoint() {
         CheckpointTree tree = CheckpointTree.standard(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString(), "--mode", "pointer");
+        Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--mode", "pointer");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).startsWith("PROMOTED checkpoint 12");
         assertThat(tree.lastState().resolve(FlinkLayout.POINTER_RECORD)).isRegularFile();
         assertThat(tree.lastState().resolve("_metadata")).doesNotExist();
         assertThat(tree.lastState().resolve("state-a-12")).doesNotExist();
 
-        Cli.Run resolve = Cli.run("resolve", "--store", dir.toString());
-        assertThat(resolve.exitCode()).as(resolve.toString()).isZero();
+        Cli.Run resolve = Cli.succeeds("resolve", "--store", dir.toString());
         assertThat(resolve.errLines()).singleElement().asString().startsWith("laststate: note: restore with Flink's default claim mode NO_CLAIM");
         assertThat(resolve.outLines()).containsExactly(uriOf(tree.jobDir(JOB).resolve("chk-12")));
     }
@@ -137,25 +127,23 @@ class PromoteCommandTest {
     @Test
     void copyModeResolvePrintsTheTarget() {
         CheckpointTree tree = CheckpointTree.standard(dir);
-        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString());
 
-        Cli.Run resolve = Cli.run("resolve", "--store", dir.toString());
+        Cli.Run resolve = Cli.succeeds("resolve", "--store", dir.toString());
 
-        assertThat(resolve.exitCode()).as(resolve.toString()).isZero();
         assertThat(resolve.outLines()).containsExactly(uriOf(tree.lastState()));
     }
 
     @Test
-    void anExplicitTargetAndJobId() throws IOException {
+    void anExplicitTargetAndJobId() {
         CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
         tree.checkpoint(OTHER_JOB, 3); // completed before JOB's chk-12, so only --job-id selects it
         Path target = dir.resolve("restore");
 
-        Cli.Run run = Cli.run("promote", "--store", tree.root.toString(), "--job-id", OTHER_JOB,
+        Cli.Run run = Cli.succeeds("promote", "--store", tree.root.toString(), "--job-id", OTHER_JOB,
                 "--target", target.toUri().toString(), "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        JsonNode result = JSON.readTree(run.out());
+        JsonNode result = run.json();
         assertThat(result.get("jobId").asText()).isEqualTo(OTHER_JOB);
         assertThat(result.get("checkpointId").asLong()).isEqualTo(3);
         assertThat(result.get("target").asText()).isEqualTo(uriOf(target));
@@ -164,29 +152,27 @@ class PromoteCommandTest {
     }
 
     @Test
-    void withoutJobIdTheJobThatCheckpointedLastIsPromoted() throws IOException {
+    void withoutJobIdTheJobThatCheckpointedLastIsPromoted() {
         CheckpointTree tree = CheckpointTree.standard(dir);
         tree.checkpoint(OTHER_JOB, 40); // completed at BASE + 40 min, after JOB's chk-12
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString(), "--output", "json");
+        Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        JsonNode result = JSON.readTree(run.out());
+        JsonNode result = run.json();
         assertThat(result.get("jobId").asText()).isEqualTo(OTHER_JOB);
         assertThat(result.get("checkpointId").asLong()).isEqualTo(40);
     }
 
     @Test
-    void aNewerSavepointWins() throws IOException {
+    void aNewerSavepointWins() {
         CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
         Path savepoints = dir.resolve("savepoints");
         Path savepoint = tree.savepoint(savepoints, JOB, 20, CheckpointTree.BASE.plusSeconds(3600));
 
-        Cli.Run run = Cli.run("promote", "--store", tree.root.toString(), "--savepoints", savepoints.toString(),
+        Cli.Run run = Cli.succeeds("promote", "--store", tree.root.toString(), "--savepoints", savepoints.toString(),
                 "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        JsonNode result = JSON.readTree(run.out());
+        JsonNode result = run.json();
         assertThat(result.get("kind").asText()).isEqualTo("SAVEPOINT");
         assertThat(result.get("checkpointId").asLong()).isEqualTo(20);
         assertThat(result.get("source").asText()).isEqualTo(uriOf(savepoint));
@@ -194,7 +180,7 @@ class PromoteCommandTest {
     }
 
     @Test
-    void aRefusalPrintsTheResultAndExitsFive() throws IOException {
+    void aRefusalPrintsTheResultAndExitsFive() {
         CheckpointTree tree = CheckpointTree.standard(dir);
         Path record = tree.lastState().resolve(FlinkLayout.POINTER_RECORD);
         CheckpointTree.write(record, "{ not json".getBytes());
@@ -203,7 +189,7 @@ class PromoteCommandTest {
         Cli.Run run = Cli.run("promote", "--store", dir.toString(), "--output", "json");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.REFUSED);
-        JsonNode result = JSON.readTree(run.out());
+        JsonNode result = run.json();
         assertThat(result.get("status").asText()).isEqualTo("REFUSED");
         assertThat(result.get("reason").asText()).contains(FlinkLayout.POINTER_RECORD);
         assertThat(run.errLines()).singleElement().asString().startsWith("laststate: refused: ").doesNotContain("at dev.");
@@ -216,19 +202,17 @@ class PromoteCommandTest {
         CheckpointTree tree = CheckpointTree.standard(dir);
         CheckpointTree.write(tree.lastState().resolve(FlinkLayout.POINTER_RECORD), "{ not json".getBytes());
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString(), "--force");
+        Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--force");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).startsWith("PROMOTED checkpoint 12");
-        assertThat(Cli.run("status", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("status", "--store", dir.toString());
     }
 
     @Test
     void copyConcurrencyIsPassedOn() {
         CheckpointTree.standard(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString(), "--copy-concurrency", "1");
+        Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--copy-concurrency", "1");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
     }
 }

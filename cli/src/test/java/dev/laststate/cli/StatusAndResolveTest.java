@@ -6,9 +6,7 @@ import static dev.laststate.cli.CheckpointTree.uriOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laststate.flink.FlinkLayout;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,19 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StatusAndResolveTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
     @Test
     void statusShowsThePromotedCheckpoint() {
         CheckpointTree tree = CheckpointTree.standard(dir);
-        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString());
 
-        Cli.Run run = Cli.run("status", "--store", dir.toString());
+        Cli.Run run = Cli.succeeds("status", "--store", dir.toString());
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.outLines()).contains(
                 "target:        " + uriOf(tree.lastState()),
@@ -46,17 +41,16 @@ class StatusAndResolveTest {
     }
 
     @Test
-    void statusAsJsonAfterTwoPromotions() throws IOException {
+    void statusAsJsonAfterTwoPromotions() {
         CheckpointTree tree = CheckpointTree.standard(dir);
-        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString());
         tree.checkpoint(JOB, 14);
-        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString());
 
-        Cli.Run run = Cli.run("status", "--store", dir.toString(), "--output", "json");
+        Cli.Run run = Cli.succeeds("status", "--store", dir.toString(), "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.outLines()).hasSize(1);
-        JsonNode status = JSON.readTree(run.out());
+        JsonNode status = run.json();
         assertThat(status.get("jobId").asText()).isEqualTo(JOB);
         assertThat(status.get("checkpointId").asLong()).isEqualTo(14);
         assertThat(status.get("kind").asText()).isEqualTo("CHECKPOINT");
@@ -70,11 +64,11 @@ class StatusAndResolveTest {
     }
 
     @Test
-    void statusOfAPointerPromotion() throws IOException {
+    void statusOfAPointerPromotion() {
         CheckpointTree tree = CheckpointTree.standard(dir);
-        assertThat(Cli.run("promote", "--store", dir.toString(), "--mode", "POINTER").exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString(), "--mode", "POINTER");
 
-        JsonNode status = JSON.readTree(Cli.run("status", "--store", dir.toString(), "--output", "json").out());
+        JsonNode status = Cli.run("status", "--store", dir.toString(), "--output", "json").json();
 
         assertThat(status.get("mode").asText()).isEqualTo("POINTER");
         assertThat(status.get("restorePath").asText()).isEqualTo(uriOf(tree.jobDir(JOB).resolve("chk-12")));
@@ -86,11 +80,10 @@ class StatusAndResolveTest {
     void anExplicitTarget() {
         CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
         Path target = dir.resolve("elsewhere");
-        assertThat(Cli.run("promote", "--store", tree.root.toString(), "--target", target.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", tree.root.toString(), "--target", target.toString());
 
         assertThat(Cli.run("resolve", "--store", tree.root.toString()).exitCode()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
-        Cli.Run run = Cli.run("resolve", "--store", tree.root.toString(), "--target", target.toString());
-        assertThat(run.exitCode()).as(run.toString()).isZero();
+        Cli.Run run = Cli.succeeds("resolve", "--store", tree.root.toString(), "--target", target.toString());
         assertThat(run.outLines()).containsExactly(uriOf(target));
     }
 

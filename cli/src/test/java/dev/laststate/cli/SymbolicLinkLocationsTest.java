@@ -6,7 +6,6 @@ import static dev.laststate.cli.CheckpointTree.uriOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.file.LocalPaths;
 import java.io.IOException;
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * types, once: {@code --store} and {@code --savepoints} wholly, {@code --target} up to its parent.
  */
 class SymbolicLinkLocationsTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path temp;
@@ -43,10 +40,9 @@ class SymbolicLinkLocationsTest {
         CheckpointTree tree = CheckpointTree.standard(real.resolve("checkpoints"));
         Path chk12 = tree.jobDir(JOB).resolve("chk-12");
 
-        Cli.Run run = Cli.run("promote", "--store", link.resolve("checkpoints").toString(), "--output", "json");
+        Cli.Run run = Cli.succeeds("promote", "--store", link.resolve("checkpoints").toString(), "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        JsonNode result = JSON.readTree(run.out());
+        JsonNode result = run.json();
         assertThat(result.get("status").asText()).isEqualTo("PROMOTED");
         assertThat(result.get("source").asText()).isEqualTo(uriOf(chk12));
         assertThat(result.get("target").asText()).isEqualTo(uriOf(tree.lastState()));
@@ -57,10 +53,9 @@ class SymbolicLinkLocationsTest {
     void aStoreThatIsItselfALinkIsResolvedToo() throws IOException {
         CheckpointTree tree = CheckpointTree.standard(real);
 
-        Cli.Run run = Cli.run("promote", "--store", link.toString(), "--output", "json");
+        Cli.Run run = Cli.succeeds("promote", "--store", link.toString(), "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(JSON.readTree(run.out()).get("target").asText()).isEqualTo(uriOf(tree.lastState()));
+        assertThat(run.json().get("target").asText()).isEqualTo(uriOf(tree.lastState()));
     }
 
     @Test
@@ -68,22 +63,20 @@ class SymbolicLinkLocationsTest {
         CheckpointTree tree = CheckpointTree.standard(real.resolve("checkpoints"));
         Path savepoint = tree.savepoint(real.resolve("savepoints"), JOB, 20, CheckpointTree.BASE.plusSeconds(3600));
 
-        Cli.Run run = Cli.run("promote", "--store", tree.root.toString(), "--savepoints",
+        Cli.Run run = Cli.succeeds("promote", "--store", tree.root.toString(), "--savepoints",
                 link.resolve("savepoints").toString(), "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(JSON.readTree(run.out()).get("source").asText()).isEqualTo(uriOf(savepoint));
+        assertThat(run.json().get("source").asText()).isEqualTo(uriOf(savepoint));
     }
 
     @Test
     void aTargetBelowALinkedParentLandsInTheRealDirectory() throws IOException {
         CheckpointTree tree = CheckpointTree.standard(temp.toRealPath().resolve("checkpoints"));
 
-        Cli.Run run = Cli.run("promote", "--store", tree.root.toString(), "--target", link.resolve("restore/last").toString(),
+        Cli.Run run = Cli.succeeds("promote", "--store", tree.root.toString(), "--target", link.resolve("restore/last").toString(),
                 "--output", "json");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(JSON.readTree(run.out()).get("target").asText()).isEqualTo(uriOf(real.resolve("restore/last")));
+        assertThat(run.json().get("target").asText()).isEqualTo(uriOf(real.resolve("restore/last")));
         assertThat(real.resolve("restore/last/_metadata")).isRegularFile();
     }
 

@@ -5,7 +5,6 @@ import static dev.laststate.cli.CheckpointTree.uriOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laststate.flink.FlinkLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -29,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code verify} and {@code promote --verify} on a checkpoint whose {@code _metadata} Flink's own serializer wrote. */
 class VerifyCommandTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -65,7 +62,7 @@ class VerifyCommandTest {
 
     @Test
     void promoteWithVerifyNeverCommitsASnapshotThatWouldNotRestore() throws IOException {
-        assertThat(Cli.run("promote", "--store", dir.toString(), "--verify").exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString(), "--verify");
         byte[] served = Files.readAllBytes(dir.resolve("last-state").resolve("_metadata"));
         checkpoint(8, "sst-deleted-by-flink");
 
@@ -75,14 +72,13 @@ class VerifyCommandTest {
         assertThat(run.errLines()).singleElement().asString()
                 .contains("sst-deleted-by-flink").endsWith("nothing was committed");
         assertThat(dir.resolve("last-state").resolve("_metadata")).hasBinaryContent(served);
-        Cli.Run verify = Cli.run("verify", "--store", dir.toString());
-        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        Cli.Run verify = Cli.succeeds("verify", "--store", dir.toString());
         assertThat(verify.out()).startsWith("RESTORABLE checkpoint 7");
     }
 
     @Test
     void aCorruptMetadataIsExitSevenAndLeavesTheGoodStateServed() throws IOException {
-        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString());
         byte[] served = Files.readAllBytes(dir.resolve("last-state").resolve("_metadata"));
         for (byte[] corrupt : List.of(new byte[0], new byte[10])) {
             Path chk8 = checkpoint(8, "sst-1");
@@ -100,11 +96,10 @@ class VerifyCommandTest {
 
     @Test
     void promotedCheckpointIsRestorable() {
-        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString());
 
-        Cli.Run run = Cli.run("verify", "--store", dir.toString());
+        Cli.Run run = Cli.succeeds("verify", "--store", dir.toString());
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.outLines()).containsExactly("RESTORABLE checkpoint 7 in " + uriOf(dir.resolve("last-state"))
                 + ": 2 of 2 files present (1 relative, 1 absolute), 0 inline");
@@ -112,7 +107,7 @@ class VerifyCommandTest {
 
     @Test
     void missingFilesExitSixAndAreListed() throws IOException {
-        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString());
         Files.delete(shared.resolve("sst-1"));
         Files.delete(dir.resolve("last-state").resolve("keyed-a"));
 
@@ -135,7 +130,7 @@ class VerifyCommandTest {
         Cli.Run run = Cli.run("verify", "--target", chk.toString(), "--output", "json");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
-        JsonNode result = JSON.readTree(run.out());
+        JsonNode result = run.json();
         assertThat(result.get("restorable").asBoolean()).isFalse();
         assertThat(result.get("checkpointId").asLong()).isEqualTo(7);
         assertThat(result.get("files").asInt()).isEqualTo(2);
@@ -146,9 +141,8 @@ class VerifyCommandTest {
 
     @Test
     void promoteWithVerify() throws IOException {
-        Cli.Run ok = Cli.run("promote", "--store", dir.toString(), "--verify", "--output", "json");
-        assertThat(ok.exitCode()).as(ok.toString()).isZero();
-        JsonNode result = JSON.readTree(ok.out());
+        Cli.Run ok = Cli.succeeds("promote", "--store", dir.toString(), "--verify", "--output", "json");
+        JsonNode result = ok.json();
         assertThat(result.get("status").asText()).isEqualTo("PROMOTED");
         assertThat(result.get("verification").get("restorable").asBoolean()).isTrue();
 
@@ -162,7 +156,7 @@ class VerifyCommandTest {
     @Test
     void metadataFlinkCannotReadExitsSix() {
         CheckpointTree.standard(dir.resolve("placeholders")); // _metadata with Flink's header and placeholder bytes
-        assertThat(Cli.run("promote", "--store", dir.resolve("placeholders").toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.resolve("placeholders").toString());
 
         Cli.Run run = Cli.run("verify", "--store", dir.resolve("placeholders").toString());
 
@@ -180,7 +174,7 @@ class VerifyCommandTest {
 
     @Test
     void resolveAdvisesNoClaim() {
-        assertThat(Cli.run("promote", "--store", dir.toString()).exitCode()).isZero();
+        Cli.succeeds("promote", "--store", dir.toString());
 
         Cli.Run run = Cli.run("resolve", "--store", dir.toString());
 
