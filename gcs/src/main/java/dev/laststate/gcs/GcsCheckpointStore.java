@@ -27,7 +27,6 @@ import dev.laststate.store.WriteCondition;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +36,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code gs://bucket/path} on Google Cloud Storage, through the JSON API.
@@ -108,14 +108,18 @@ final class GcsCheckpointStore implements CheckpointStore {
         } catch (StorageException e) {
             // A missing prefix lists as empty; a 404 can only mean the bucket.
             throw e.getCode() == 404 ? GcsErrors.bucketNotFound(directory, e) : GcsErrors.classify(e, directory, "list");
-        } catch (IllegalStateException e) {
-            throw new StoreException(directory, "cannot list " + directory + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // A page token given twice (Pages), or an answer the SDK could not read.
+            throw GcsErrors.classify(e, directory, "list", false);
         }
         List<String> directories = new ArrayList<>();
         List<ObjectInfo> objects = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Blob entry : entries) {
             String name = entry.getName();
+            if (name == null) {
+                throw GcsErrors.malformed(directory, "list", "an entry without its name");
+            }
             if (!name.startsWith(prefix)) {
                 continue;
             }
@@ -133,7 +137,8 @@ final class GcsCheckpointStore implements CheckpointStore {
             } else if (isDirectory) {
                 directories.add(child);
             } else {
-                objects.add(info(directory.resolve(child), entry));
+                objects.add(info(directory.resolve(child), entry,
+                        missing -> GcsErrors.malformed(directory, "list", "the entry '" + relative + "' has " + missing)));
             }
         }
         // The Listing contract is Java String order; GCS orders by UTF-8 bytes, which differs beyond U+FFFF.
@@ -150,14 +155,14 @@ final class GcsCheckpointStore implements CheckpointStore {
         try {
             // The client answers null for a missing object and for a missing bucket alike.
             blob = storage.get(blobId(uri));
-        } catch (StorageException e) {
-            throw GcsErrors.classify(e, uri, "stat");
+        } catch (RuntimeException e) {
+            throw GcsErrors.classify(e, uri, "stat", false);
         }
         if (blob == null) {
             requireBucket(storage, uri, "stat");
             return Optional.empty();
         }
-        return Optional.of(info(uri, blob));
+        return Optional.of(info(uri, blob, missing -> GcsErrors.malformed(uri, "stat", "it has " + missing)));
     }
 
     @Override
@@ -171,12 +176,21 @@ final class GcsCheckpointStore implements CheckpointStore {
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             ObjectInfo info = stat(uri).orElseThrow(() -> notFound(uri, "read"));
             BlobId generation = BlobId.of(uri.authority(), uri.path(), Long.parseLong(info.version()));
+            long length = Math.min(maxBytes, info.size());
             try {
-                return new ObjectContent(info, readBytes(storage, generation, Math.min(maxBytes, info.size())));
+                byte[] bytes = readBytes(storage, generation, length);
+                if (bytes.length != length) {
+                    // A generation never changes, so fewer bytes than it holds is an answer cut short.
+                    throw new StoreUnavailableException(uri, "cannot read " + uri + ": the answer ended after " + bytes.length
+                            + " of " + length + " bytes of generation " + info.version(), null);
+                }
+                return new ObjectContent(info, bytes);
             } catch (StorageException e) {
                 if (e.getCode() != 404) {
                     throw GcsErrors.classify(e, uri, "read");
                 }
+            } catch (RuntimeException e) {
+                throw GcsErrors.classify(e, uri, "read", false);
             } catch (IOException e) {
                 if (!(e.getCause() instanceof StorageException s) || s.getCode() != 404) {
                     throw e.getCause() instanceof StorageException s
@@ -242,14 +256,21 @@ final class GcsCheckpointStore implements CheckpointStore {
             // write, a few hundred bytes of pointer record included, and the upload is one finalizing request.
             Blob written = storage.createFrom(BlobInfo.newBuilder(id).build(), new ByteArrayInputStream(bytes),
                     uploadChunk(bytes.length), options);
-            return info(uri, written);
+            if (written == null) {
+                throw GcsErrors.unreadableAcknowledgement(uri, "writing", "no object");
+            }
+            return info(uri, written, missing -> GcsErrors.unreadableAcknowledgement(uri, "writing", "the object written has " + missing));
         } catch (StorageException e) {
             throw writeFailed(uri, condition, e);
+        } catch (RuntimeException e) {
+            // An answer the SDK could not read: the finalization may have been applied.
+            throw GcsErrors.classify(e, uri, "write", true);
         } catch (IOException e) {
             if (e.getCause() instanceof StorageException s) {
                 throw writeFailed(uri, condition, s);
             }
-            throw new StoreException(uri, "cannot write " + uri + ": " + e.getMessage(), e);
+            // The bytes come from memory, so an I/O failure here is the connection's, after the session may have begun.
+            throw GcsErrors.classify(new java.io.UncheckedIOException(e), uri, "write", true);
         }
     }
 
@@ -268,12 +289,8 @@ final class GcsCheckpointStore implements CheckpointStore {
                     : new ConditionFailedException(uri, "cannot replace " + uri + ": it changed since version "
                             + condition.expectedVersion().orElse("?") + " was read, or is gone", e);
         }
-        StoreException failure = GcsErrors.classify(e, uri, "write");
-        if (failure instanceof StoreUnavailableException && !GcsErrors.neverSent(e)) {
-            return new OutcomeUnknownException(uri, failure.getMessage() + "; the upload may have been finalized before "
-                    + "its answer was lost, so the write may or may not have taken effect", e);
-        }
-        return failure;
+        // A network error or 5xx on every attempt: the upload may have been finalized before its answer was lost.
+        return GcsErrors.classify(e, uri, "write", true);
     }
 
     /**
@@ -311,11 +328,20 @@ final class GcsCheckpointStore implements CheckpointStore {
                 }
 
                 @Override
+                public long bytesCopied() {
+                    return writer.getTotalBytesCopied();
+                }
+
+                @Override
                 public Blob result() {
                     return writer.getResult();
                 }
             }, MAX_REWRITE_CALLS);
-            return info(target, copy);
+            if (copy == null) {
+                throw GcsErrors.unreadableAcknowledgement(target, "copying " + source + " to", "a rewrite done without its object");
+            }
+            return info(target, copy, missing -> GcsErrors.unreadableAcknowledgement(target, "copying " + source + " to",
+                    "the copy has " + missing));
         } catch (StorageException e) {
             if (e.getCode() == 412) {
                 throw new ConditionFailedException(source, "cannot copy " + source + ": it is no longer in version "
@@ -331,9 +357,14 @@ final class GcsCheckpointStore implements CheckpointStore {
             if (e.getCode() == 404) {
                 throw new StoreNotFoundException(source, "cannot copy " + source + ": no such object", e);
             }
-            throw GcsErrors.classify(e, target, "copy " + source + " to");
-        } catch (IllegalStateException e) {
+            // A network error or 5xx on every attempt: the last rewrite call may have made the copy.
+            throw GcsErrors.classify(e, target, "copy " + source + " to", true);
+        } catch (Rewrites.UnfinishedRewriteException e) {
+            // GCS makes the copy only at the call that says done, which never came: the target is unchanged.
             throw new StoreException(target, "cannot copy " + source + " to " + target + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // A rewrite answer the SDK could not read (a "done" without its object): the copy may have been made.
+            throw GcsErrors.classify(e, target, "copy " + source + " to", true);
         }
     }
 
@@ -344,8 +375,9 @@ final class GcsCheckpointStore implements CheckpointStore {
         try {
             // false for a missing object, and for a missing bucket.
             deleted = storage.delete(blobId(uri));
-        } catch (StorageException e) {
-            throw GcsErrors.classify(e, uri, "delete");
+        } catch (RuntimeException e) {
+            // Not a change of unknown outcome: deleting again is always safe, and a missing object is no failure.
+            throw GcsErrors.classify(e, uri, "delete", false);
         }
         if (!deleted) {
             requireBucket(storage, uri, "delete");
@@ -381,6 +413,8 @@ final class GcsCheckpointStore implements CheckpointStore {
                     BlobListOption.fields(Storage.BlobField.NAME));
         } catch (StorageException e) {
             throw e.getCode() == 404 ? GcsErrors.bucketNotFound(uri, e) : GcsErrors.classify(e, uri, action);
+        } catch (RuntimeException e) {
+            throw GcsErrors.classify(e, uri, action, false);
         }
     }
 
@@ -403,15 +437,29 @@ final class GcsCheckpointStore implements CheckpointStore {
         }
     }
 
-    private static ObjectInfo info(StoreUri uri, BlobInfo blob) throws StoreException {
+    /**
+     * The object the SDK described. Every field of an answer may be absent (a proxy, a truncated body the JSON
+     * parser took for whole): none is given a default, since a size of 0 would read as empty bytes and a time
+     * of 1970 would lose every comparison.
+     *
+     * @param malformed the failure for what is missing ("no size"): a read's, or an acknowledged change's
+     */
+    private static ObjectInfo info(StoreUri uri, BlobInfo blob, Function<String, StoreException> malformed) throws StoreException {
         Long generation = blob.getGeneration();
-        if (generation == null) {
-            throw new StoreException(uri, "Google Cloud Storage described " + uri + " without its generation", null);
+        if (generation == null || generation <= 0) {
+            throw malformed.apply("no generation");
         }
-        OffsetDateTime updated = Optional.ofNullable(blob.getUpdateTimeOffsetDateTime()).orElse(blob.getCreateTimeOffsetDateTime());
-        Instant lastModified = updated == null ? Instant.EPOCH : updated.toInstant();
-        long size = blob.getSize() == null ? 0 : blob.getSize();
-        return new ObjectInfo(uri, size, lastModified, Long.toString(generation));
+        Long size = blob.getSize();
+        if (size == null || size < 0) {
+            throw malformed.apply("no size");
+        }
+        // "updated" is "timeCreated" for an object whose metadata was never patched: either will do.
+        Optional<OffsetDateTime> time = Optional.ofNullable(blob.getUpdateTimeOffsetDateTime())
+                .or(() -> Optional.ofNullable(blob.getCreateTimeOffsetDateTime()));
+        if (time.isEmpty()) {
+            throw malformed.apply("no updated or timeCreated time");
+        }
+        return new ObjectInfo(uri, size, time.get().toInstant(), Long.toString(generation));
     }
 
     private static StoreNotFoundException notFound(StoreUri uri, String action) {

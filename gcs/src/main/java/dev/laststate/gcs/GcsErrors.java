@@ -3,6 +3,7 @@ package dev.laststate.gcs;
 import com.google.cloud.storage.StorageException;
 import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.ContainerNotFoundException;
+import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
@@ -44,6 +45,58 @@ final class GcsErrors {
             return new StoreUnavailableException(uri, what + "Google Cloud Storage is unavailable (" + detail + ")", e);
         }
         return new StoreException(uri, what + detail, e);
+    }
+
+    /**
+     * Anything else the SDK or its HTTP and JSON layers let escape while sending a request or reading its answer
+     * (a {@link NullPointerException} or {@link IllegalArgumentException} from an answer that lacks what the SDK
+     * expects, an {@link java.io.UncheckedIOException} from a connection that broke, a retry helper's own
+     * exception): never an unchecked exception for the caller. A {@link StorageException} is classified as such.
+     *
+     * @param mutating whether the call changes storage: its outcome is then unknown, unless the request never left
+     */
+    static StoreException classify(RuntimeException e, StoreUri uri, String action, boolean mutating) {
+        if (e instanceof StorageException s) {
+            StoreException failure = classify(s, uri, action);
+            return mutating && failure instanceof StoreUnavailableException && !neverSent(s) ? outcomeUnknown(uri, failure, s) : failure;
+        }
+        String what = "cannot " + action + " " + uri + ": ";
+        if (mutating && !neverSent(e)) {
+            return new OutcomeUnknownException(uri, what + "Google Cloud Storage's answer could not be read (" + message(e)
+                    + "), so it may or may not have taken effect; read it before assuming either", e);
+        }
+        if (e instanceof java.io.UncheckedIOException || neverSent(e)) {
+            return new StoreUnavailableException(uri, what + "the connection to Google Cloud Storage failed (" + message(e) + ")", e);
+        }
+        return new StoreException(uri, what + "Google Cloud Storage's answer could not be read (" + message(e) + ")", e);
+    }
+
+    /** A change that failed without an answer, after the request may have reached GCS and been applied. */
+    static OutcomeUnknownException outcomeUnknown(StoreUri uri, StoreException failure, Throwable cause) {
+        return new OutcomeUnknownException(uri, failure.getMessage() + "; the request may have been applied before "
+                + "its answer was lost, so it may or may not have taken effect", cause);
+    }
+
+    /**
+     * An answer that lacks what the store must report (a generation, a size, a time, a name): a proxy or a broken
+     * server, never a default in its place.
+     */
+    static StoreException malformed(StoreUri uri, String action, String missing) {
+        return new StoreException(uri, "cannot " + action + " " + uri + ": Google Cloud Storage's answer is malformed ("
+                + missing + ")", null);
+    }
+
+    /**
+     * A change GCS acknowledged with an answer that lacks what the store must report: it most likely took effect,
+     * but the caller has to read the object to know its version.
+     */
+    static OutcomeUnknownException unreadableAcknowledgement(StoreUri uri, String action, String missing) {
+        return new OutcomeUnknownException(uri, "cannot tell the outcome of " + action + " " + uri + ": Google Cloud Storage "
+                + "acknowledged it with a malformed answer (" + missing + "); read it before assuming either", null);
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** The bucket named by {@code uri}'s authority does not exist. */

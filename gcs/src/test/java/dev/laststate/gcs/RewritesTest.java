@@ -46,6 +46,11 @@ class RewritesTest {
         }
 
         @Override
+        public long bytesCopied() {
+            return copied;
+        }
+
+        @Override
         public String result() {
             if (!done()) {
                 throw new AssertionError("result asked for before the rewrite was done");
@@ -77,6 +82,17 @@ class RewritesTest {
 
         assertThat(Rewrites.complete(rewrite, 100)).isEqualTo("copy of 5 bytes");
         assertThat(rewrite.calls).hasSize(3);
+    }
+
+    @Test
+    void aRewriteThatStopsAdvancingFailsAfterABoundedNumberOfCalls() {
+        // As when an answer says "not done" without its rewrite token: every call starts over and copies the same.
+        List<Long> stuck = java.util.Collections.nCopies(100, 4L);
+        ScriptedRewrite rewrite = new ScriptedRewrite(10, stuck);
+
+        assertThatThrownBy(() -> Rewrites.complete(rewrite, 1_000)).isInstanceOf(Rewrites.UnfinishedRewriteException.class)
+                .hasMessageContaining("copied nothing more");
+        assertThat(rewrite.calls).hasSize(1 + Rewrites.MAX_CALLS_WITHOUT_PROGRESS);
     }
 
     @Test

@@ -1,0 +1,330 @@
+package dev.laststate.gcs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.http.HttpTransportOptions;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import dev.laststate.gcs.FaultProxy.Fault;
+import dev.laststate.gcs.FaultProxy.Request;
+import dev.laststate.store.ObjectContent;
+import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.OutcomeUnknownException;
+import dev.laststate.store.StoreException;
+import dev.laststate.store.StoreUnavailableException;
+import dev.laststate.store.StoreUri;
+import dev.laststate.store.WriteCondition;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Malformed and cut-off answers are store failures: with {@link FaultProxy} between the real google-cloud-storage
+ * client and {@link FakeGcsServer}, every operation meets a reset connection, a stall past the client's read
+ * timeout, 500 and 503 on every attempt, a body cut short, a truncated JSON and answers without the fields the
+ * store needs ({@code generation}, {@code size}, the times, {@code name}), and fails with a {@link StoreException}
+ * subtype naming its location, never an unchecked exception. Where the fault kept the request from the server,
+ * storage is unchanged; where a change reached it, the failure is an {@link OutcomeUnknownException}, never one
+ * that claims nothing happened. Short timeouts, two attempts and millisecond backoff keep it fast.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GcsFaultsTest {
+
+    private static final String BUCKET = "laststate-faults";
+    private static final Duration TIMEOUT = Duration.ofMillis(300);
+    private static final RetrySettings FAST_RETRIES = RetrySettings.newBuilder()
+            .setMaxAttempts(2)
+            .setInitialRetryDelayDuration(Duration.ofMillis(1))
+            .setMaxRetryDelayDuration(Duration.ofMillis(5))
+            .setRetryDelayMultiplier(2)
+            .setTotalTimeoutDuration(Duration.ofSeconds(5))
+            .setInitialRpcTimeoutDuration(TIMEOUT)
+            .setMaxRpcTimeoutDuration(TIMEOUT)
+            .setRpcTimeoutMultiplier(1)
+            .build();
+
+    private FakeGcsServer server;
+    private FaultProxy proxy;
+    /** The store under test, through the proxy. */
+    private GcsCheckpointStore faulty;
+    /** The same storage without faults, to set up and check. */
+    private GcsCheckpointStore direct;
+    private final AtomicInteger roots = new AtomicInteger();
+    private StoreUri root;
+    private ObjectInfo source;
+    private ObjectInfo other;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = FakeGcsServer.start();
+        server.createBucket(BUCKET);
+        proxy = FaultProxy.start(URI.create(server.endpoint()));
+        faulty = store(proxy.endpoint());
+        direct = store(server.endpoint());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try (FakeGcsServer s = server; FaultProxy p = proxy) {
+            // closed in reverse order
+        }
+    }
+
+    @BeforeEach
+    void seed() throws Exception {
+        root = StoreUri.parse("gs://" + BUCKET + "/faults/root-" + roots.getAndIncrement());
+        source = direct.write(root.resolve("dir/source"), utf8("the source, long enough to be cut in half"), WriteCondition.overwrite());
+        other = direct.write(root.resolve("dir/other"), utf8("other"), WriteCondition.overwrite());
+    }
+
+    @AfterEach
+    void clear() {
+        proxy.clear();
+    }
+
+    /** A call of the store, returning what it answered. */
+    @FunctionalInterface
+    interface Call {
+        Object run() throws Exception;
+    }
+
+    /**
+     * One operation of the store, with the locations its failure may name, whether it changes storage, and what a
+     * correct answer is, read without faults once it returned.
+     */
+    record Operation(Call call, List<StoreUri> locations, boolean mutating, Call truth) {
+        ThrowingCallable callable() {
+            return call::run;
+        }
+    }
+
+    private Operation operation(String name) {
+        StoreUri dir = root.resolve("dir");
+        StoreUri target = root.resolve("copies/target");
+        StoreUri fresh = root.resolve("dir/fresh");
+        return switch (name) {
+            case "list" -> new Operation(() -> faulty.list(dir), List.of(dir), false, () -> direct.list(dir));
+            case "stat" -> new Operation(() -> faulty.stat(source.uri()), List.of(source.uri()), false, () -> direct.stat(source.uri()));
+            case "read" -> new Operation(() -> content(faulty.read(source.uri())), List.of(source.uri()), false,
+                    () -> content(direct.read(source.uri())));
+            case "read first bytes" -> new Operation(() -> content(faulty.read(source.uri(), 4)), List.of(source.uri()), false,
+                    () -> content(direct.read(source.uri(), 4)));
+            case "overwrite" -> new Operation(() -> faulty.write(other.uri(), utf8("replaced"), WriteCondition.overwrite()),
+                    List.of(other.uri()), true, () -> direct.stat(other.uri()).orElseThrow());
+            case "write if absent" -> new Operation(() -> faulty.write(fresh, utf8("new"), WriteCondition.ifAbsent()), List.of(fresh), true,
+                    () -> direct.stat(fresh).orElseThrow());
+            case "write if version matches" -> new Operation(() -> faulty.write(other.uri(), utf8("replaced"),
+                    WriteCondition.ifVersionMatches(other.version())), List.of(other.uri()), true, () -> direct.stat(other.uri()).orElseThrow());
+            case "copy" -> new Operation(() -> faulty.copy(source, target), List.of(source.uri(), target), true,
+                    () -> direct.stat(target).orElseThrow());
+            case "delete" -> new Operation(() -> {
+                faulty.delete(other.uri());
+                return "deleted";
+            }, List.of(other.uri()), true, () -> direct.stat(other.uri()).isEmpty() ? "deleted" : "still there");
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    private static final List<String> EVERY_OPERATION = List.of("list", "stat", "read", "read first bytes", "overwrite",
+            "write if absent", "write if version matches", "copy", "delete");
+    /** The operations whose answers carry a body to spoil (a delete is answered 204, without one). */
+    private static final List<String> ANSWERED_WITH_A_BODY = EVERY_OPERATION.subList(0, EVERY_OPERATION.size() - 1);
+
+    static Stream<Arguments> faultsThatNeverReachTheServer() {
+        return Stream.of(Fault.reset(), Fault.stall(), Fault.status(500), Fault.status(503))
+                .flatMap(fault -> EVERY_OPERATION.stream().map(operation -> Arguments.of(fault, operation)));
+    }
+
+    static Stream<Arguments> spoiledAnswers() {
+        return Stream.of(Fault.cutBody(), Fault.truncateJson(), Fault.dropFields("generation"), Fault.dropFields("size"),
+                        Fault.dropFields("updated", "timeCreated"), Fault.dropFields("name"), Fault.dropFields("bucket"))
+                .flatMap(fault -> ANSWERED_WITH_A_BODY.stream().map(operation -> Arguments.of(fault, operation)));
+    }
+
+    @ParameterizedTest(name = "{1}: {0}")
+    @MethodSource("faultsThatNeverReachTheServer")
+    void aFaultBeforeTheServerIsAStoreFailureNamingTheLocationAndChangesNothing(Fault fault, String name) throws Exception {
+        Operation operation = operation(name);
+        proxy.inject(fault);
+
+        StoreException failure = failsAsStoreException(operation);
+
+        assertThat(proxy.faultedExchanges()).as("the fault reached the proxy").isPositive();
+        if (fault.kind() == Fault.Kind.STATUS) {
+            // Retried by the SDK, then final: unavailable, or for a change that may have been applied, unknown.
+            assertThat(failure.retryable()).as("retryable").isTrue();
+            if (!operation.mutating()) {
+                assertThat(failure).isInstanceOf(StoreUnavailableException.class);
+            }
+        }
+        proxy.clear();
+        assertUnchanged();
+    }
+
+    @ParameterizedTest(name = "{1}: {0}")
+    @MethodSource("spoiledAnswers")
+    void aSpoiledAnswerIsAStoreFailureNamingTheLocationOrTheCorrectAnswer(Fault fault, String name) throws Exception {
+        Operation operation = operation(name);
+        proxy.inject(fault);
+
+        Object answer;
+        try {
+            answer = operation.call().run();
+        } catch (Exception e) {
+            answer = e;
+        }
+
+        proxy.clear();
+        if (!(answer instanceof Throwable)) {
+            // The SDK found what it needed elsewhere in the answer (the object's id holds its generation): then the
+            // answer must be exactly right, never a default in place of what was missing.
+            assertThat(answer).as("the answer despite %s", fault).isEqualTo(operation.truth().run());
+            return;
+        }
+        StoreException failure = failsAsStoreException(operation, (Throwable) answer);
+        if (operation.mutating() && !unchanged()) {
+            assertThat(failure).as("a change that reached the server, answered badly").isInstanceOf(OutcomeUnknownException.class);
+        }
+    }
+
+    @Test
+    void aListingWhosePageTokenRepeatsIsAStoreFailure() throws Exception {
+        proxy.inject(Fault.answer("{\"kind\":\"storage#objects\",\"nextPageToken\":\"again\"}", "a token that repeats")
+                .onlyFor(listing(), "list"));
+
+        failsAsStoreException(operation("list"));
+        assertThat(proxy.faultedExchanges()).as("pages asked").isEqualTo(2);
+    }
+
+    @Test
+    void aListingEntryThatIsNotAnObjectIsAStoreFailure() throws Exception {
+        proxy.inject(Fault.answer("{\"kind\":\"storage#objects\",\"items\":[{\"kind\":\"storage#object\"}]}", "an empty item")
+                .onlyFor(listing(), "list"));
+
+        failsAsStoreException(operation("list"));
+    }
+
+    @Test
+    void anUploadSessionWithoutItsLocationIsAStoreFailureAndWritesNothing() throws Exception {
+        proxy.inject(Fault.dropHeader("Location").onlyFor(r -> r.method().equals("POST") && r.target().contains("uploadType=resumable"),
+                "the upload's start"));
+        for (String name : List.of("overwrite", "write if absent", "write if version matches")) {
+            failsAsStoreException(operation(name));
+        }
+        proxy.clear();
+        assertUnchanged();
+    }
+
+    @Test
+    void aRewriteThatIsNeitherDoneNorContinuedIsAStoreFailureWithoutLooping() throws Exception {
+        proxy.inject(Fault.answer("{\"kind\":\"storage#rewriteResponse\",\"done\":false,\"totalBytesRewritten\":\"0\","
+                + "\"objectSize\":\"40\"}", "no rewrite token").onlyFor(rewrite(), "rewrite"));
+
+        failsAsStoreException(operation("copy"));
+        assertThat(proxy.faultedExchanges()).as("rewrite calls").isLessThanOrEqualTo(1 + Rewrites.MAX_CALLS_WITHOUT_PROGRESS);
+        proxy.clear();
+        assertUnchanged();
+    }
+
+    @Test
+    void aRewriteDoneWithoutTheCopyIsAnUnknownOutcome() throws Exception {
+        proxy.inject(Fault.dropFields("resource").onlyFor(rewrite(), "rewrite"));
+
+        assertThat(failsAsStoreException(operation("copy"))).isInstanceOf(OutcomeUnknownException.class);
+    }
+
+    @Test
+    void aDownloadWithoutItsHeadersIsTheBytesOrAStoreFailureNeverOtherBytes() throws Exception {
+        byte[] bytes = utf8(text(source));
+        for (String header : List.of("x-goog-generation", "Content-Length", "Content-Range", "x-goog-hash", "Content-Type")) {
+            proxy.inject(Fault.dropHeader(header).onlyFor(r -> r.target().contains("alt=media"), "the download"));
+            for (int limit : new int[] {Integer.MAX_VALUE, 4}) {
+                Throwable failure = catchThrowable(() -> assertThat(faulty.read(source.uri(), limit).bytes())
+                        .isEqualTo(Arrays.copyOf(bytes, Math.min(bytes.length, limit))));
+                assertThat(failure).as("read %d without %s", limit, header).satisfiesAnyOf(t -> assertThat(t).isNull(),
+                        t -> assertThat(t).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.uri()).isEqualTo(source.uri())));
+            }
+        }
+    }
+
+    private static Predicate<Request> listing() {
+        return r -> r.method().equals("GET") && r.target().matches("/storage/v1/b/[^/]+/o(\\?.*)?");
+    }
+
+    private static Predicate<Request> rewrite() {
+        return r -> r.target().contains("/rewriteTo/");
+    }
+
+    private static StoreException failsAsStoreException(Operation operation) {
+        return failsAsStoreException(operation, catchThrowable(operation.callable()));
+    }
+
+    private static StoreException failsAsStoreException(Operation operation, Throwable failure) {
+        assertThat(failure).isInstanceOfSatisfying(StoreException.class, e -> {
+            assertThat(e.uri()).as("the location").isIn(operation.locations());
+            if (e instanceof OutcomeUnknownException) {
+                assertThat(operation.mutating()).as("only a change can have an unknown outcome").isTrue();
+            }
+        });
+        return (StoreException) failure;
+    }
+
+    private boolean unchanged() throws Exception {
+        return direct.stat(source.uri()).map(ObjectInfo::version).equals(Optional.of(source.version()))
+                && direct.stat(other.uri()).map(ObjectInfo::version).equals(Optional.of(other.version()))
+                && direct.stat(root.resolve("dir/fresh")).isEmpty()
+                && direct.stat(root.resolve("copies/target")).isEmpty();
+    }
+
+    /** The seeded objects in their versions, nothing written besides them. */
+    private void assertUnchanged() throws Exception {
+        assertThat(direct.stat(source.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(source.version()));
+        assertThat(direct.stat(other.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(other.version()));
+        assertThat(direct.stat(root.resolve("dir/fresh"))).isEmpty();
+        assertThat(direct.stat(root.resolve("copies/target"))).isEmpty();
+        ObjectContent read = direct.read(source.uri());
+        assertThat(read.info().version()).isEqualTo(source.version());
+    }
+
+    /** A read's answer as a value: its object and its bytes. */
+    private static List<Object> content(ObjectContent content) {
+        return List.of(content.info(), new String(content.bytes(), StandardCharsets.ISO_8859_1));
+    }
+
+    private String text(ObjectInfo info) throws StoreException {
+        return new String(direct.read(info.uri()).bytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The store as the provider builds it for an emulator, with short timeouts and fast retries. */
+    private static GcsCheckpointStore store(String endpoint) {
+        HttpTransportOptions transport = HttpTransportOptions.newBuilder()
+                .setConnectTimeout((int) TIMEOUT.toMillis()).setReadTimeout((int) TIMEOUT.toMillis()).build();
+        Storage storage = StorageOptions.http().setHost(endpoint).setProjectId("laststate-test")
+                .setCredentials(NoCredentials.getInstance()).setTransportOptions(transport).setRetrySettings(FAST_RETRIES)
+                .build().getService();
+        return new GcsCheckpointStore(uri -> storage, Optional.empty());
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
