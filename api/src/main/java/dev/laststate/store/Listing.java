@@ -1,5 +1,6 @@
 package dev.laststate.store;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,6 +25,16 @@ public record Listing(StoreUri directory, List<String> directories, List<ObjectI
     /** A listing that skipped nothing. */
     public Listing(StoreUri directory, List<String> directories, List<ObjectInfo> objects) {
         this(directory, directories, objects, List.of());
+    }
+
+    /**
+     * A listing of these entries sorted as the contract wants (Java {@code String} order), whatever order the
+     * store found them in: object stores answer in UTF-8 byte order, which differs beyond U+FFFF, and file
+     * systems in none. Duplicate directory names (a prefix met on several pages) are kept once.
+     */
+    public static Listing sorted(StoreUri directory, List<String> directories, List<ObjectInfo> objects, List<String> skipped) {
+        return new Listing(directory, directories.stream().distinct().sorted().toList(),
+                objects.stream().sorted(Comparator.comparing(ObjectInfo::name)).toList(), skipped.stream().sorted().toList());
     }
 
     public static Listing empty(StoreUri directory) {

@@ -72,7 +72,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -195,11 +194,7 @@ final class AzureCheckpointStore implements CheckpointStore {
         } catch (RuntimeException e) {
             throw classify(e, directory, location, "list");
         }
-        // The service orders by UTF-8 bytes; the Listing contract is Java String order.
-        directories.sort(Comparator.naturalOrder());
-        objects.sort(Comparator.comparing(ObjectInfo::name));
-        skipped.sort(Comparator.naturalOrder());
-        return new Listing(directory, directories, objects, skipped);
+        return Listing.sorted(directory, directories, objects, skipped);
     }
 
     @Override

@@ -31,7 +31,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -141,11 +140,7 @@ final class GcsCheckpointStore implements CheckpointStore {
                         missing -> GcsErrors.malformed(directory, "list", "the entry '" + relative + "' has " + missing)));
             }
         }
-        // The Listing contract is Java String order; GCS orders by UTF-8 bytes, which differs beyond U+FFFF.
-        directories.sort(Comparator.naturalOrder());
-        objects.sort(Comparator.comparing(ObjectInfo::name));
-        skipped.sort(Comparator.naturalOrder());
-        return new Listing(directory, directories.stream().distinct().toList(), objects, skipped);
+        return Listing.sorted(directory, directories, objects, skipped);
     }
 
     @Override
@@ -174,7 +169,7 @@ final class GcsCheckpointStore implements CheckpointStore {
         // Read the generation seen by the stat, so the bytes belong to the version reported with them. If it
         // was replaced in between, that generation is gone (404): look again.
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-            ObjectInfo info = stat(uri).orElseThrow(() -> notFound(uri, "read"));
+            ObjectInfo info = stat(uri).orElseThrow(() -> StoreNotFoundException.noSuchObject(uri, "read"));
             BlobId generation = BlobId.of(uri.authority(), uri.path(), Long.parseLong(info.version()));
             long length = Math.min(maxBytes, info.size());
             try {
@@ -462,9 +457,6 @@ final class GcsCheckpointStore implements CheckpointStore {
         return new ObjectInfo(uri, size, time.get().toInstant(), Long.toString(generation));
     }
 
-    private static StoreNotFoundException notFound(StoreUri uri, String action) {
-        return new StoreNotFoundException(uri, "cannot " + action + " " + uri + ": no such object", null);
-    }
 
     @Override
     public String toString() {

@@ -26,7 +26,6 @@ import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -156,10 +155,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
             }
             throw HdfsErrors.classify(e, directory, "list");
         }
-        directories.sort(Comparator.naturalOrder());
-        objects.sort(Comparator.comparing(ObjectInfo::name));
-        skipped.sort(Comparator.naturalOrder());
-        return new Listing(directory, directories, objects, skipped);
+        return Listing.sorted(directory, directories, objects, skipped);
     }
 
     @Override

@@ -20,7 +20,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,11 +202,7 @@ final class S3CheckpointStore implements CheckpointStore {
                     : Optional.empty();
         } while (token.isPresent());
         knownBuckets.add(directory.authority());
-        // S3 lists in UTF-8 byte order; the SPI promises Java's String order (they differ beyond the BMP).
-        directories.sort(Comparator.naturalOrder());
-        objects.sort(Comparator.comparing(ObjectInfo::name));
-        skipped.sort(Comparator.naturalOrder());
-        return new Listing(directory, directories, objects, skipped);
+        return Listing.sorted(directory, directories, objects, skipped);
     }
 
     /** A listed key (or common prefix) relative to the directory listed; one outside it is a malformed answer. */

@@ -39,7 +39,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -210,10 +209,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         } catch (IOException e) {
             throw classify(e, directory, "list");
         }
-        directories.sort(Comparator.naturalOrder());
-        objects.sort(Comparator.comparing(ObjectInfo::name));
-        skipped.sort(Comparator.naturalOrder());
-        return new Listing(directory, directories, objects, skipped);
+        return Listing.sorted(directory, directories, objects, skipped);
     }
 
     /**
