@@ -18,6 +18,7 @@ import dev.laststate.store.WriteCondition;
 import dev.laststate.tck.faults.Fault;
 import dev.laststate.tck.faults.FaultProxy;
 import dev.laststate.tck.faults.Request;
+import dev.laststate.tck.faults.SeededObjects;
 import dev.laststate.tck.faults.StoreFailures;
 import dev.laststate.tck.faults.StoreFailures.Call;
 import dev.laststate.tck.faults.StoreFailures.FaultedOperation;
@@ -72,6 +73,7 @@ class GcsFaultsTest {
     /** The same storage without faults, to set up and check. */
     private GcsCheckpointStore direct;
     private final AtomicInteger roots = new AtomicInteger();
+    private SeededObjects seeded;
     private StoreUri root;
     private ObjectInfo source;
     private ObjectInfo other;
@@ -94,9 +96,10 @@ class GcsFaultsTest {
 
     @BeforeEach
     void seed() throws Exception {
-        root = StoreUri.parse("gs://" + BUCKET + "/faults/root-" + roots.getAndIncrement());
-        source = direct.write(root.resolve("dir/source"), utf8("the source, long enough to be cut in half"), WriteCondition.overwrite());
-        other = direct.write(root.resolve("dir/other"), utf8("other"), WriteCondition.overwrite());
+        seeded = SeededObjects.seed(direct, StoreUri.parse("gs://" + BUCKET + "/faults/root-" + roots.getAndIncrement()));
+        root = seeded.root();
+        source = seeded.source();
+        other = seeded.other();
     }
 
     @AfterEach
@@ -120,9 +123,9 @@ class GcsFaultsTest {
     }
 
     private Operation operation(String name) {
-        StoreUri dir = root.resolve("dir");
+        StoreUri dir = seeded.dir();
         StoreUri target = root.resolve("copies/target");
-        StoreUri fresh = root.resolve("dir/fresh");
+        StoreUri fresh = seeded.fresh();
         return switch (name) {
             case "list" -> new Operation("list", () -> faulty.list(dir), List.of(dir), false, () -> direct.list(dir));
             case "stat" -> new Operation("stat", () -> faulty.stat(source.uri()), List.of(source.uri()), false, () -> direct.stat(source.uri()));
@@ -281,21 +284,15 @@ class GcsFaultsTest {
         return StoreFailures.failsNamingItsLocation(operation.faulted(), failure);
     }
 
+    /** The seeded objects in their versions, and no copy made. */
     private boolean unchanged() throws Exception {
-        return direct.stat(source.uri()).map(ObjectInfo::version).equals(Optional.of(source.version()))
-                && direct.stat(other.uri()).map(ObjectInfo::version).equals(Optional.of(other.version()))
-                && direct.stat(root.resolve("dir/fresh")).isEmpty()
-                && direct.stat(root.resolve("copies/target")).isEmpty();
+        return seeded.unchanged(direct) && direct.stat(root.resolve("copies/target")).isEmpty();
     }
 
     /** The seeded objects in their versions, nothing written besides them. */
     private void assertUnchanged() throws Exception {
-        assertThat(direct.stat(source.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(source.version()));
-        assertThat(direct.stat(other.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(other.version()));
-        assertThat(direct.stat(root.resolve("dir/fresh"))).isEmpty();
+        seeded.assertUnchanged(direct);
         assertThat(direct.stat(root.resolve("copies/target"))).isEmpty();
-        ObjectContent read = direct.read(source.uri());
-        assertThat(read.info().version()).isEqualTo(source.version());
     }
 
     /** A read's answer as a value: its object and its bytes. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static dev.laststate.tck.faults.StoreFailures.failsNamingItsLocation;
 
-import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreException;
@@ -13,6 +12,7 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import dev.laststate.tck.faults.Fault;
 import dev.laststate.tck.faults.FaultProxy;
+import dev.laststate.tck.faults.SeededObjects;
 import dev.laststate.tck.faults.StoreFailures.FaultedOperation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +48,7 @@ class S3FaultsTest {
     /** The same storage without faults, to set up and check. */
     private S3CheckpointStore direct;
     private final AtomicInteger roots = new AtomicInteger();
+    private SeededObjects seeded;
     private StoreUri root;
     private ObjectInfo source;
     private ObjectInfo other;
@@ -73,9 +74,10 @@ class S3FaultsTest {
 
     @BeforeEach
     void seed() throws Exception {
-        root = StoreUri.parse("s3://" + BUCKET + "/faults/root-" + roots.getAndIncrement());
-        source = direct.write(root.resolve("dir/source"), utf8("the source, long enough to be cut in half"), WriteCondition.overwrite());
-        other = direct.write(root.resolve("dir/other"), utf8("other"), WriteCondition.overwrite());
+        seeded = SeededObjects.seed(direct, StoreUri.parse("s3://" + BUCKET + "/faults/root-" + roots.getAndIncrement()));
+        root = seeded.root();
+        source = seeded.source();
+        other = seeded.other();
     }
 
     @AfterEach
@@ -86,9 +88,9 @@ class S3FaultsTest {
     /** Every operation of the store, by name, with the locations its failure may name. */
     private Map<String, FaultedOperation> operations() {
         Map<String, FaultedOperation> all = new LinkedHashMap<>();
-        StoreUri dir = root.resolve("dir");
+        StoreUri dir = seeded.dir();
         StoreUri target = root.resolve("copies/target");
-        StoreUri fresh = root.resolve("dir/fresh");
+        StoreUri fresh = seeded.fresh();
         List.of(FaultedOperation.reading("list", () -> faulty.list(dir), dir),
                 FaultedOperation.reading("stat", () -> faulty.stat(source.uri()), source.uri()),
                 FaultedOperation.reading("read", () -> faulty.read(source.uri()), source.uri()),
@@ -183,11 +185,7 @@ class S3FaultsTest {
 
     /** The seeded objects in their versions, nothing written besides them. */
     private void assertUnchanged() throws Exception {
-        assertThat(direct.stat(source.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(source.version()));
-        assertThat(direct.stat(other.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(other.version()));
-        assertThat(direct.stat(root.resolve("dir/fresh"))).isEmpty();
-        ObjectContent read = direct.read(source.uri());
-        assertThat(read.info().version()).isEqualTo(source.version());
+        seeded.assertUnchanged(direct);
     }
 
     private String text(ObjectInfo info) throws StoreException {

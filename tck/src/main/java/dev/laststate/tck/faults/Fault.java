@@ -3,23 +3,24 @@ package dev.laststate.tck.faults;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
- * What the {@link FaultProxy} does to a picked exchange. The faults that never forward ({@link Reset},
- * {@link Stall}, {@link Answer}) leave the storage behind unchanged; the others forward the request, so the
- * emulator carries it out, and spoil only its answer.
+ * What the {@link FaultProxy} does to a picked exchange. The faults that never forward (reset, stall, a canned
+ * {@link Answer}) leave the storage behind unchanged; the others forward the request, so the emulator carries it
+ * out, and spoil only its answer.
  */
 public sealed interface Fault {
 
     /** Reads the request, then resets the connection (TCP RST) without forwarding it. */
     static Fault reset() {
-        return new Reset();
+        return Kind.RESET;
     }
 
     /** Reads the request and never answers, until the client gives up and closes the connection. */
     static Fault stall() {
-        return new Stall();
+        return Kind.STALL;
     }
 
     /** Answers {@code status} with an empty body, without forwarding the request. */
@@ -39,12 +40,12 @@ public sealed interface Fault {
 
     /** Forwards the request, waits for the emulator's answer, then resets the connection instead: a lost answer. */
     static Fault loseAnswer() {
-        return new LoseAnswer();
+        return Kind.LOST_ANSWER;
     }
 
     /** Forwards the request, then sends the answer's head and half of its body and resets the connection. */
     static Fault cutBody() {
-        return new CutBody();
+        return Kind.CUT_BODY;
     }
 
     /** Forwards the request and removes {@code header} from the answer (without Content-Length the body ends with the connection). */
@@ -60,19 +61,13 @@ public sealed interface Fault {
         return new SpoilBody(spoil, description);
     }
 
-    /** See {@link Fault#reset()}. */
-    record Reset() implements Fault {
-        @Override
-        public String toString() {
-            return "reset";
-        }
-    }
+    /** The faults without a parameter: {@link #reset()}, {@link #stall()}, {@link #loseAnswer()}, {@link #cutBody()}. */
+    enum Kind implements Fault {
+        RESET, STALL, LOST_ANSWER, CUT_BODY;
 
-    /** See {@link Fault#stall()}. */
-    record Stall() implements Fault {
         @Override
         public String toString() {
-            return "stall";
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
         }
     }
 
@@ -94,21 +89,7 @@ public sealed interface Fault {
         }
     }
 
-    /** See {@link Fault#loseAnswer()}. */
-    record LoseAnswer() implements Fault {
-        @Override
-        public String toString() {
-            return "lost answer";
-        }
-    }
 
-    /** See {@link Fault#cutBody()}. */
-    record CutBody() implements Fault {
-        @Override
-        public String toString() {
-            return "cut body";
-        }
-    }
 
     /** See {@link Fault#dropHeader(String)}. */
     record DropHeader(String name) implements Fault {

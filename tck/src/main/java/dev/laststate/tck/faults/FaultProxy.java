@@ -143,10 +143,10 @@ public final class FaultProxy implements AutoCloseable {
             Optional<Fault> fault = faultFor(request);
             if (fault.isEmpty()) {
                 forward(client, head.get(), Optional.empty());
-            } else if (fault.get() instanceof Fault.Reset) {
+            } else if (fault.get() == Fault.Kind.RESET) {
                 drainBody(request, fromClient);
                 reset(client);
-            } else if (fault.get() instanceof Fault.Stall) {
+            } else if (fault.get() == Fault.Kind.STALL) {
                 fromClient.transferTo(OutputStream.nullOutputStream());
             } else if (fault.get() instanceof Fault.Answer answer) {
                 drainBody(request, fromClient);
@@ -200,7 +200,7 @@ public final class FaultProxy implements AutoCloseable {
             }
             List<String> answer = withConnectionClose(response, Set.of("connection", "keep-alive"));
             boolean bodyless = Request.of(request).method().equals("HEAD") || response.get(0).matches("HTTP/1\\.1 (204|304) .*");
-            if (fault.orElse(null) instanceof Fault.LoseAnswer) {
+            if (fault.orElse(null) == Fault.Kind.LOST_ANSWER) {
                 fromUpstream.transferTo(OutputStream.nullOutputStream());
                 reset(client);
                 return;
@@ -209,7 +209,7 @@ public final class FaultProxy implements AutoCloseable {
                 String prefix = drop.name().toLowerCase(Locale.ROOT) + ":";
                 answer = answer.stream().filter(line -> !line.toLowerCase(Locale.ROOT).startsWith(prefix)).toList();
             }
-            if (fault.orElse(null) instanceof Fault.CutBody) {
+            if (fault.orElse(null) == Fault.Kind.CUT_BODY) {
                 long length = header(response, "Content-Length").map(Long::parseLong).orElse(20L);
                 toClient.write(head(answer));
                 toClient.write(fromUpstream.readNBytes((int) Math.max(1, length / 2)));
