@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
-import dev.laststate.azure.FaultProxy.Fault;
-import dev.laststate.azure.FaultProxy.Request;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectInfo;
@@ -15,6 +13,9 @@ import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
+import dev.laststate.tck.faults.Fault;
+import dev.laststate.tck.faults.FaultProxy;
+import dev.laststate.tck.faults.Request;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,8 +58,10 @@ class AzuriteFaultTest {
         azurite = Azurite.start();
         new com.azure.storage.blob.BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
                 .createBlobContainer(CONTAINER);
-        proxy = FaultProxy.start(azurite);
-        AzureStoreConfig config = new AzureStoreConfig(Optional.of(URI.create(proxy.endpoint())), AzureStoreConfig.SYNC_COPY_LIMIT);
+        proxy = FaultProxy.start(URI.create("http://127.0.0.1:" + azurite.port()));
+        // The development account's path-style endpoint through the proxy.
+        URI endpoint = URI.create(proxy.endpoint() + "/" + Azurite.ACCOUNT);
+        AzureStoreConfig config = new AzureStoreConfig(Optional.of(endpoint), AzureStoreConfig.SYNC_COPY_LIMIT);
         store = new AzureCheckpointStore(config, AzureCredentials.fromEnvironment(azurite.environment()),
                 new JdkHttpClientBuilder().responseTimeout(TIMEOUT).readTimeout(TIMEOUT).build(), AzureCheckpointStore.LIST_PAGE_SIZE,
                 new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 2, Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofMillis(20), null));
@@ -87,13 +90,13 @@ class AzuriteFaultTest {
     @Test
     void aCreateIfAbsentWhoseAnswerIsLostIsAnUnknownOutcomeNotALostRace() throws Exception {
         StoreUri uri = freshRoot().resolve("_metadata");
-        proxy.inject(FaultProxy.putBlob(), new Fault.DropAnswer(), 1);
+        proxy.inject(PUT_BLOB, Fault.loseAnswer(), 1);
 
         // Azurite creates the blob, the answer is reset, the SDK retries and If-None-Match: * is refused (409).
         assertThatThrownBy(() -> store.write(uri, utf8("mine"), WriteCondition.ifAbsent()))
                 .isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.uri()).isEqualTo(uri))
                 .hasMessageContaining("after the client retried");
-        assertThat(proxy.requests()).filteredOn(FaultProxy.putBlob()).as("the first try and the SDK's retry").hasSize(2);
+        assertThat(proxy.requests()).filteredOn(PUT_BLOB).as("the first try and the SDK's retry").hasSize(2);
         assertThat(store.read(uri).bytes()).isEqualTo(utf8("mine"));
 
         // Without a retry the same refusal is a plain "already exists".
@@ -105,13 +108,13 @@ class AzuriteFaultTest {
         StoreUri uri = freshRoot().resolve("_laststate.json");
         ObjectInfo before = store.write(uri, utf8("first"), WriteCondition.overwrite());
         proxy.clear();
-        proxy.inject(FaultProxy.putBlob(), new Fault.DropAnswer(), 1);
+        proxy.inject(PUT_BLOB, Fault.loseAnswer(), 1);
 
         // The first try replaces it (a new ETag), so the retry's If-Match on the old ETag is refused (412).
         assertThatThrownBy(() -> store.write(uri, utf8("second"), WriteCondition.ifVersionMatches(before.version())))
                 .isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.uri()).isEqualTo(uri))
                 .hasMessageContaining("after the client retried");
-        assertThat(proxy.requests()).filteredOn(FaultProxy.putBlob()).hasSize(2);
+        assertThat(proxy.requests()).filteredOn(PUT_BLOB).hasSize(2);
         assertThat(store.read(uri).bytes()).isEqualTo(utf8("second"));
 
         assertThatThrownBy(() -> store.write(uri, utf8("third"), WriteCondition.ifVersionMatches(before.version())))
@@ -136,6 +139,9 @@ class AzuriteFaultTest {
 
     private record Staged(StoreUri location, ThrowingCallable call) {}
 
+    /** Requests that write a blob with Put Blob (not a copy). */
+    private static final Predicate<Request> PUT_BLOB = r -> r.method().equals("PUT") && r.header("x-ms-copy-source").isEmpty()
+            && !r.hasQuery("restype=") && !r.hasQuery("comp=");
     private static final Predicate<Request> LIST = r -> r.method().equals("GET") && r.hasQuery("comp=list");
     private static final Predicate<Request> HEAD = r -> r.method().equals("HEAD");
     private static final Predicate<Request> GET_BLOB = r -> r.method().equals("GET") && !r.hasQuery("comp=");
@@ -159,11 +165,11 @@ class AzuriteFaultTest {
         StoreUri uri = store.write(root.resolve("object"), utf8("the object's bytes"), WriteCondition.overwrite()).uri();
         return new Staged(uri, () -> store.read(uri, 8));
     });
-    private static final Operation WRITE = new Operation("write", FaultProxy.putBlob(), (store, root) -> {
+    private static final Operation WRITE = new Operation("write", PUT_BLOB, (store, root) -> {
         StoreUri uri = root.resolve("object");
         return new Staged(uri, () -> store.write(uri, utf8("new"), WriteCondition.overwrite()));
     });
-    private static final Operation WRITE_IF_ABSENT = new Operation("write if absent", FaultProxy.putBlob(), (store, root) -> {
+    private static final Operation WRITE_IF_ABSENT = new Operation("write if absent", PUT_BLOB, (store, root) -> {
         StoreUri uri = root.resolve("object");
         return new Staged(uri, () -> store.write(uri, utf8("new"), WriteCondition.ifAbsent()));
     });
@@ -181,23 +187,23 @@ class AzuriteFaultTest {
         List<Arguments> cases = new ArrayList<>();
         List<Operation> all = List.of(LIST_OP, STAT, READ, READ_HEAD, WRITE, WRITE_IF_ABSENT, COPY_OP, DELETE_OP);
         for (Operation operation : all) {
-            cases.add(Arguments.of(operation, new Fault.Reset(), true));
-            cases.add(Arguments.of(operation, new Fault.DropAnswer(), true));
-            cases.add(Arguments.of(operation, new Fault.Stall(), true));
-            cases.add(Arguments.of(operation, new Fault.Status(500), true));
-            cases.add(Arguments.of(operation, new Fault.Status(503), true));
+            cases.add(Arguments.of(operation, Fault.reset(), true));
+            cases.add(Arguments.of(operation, Fault.loseAnswer(), true));
+            cases.add(Arguments.of(operation, Fault.stall(), true));
+            cases.add(Arguments.of(operation, serverError(500), true));
+            cases.add(Arguments.of(operation, serverError(503), true));
         }
         // Answers with a body: cut short of the length they announce.
         for (Operation operation : List.of(LIST_OP, READ, READ_HEAD)) {
-            cases.add(Arguments.of(operation, new Fault.CutBody(), true));
+            cases.add(Arguments.of(operation, Fault.cutBody(), true));
         }
         // What the store needs of the headers: the ETag (the version) of every answer that describes an object,
         // the Content-Length of a stat (the size) and of a read (how long the body must be).
         for (Operation operation : List.of(STAT, READ, READ_HEAD, WRITE, WRITE_IF_ABSENT, COPY_OP)) {
-            cases.add(Arguments.of(operation, new Fault.WithoutHeader("ETag"), false));
+            cases.add(Arguments.of(operation, Fault.dropHeader("ETag"), false));
         }
         for (Operation operation : List.of(STAT, READ, READ_HEAD)) {
-            cases.add(Arguments.of(operation, new Fault.WithoutHeader("Content-Length"), false));
+            cases.add(Arguments.of(operation, Fault.dropHeader("Content-Length"), false));
         }
         return cases.stream();
     }
@@ -206,7 +212,7 @@ class AzuriteFaultTest {
     @MethodSource("faults")
     void aSpoiledAnswerIsAStoreFailureNamingTheLocation(Operation operation, Fault fault, boolean retryable) throws Exception {
         Staged staged = operation.call().stage(store, freshRoot());
-        proxy.injectAlways(operation.sends(), fault);
+        proxy.inject(operation.sends(), fault);
 
         assertThatThrownBy(staged.call()).isInstanceOfSatisfying(StoreException.class, e -> {
             assertThat(e.uri()).as("the location").isEqualTo(staged.location());
@@ -216,6 +222,13 @@ class AzuriteFaultTest {
             }
         });
         assertThat(proxy.requests()).filteredOn(operation.sends()).as("the operation's requests reached the proxy").isNotEmpty();
+    }
+
+    /** Answers {@code status} with a storage error body in Azurite's place (ServerBusy for 503), without forwarding. */
+    private static Fault serverError(int status) {
+        String code = status == 503 ? "ServerBusy" : "InternalError";
+        return Fault.answer(status, "application/xml", "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + code
+                + "</Code><Message>injected by the test</Message></Error>", List.of("x-ms-error-code: " + code), "answer " + status);
     }
 
     private static byte[] utf8(String text) {

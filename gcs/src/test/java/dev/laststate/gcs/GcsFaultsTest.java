@@ -8,8 +8,6 @@ import com.google.cloud.NoCredentials;
 import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
-import dev.laststate.gcs.FaultProxy.Fault;
-import dev.laststate.gcs.FaultProxy.Request;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.OutcomeUnknownException;
@@ -17,6 +15,13 @@ import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
+import dev.laststate.tck.faults.Fault;
+import dev.laststate.tck.faults.FaultProxy;
+import dev.laststate.tck.faults.Request;
+import dev.laststate.tck.faults.SeededObjects;
+import dev.laststate.tck.faults.StoreFailures;
+import dev.laststate.tck.faults.StoreFailures.Call;
+import dev.laststate.tck.faults.StoreFailures.FaultedOperation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +31,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +73,7 @@ class GcsFaultsTest {
     /** The same storage without faults, to set up and check. */
     private GcsCheckpointStore direct;
     private final AtomicInteger roots = new AtomicInteger();
+    private SeededObjects seeded;
     private StoreUri root;
     private ObjectInfo source;
     private ObjectInfo other;
@@ -78,7 +83,7 @@ class GcsFaultsTest {
         server = FakeGcsServer.start();
         server.createBucket(BUCKET);
         proxy = FaultProxy.start(URI.create(server.endpoint()));
-        faulty = store(proxy.endpoint());
+        faulty = store(proxy.endpoint().toString());
         direct = store(server.endpoint());
     }
 
@@ -91,9 +96,10 @@ class GcsFaultsTest {
 
     @BeforeEach
     void seed() throws Exception {
-        root = StoreUri.parse("gs://" + BUCKET + "/faults/root-" + roots.getAndIncrement());
-        source = direct.write(root.resolve("dir/source"), utf8("the source, long enough to be cut in half"), WriteCondition.overwrite());
-        other = direct.write(root.resolve("dir/other"), utf8("other"), WriteCondition.overwrite());
+        seeded = SeededObjects.seed(direct, StoreUri.parse("gs://" + BUCKET + "/faults/root-" + roots.getAndIncrement()));
+        root = seeded.root();
+        source = seeded.source();
+        other = seeded.other();
     }
 
     @AfterEach
@@ -101,42 +107,41 @@ class GcsFaultsTest {
         proxy.clear();
     }
 
-    /** A call of the store, returning what it answered. */
-    @FunctionalInterface
-    interface Call {
-        Object run() throws Exception;
-    }
+    /** One operation of the store under faults, and what a correct answer is, read without faults once it returned. */
+    record Operation(FaultedOperation faulted, Call truth) {
+        Operation(String name, Call call, List<StoreUri> locations, boolean mutating, Call truth) {
+            this(new FaultedOperation(name, call, locations, mutating), truth);
+        }
 
-    /**
-     * One operation of the store, with the locations its failure may name, whether it changes storage, and what a
-     * correct answer is, read without faults once it returned.
-     */
-    record Operation(Call call, List<StoreUri> locations, boolean mutating, Call truth) {
-        ThrowingCallable callable() {
-            return call::run;
+        Call call() {
+            return faulted.call();
+        }
+
+        boolean mutating() {
+            return faulted.mutating();
         }
     }
 
     private Operation operation(String name) {
-        StoreUri dir = root.resolve("dir");
+        StoreUri dir = seeded.dir();
         StoreUri target = root.resolve("copies/target");
-        StoreUri fresh = root.resolve("dir/fresh");
+        StoreUri fresh = seeded.fresh();
         return switch (name) {
-            case "list" -> new Operation(() -> faulty.list(dir), List.of(dir), false, () -> direct.list(dir));
-            case "stat" -> new Operation(() -> faulty.stat(source.uri()), List.of(source.uri()), false, () -> direct.stat(source.uri()));
-            case "read" -> new Operation(() -> content(faulty.read(source.uri())), List.of(source.uri()), false,
+            case "list" -> new Operation("list", () -> faulty.list(dir), List.of(dir), false, () -> direct.list(dir));
+            case "stat" -> new Operation("stat", () -> faulty.stat(source.uri()), List.of(source.uri()), false, () -> direct.stat(source.uri()));
+            case "read" -> new Operation("read", () -> content(faulty.read(source.uri())), List.of(source.uri()), false,
                     () -> content(direct.read(source.uri())));
-            case "read first bytes" -> new Operation(() -> content(faulty.read(source.uri(), 4)), List.of(source.uri()), false,
+            case "read first bytes" -> new Operation("read first bytes", () -> content(faulty.read(source.uri(), 4)), List.of(source.uri()), false,
                     () -> content(direct.read(source.uri(), 4)));
-            case "overwrite" -> new Operation(() -> faulty.write(other.uri(), utf8("replaced"), WriteCondition.overwrite()),
+            case "overwrite" -> new Operation("overwrite", () -> faulty.write(other.uri(), utf8("replaced"), WriteCondition.overwrite()),
                     List.of(other.uri()), true, () -> direct.stat(other.uri()).orElseThrow());
-            case "write if absent" -> new Operation(() -> faulty.write(fresh, utf8("new"), WriteCondition.ifAbsent()), List.of(fresh), true,
+            case "write if absent" -> new Operation("write if absent", () -> faulty.write(fresh, utf8("new"), WriteCondition.ifAbsent()), List.of(fresh), true,
                     () -> direct.stat(fresh).orElseThrow());
-            case "write if version matches" -> new Operation(() -> faulty.write(other.uri(), utf8("replaced"),
+            case "write if version matches" -> new Operation("write if version matches", () -> faulty.write(other.uri(), utf8("replaced"),
                     WriteCondition.ifVersionMatches(other.version())), List.of(other.uri()), true, () -> direct.stat(other.uri()).orElseThrow());
-            case "copy" -> new Operation(() -> faulty.copy(source, target), List.of(source.uri(), target), true,
+            case "copy" -> new Operation("copy", () -> faulty.copy(source, target), List.of(source.uri(), target), true,
                     () -> direct.stat(target).orElseThrow());
-            case "delete" -> new Operation(() -> {
+            case "delete" -> new Operation("delete", () -> {
                 faulty.delete(other.uri());
                 return "deleted";
             }, List.of(other.uri()), true, () -> direct.stat(other.uri()).isEmpty() ? "deleted" : "still there");
@@ -150,13 +155,13 @@ class GcsFaultsTest {
     private static final List<String> ANSWERED_WITH_A_BODY = EVERY_OPERATION.subList(0, EVERY_OPERATION.size() - 1);
 
     static Stream<Arguments> faultsThatNeverReachTheServer() {
-        return Stream.of(Fault.reset(), Fault.stall(), Fault.status(500), Fault.status(503))
+        return Stream.of(Fault.reset(), Fault.stall(), GcsFaults.status(500), GcsFaults.status(503))
                 .flatMap(fault -> EVERY_OPERATION.stream().map(operation -> Arguments.of(fault, operation)));
     }
 
     static Stream<Arguments> spoiledAnswers() {
-        return Stream.of(Fault.cutBody(), Fault.truncateJson(), Fault.dropFields("generation"), Fault.dropFields("size"),
-                        Fault.dropFields("updated", "timeCreated"), Fault.dropFields("name"), Fault.dropFields("bucket"))
+        return Stream.of(Fault.cutBody(), GcsFaults.truncateJson(), GcsFaults.dropFields("generation"), GcsFaults.dropFields("size"),
+                        GcsFaults.dropFields("updated", "timeCreated"), GcsFaults.dropFields("name"), GcsFaults.dropFields("bucket"))
                 .flatMap(fault -> ANSWERED_WITH_A_BODY.stream().map(operation -> Arguments.of(fault, operation)));
     }
 
@@ -169,7 +174,7 @@ class GcsFaultsTest {
         StoreException failure = failsAsStoreException(operation);
 
         assertThat(proxy.faultedExchanges()).as("the fault reached the proxy").isPositive();
-        if (fault.kind() == Fault.Kind.STATUS) {
+        if (fault instanceof Fault.Answer) {
             // Retried by the SDK, then final: unavailable, or for a change that may have been applied, unknown.
             assertThat(failure.retryable()).as("retryable").isTrue();
             if (!operation.mutating()) {
@@ -208,8 +213,7 @@ class GcsFaultsTest {
 
     @Test
     void aListingWhosePageTokenRepeatsIsAStoreFailure() throws Exception {
-        proxy.inject(Fault.answer("{\"kind\":\"storage#objects\",\"nextPageToken\":\"again\"}", "a token that repeats")
-                .onlyFor(listing(), "list"));
+        proxy.inject(listing(), GcsFaults.answer("{\"kind\":\"storage#objects\",\"nextPageToken\":\"again\"}", "a token that repeats"));
 
         failsAsStoreException(operation("list"));
         assertThat(proxy.faultedExchanges()).as("pages asked").isEqualTo(2);
@@ -217,16 +221,14 @@ class GcsFaultsTest {
 
     @Test
     void aListingEntryThatIsNotAnObjectIsAStoreFailure() throws Exception {
-        proxy.inject(Fault.answer("{\"kind\":\"storage#objects\",\"items\":[{\"kind\":\"storage#object\"}]}", "an empty item")
-                .onlyFor(listing(), "list"));
+        proxy.inject(listing(), GcsFaults.answer("{\"kind\":\"storage#objects\",\"items\":[{\"kind\":\"storage#object\"}]}", "an empty item"));
 
         failsAsStoreException(operation("list"));
     }
 
     @Test
     void anUploadSessionWithoutItsLocationIsAStoreFailureAndWritesNothing() throws Exception {
-        proxy.inject(Fault.dropHeader("Location").onlyFor(r -> r.method().equals("POST") && r.target().contains("uploadType=resumable"),
-                "the upload's start"));
+        proxy.inject(r -> r.method().equals("POST") && r.target().contains("uploadType=resumable"), Fault.dropHeader("Location"));
         for (String name : List.of("overwrite", "write if absent", "write if version matches")) {
             failsAsStoreException(operation(name));
         }
@@ -236,8 +238,8 @@ class GcsFaultsTest {
 
     @Test
     void aRewriteThatIsNeitherDoneNorContinuedIsAStoreFailureWithoutLooping() throws Exception {
-        proxy.inject(Fault.answer("{\"kind\":\"storage#rewriteResponse\",\"done\":false,\"totalBytesRewritten\":\"0\","
-                + "\"objectSize\":\"40\"}", "no rewrite token").onlyFor(rewrite(), "rewrite"));
+        proxy.inject(rewrite(), GcsFaults.answer("{\"kind\":\"storage#rewriteResponse\",\"done\":false,\"totalBytesRewritten\":\"0\","
+                + "\"objectSize\":\"40\"}", "no rewrite token"));
 
         failsAsStoreException(operation("copy"));
         assertThat(proxy.faultedExchanges()).as("rewrite calls").isLessThanOrEqualTo(1 + Rewrites.MAX_CALLS_WITHOUT_PROGRESS);
@@ -247,7 +249,7 @@ class GcsFaultsTest {
 
     @Test
     void aRewriteDoneWithoutTheCopyIsAnUnknownOutcome() throws Exception {
-        proxy.inject(Fault.dropFields("resource").onlyFor(rewrite(), "rewrite"));
+        proxy.inject(rewrite(), GcsFaults.dropFields("resource"));
 
         assertThat(failsAsStoreException(operation("copy"))).isInstanceOf(OutcomeUnknownException.class);
     }
@@ -256,7 +258,7 @@ class GcsFaultsTest {
     void aDownloadWithoutItsHeadersIsTheBytesOrAStoreFailureNeverOtherBytes() throws Exception {
         byte[] bytes = utf8(text(source));
         for (String header : List.of("x-goog-generation", "Content-Length", "Content-Range", "x-goog-hash", "Content-Type")) {
-            proxy.inject(Fault.dropHeader(header).onlyFor(r -> r.target().contains("alt=media"), "the download"));
+            proxy.inject(r -> r.target().contains("alt=media"), Fault.dropHeader(header));
             for (int limit : new int[] {Integer.MAX_VALUE, 4}) {
                 Throwable failure = catchThrowable(() -> assertThat(faulty.read(source.uri(), limit).bytes())
                         .isEqualTo(Arrays.copyOf(bytes, Math.min(bytes.length, limit))));
@@ -275,34 +277,22 @@ class GcsFaultsTest {
     }
 
     private static StoreException failsAsStoreException(Operation operation) {
-        return failsAsStoreException(operation, catchThrowable(operation.callable()));
+        return StoreFailures.failsNamingItsLocation(operation.faulted());
     }
 
     private static StoreException failsAsStoreException(Operation operation, Throwable failure) {
-        assertThat(failure).isInstanceOfSatisfying(StoreException.class, e -> {
-            assertThat(e.uri()).as("the location").isIn(operation.locations());
-            if (e instanceof OutcomeUnknownException) {
-                assertThat(operation.mutating()).as("only a change can have an unknown outcome").isTrue();
-            }
-        });
-        return (StoreException) failure;
+        return StoreFailures.failsNamingItsLocation(operation.faulted(), failure);
     }
 
+    /** The seeded objects in their versions, and no copy made. */
     private boolean unchanged() throws Exception {
-        return direct.stat(source.uri()).map(ObjectInfo::version).equals(Optional.of(source.version()))
-                && direct.stat(other.uri()).map(ObjectInfo::version).equals(Optional.of(other.version()))
-                && direct.stat(root.resolve("dir/fresh")).isEmpty()
-                && direct.stat(root.resolve("copies/target")).isEmpty();
+        return seeded.unchanged(direct) && direct.stat(root.resolve("copies/target")).isEmpty();
     }
 
     /** The seeded objects in their versions, nothing written besides them. */
     private void assertUnchanged() throws Exception {
-        assertThat(direct.stat(source.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(source.version()));
-        assertThat(direct.stat(other.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(other.version()));
-        assertThat(direct.stat(root.resolve("dir/fresh"))).isEmpty();
+        seeded.assertUnchanged(direct);
         assertThat(direct.stat(root.resolve("copies/target"))).isEmpty();
-        ObjectContent read = direct.read(source.uri());
-        assertThat(read.info().version()).isEqualTo(source.version());
     }
 
     /** A read's answer as a value: its object and its bytes. */

@@ -2,15 +2,18 @@ package dev.laststate.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static dev.laststate.tck.faults.StoreFailures.failsNamingItsLocation;
 
-import dev.laststate.s3.FaultProxy.Fault;
-import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
+import dev.laststate.tck.faults.Fault;
+import dev.laststate.tck.faults.FaultProxy;
+import dev.laststate.tck.faults.SeededObjects;
+import dev.laststate.tck.faults.StoreFailures.FaultedOperation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +48,7 @@ class S3FaultsTest {
     /** The same storage without faults, to set up and check. */
     private S3CheckpointStore direct;
     private final AtomicInteger roots = new AtomicInteger();
+    private SeededObjects seeded;
     private StoreUri root;
     private ObjectInfo source;
     private ObjectInfo other;
@@ -71,9 +74,10 @@ class S3FaultsTest {
 
     @BeforeEach
     void seed() throws Exception {
-        root = StoreUri.parse("s3://" + BUCKET + "/faults/root-" + roots.getAndIncrement());
-        source = direct.write(root.resolve("dir/source"), utf8("the source, long enough to be cut in half"), WriteCondition.overwrite());
-        other = direct.write(root.resolve("dir/other"), utf8("other"), WriteCondition.overwrite());
+        seeded = SeededObjects.seed(direct, StoreUri.parse("s3://" + BUCKET + "/faults/root-" + roots.getAndIncrement()));
+        root = seeded.root();
+        source = seeded.source();
+        other = seeded.other();
     }
 
     @AfterEach
@@ -82,28 +86,32 @@ class S3FaultsTest {
     }
 
     /** Every operation of the store, by name, with the locations its failure may name. */
-    private Map<String, Operation> operations() {
-        Map<String, Operation> all = new LinkedHashMap<>();
-        StoreUri dir = root.resolve("dir");
+    private Map<String, FaultedOperation> operations() {
+        Map<String, FaultedOperation> all = new LinkedHashMap<>();
+        StoreUri dir = seeded.dir();
         StoreUri target = root.resolve("copies/target");
-        StoreUri fresh = root.resolve("dir/fresh");
-        all.put("list", new Operation(() -> faulty.list(dir), List.of(dir), false));
-        all.put("stat", new Operation(() -> faulty.stat(source.uri()), List.of(source.uri()), false));
-        all.put("read", new Operation(() -> faulty.read(source.uri()), List.of(source.uri()), false));
-        all.put("read a prefix", new Operation(() -> faulty.read(source.uri(), 4), List.of(source.uri()), false));
-        all.put("overwrite", new Operation(() -> faulty.write(other.uri(), utf8("replaced"), WriteCondition.overwrite()),
-                List.of(other.uri()), true));
-        all.put("write if absent", new Operation(() -> faulty.write(fresh, utf8("new"), WriteCondition.ifAbsent()), List.of(fresh), true));
-        all.put("replace a version", new Operation(() -> faulty.write(other.uri(), utf8("replaced"),
-                WriteCondition.ifVersionMatches(other.version())), List.of(other.uri()), true));
-        all.put("copy", new Operation(() -> faulty.copy(source, target), List.of(source.uri(), target), true));
-        all.put("delete", new Operation(() -> faulty.delete(other.uri()), List.of(other.uri()), true));
-        all.put("deleteAll", new Operation(() -> faulty.deleteAll(List.of(other.uri(), source.uri())),
-                List.of(other.uri(), source.uri()), true));
+        StoreUri fresh = seeded.fresh();
+        List.of(FaultedOperation.reading("list", () -> faulty.list(dir), dir),
+                FaultedOperation.reading("stat", () -> faulty.stat(source.uri()), source.uri()),
+                FaultedOperation.reading("read", () -> faulty.read(source.uri()), source.uri()),
+                FaultedOperation.reading("read a prefix", () -> faulty.read(source.uri(), 4), source.uri()),
+                FaultedOperation.changing("overwrite", () -> faulty.write(other.uri(), utf8("replaced"), WriteCondition.overwrite()),
+                        other.uri()),
+                FaultedOperation.changing("write if absent", () -> faulty.write(fresh, utf8("new"), WriteCondition.ifAbsent()), fresh),
+                FaultedOperation.changing("replace a version", () -> faulty.write(other.uri(), utf8("replaced"),
+                        WriteCondition.ifVersionMatches(other.version())), other.uri()),
+                FaultedOperation.changing("copy", () -> faulty.copy(source, target), source.uri(), target),
+                FaultedOperation.changing("delete", () -> {
+                    faulty.delete(other.uri());
+                    return "deleted";
+                }, other.uri()),
+                FaultedOperation.changing("deleteAll", () -> {
+                    faulty.deleteAll(List.of(other.uri(), source.uri()));
+                    return "deleted";
+                }, other.uri(), source.uri()))
+                .forEach(operation -> all.put(operation.name(), operation));
         return all;
     }
-
-    record Operation(ThrowingCallable call, List<StoreUri> locations, boolean mutating) {}
 
     @Test
     void aResetConnectionIsAStoreFailureOfEveryOperationAndChangesNothing() throws Exception {
@@ -128,14 +136,10 @@ class S3FaultsTest {
     void aBodyCutShortIsAStoreFailure() throws Exception {
         proxy.inject(Fault.cutBody());
         for (String name : List.of("list", "read", "read a prefix")) {
-            Operation operation = operations().get(name);
-            assertThat(catchThrowable(operation.call())).as(name).isInstanceOfSatisfying(StoreUnavailableException.class,
-                    e -> assertThat(e.uri()).isIn(operation.locations()));
+            assertThat(failsNamingItsLocation(operations().get(name))).as(name).isInstanceOf(StoreUnavailableException.class);
         }
         // The copy reached S3Proxy and its answer was cut: done or not, the store cannot tell.
-        Operation copy = operations().get("copy");
-        assertThat(catchThrowable(copy.call())).isInstanceOfSatisfying(OutcomeUnknownException.class,
-                e -> assertThat(e.uri()).isIn(copy.locations()));
+        assertThat(failsNamingItsLocation(operations().get("copy"))).isInstanceOf(OutcomeUnknownException.class);
         proxy.clear();
         assertUnchanged();
     }
@@ -156,11 +160,7 @@ class S3FaultsTest {
 
         proxy.inject(Fault.dropHeader("ETag"));
         for (String name : List.of("stat", "read", "read a prefix")) {
-            Operation operation = operations().get(name);
-            assertThat(catchThrowable(operation.call())).as(name).isInstanceOfSatisfying(StoreException.class, e -> {
-                assertThat(e.uri()).isIn(operation.locations());
-                assertThat(e).hasMessageContaining("ETag");
-            });
+            assertThat(failsNamingItsLocation(operations().get(name))).as(name).hasMessageContaining("ETag");
         }
         // The PUT took effect, but without its ETag the version written is unknown: read before assuming.
         StoreUri written = root.resolve("dir/written");
@@ -174,16 +174,8 @@ class S3FaultsTest {
     private Map<String, Throwable> everyOperationFailsUnchanged(Fault fault) throws Exception {
         Map<String, Throwable> failures = new LinkedHashMap<>();
         proxy.inject(fault);
-        for (Map.Entry<String, Operation> entry : operations().entrySet()) {
-            Operation operation = entry.getValue();
-            Throwable failure = catchThrowable(operation.call());
-            assertThat(failure).as("%s, %s", entry.getKey(), fault).isInstanceOfSatisfying(StoreException.class, e -> {
-                assertThat(e.uri()).as("the location of %s", entry.getKey()).isIn(operation.locations());
-                if (e instanceof OutcomeUnknownException) {
-                    assertThat(operation.mutating()).as("only a change can have an unknown outcome").isTrue();
-                }
-            });
-            failures.put(entry.getKey(), failure);
+        for (FaultedOperation operation : operations().values()) {
+            failures.put(operation.name(), failsNamingItsLocation(operation));
         }
         assertThat(proxy.faultedExchanges()).as("the faults reached the proxy").isGreaterThanOrEqualTo(operations().size());
         proxy.clear();
@@ -193,11 +185,7 @@ class S3FaultsTest {
 
     /** The seeded objects in their versions, nothing written besides them. */
     private void assertUnchanged() throws Exception {
-        assertThat(direct.stat(source.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(source.version()));
-        assertThat(direct.stat(other.uri())).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(other.version()));
-        assertThat(direct.stat(root.resolve("dir/fresh"))).isEmpty();
-        ObjectContent read = direct.read(source.uri());
-        assertThat(read.info().version()).isEqualTo(source.version());
+        seeded.assertUnchanged(direct);
     }
 
     private String text(ObjectInfo info) throws StoreException {
