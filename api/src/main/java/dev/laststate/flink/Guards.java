@@ -39,11 +39,6 @@ final class Guards {
         boolean holdsState() {
             return record.isPresent() || corruptRecord.isPresent() || hasMetadata;
         }
-
-        /** Whether the guards need the served {@code _metadata}'s checkpoint id to decide. */
-        boolean needsMetadataId() {
-            return trusted.isEmpty() && hasMetadata;
-        }
     }
 
     private Guards() {}

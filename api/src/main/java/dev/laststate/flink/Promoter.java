@@ -361,12 +361,9 @@ public final class Promoter {
 
     /** What the target holds, as {@link Guards} see it; reads the served {@code _metadata}'s header only when they need it. */
     private Guards.Held held(TargetState state, StoreUri target) throws StoreException {
-        Guards.Held held = new Guards.Held(state.corrupt().map(Throwable::getMessage), state.record(), state.trusted(),
-                state.metadata().isPresent(), OptionalLong.empty());
-        if (!held.needsMetadataId()) {
-            return held;
-        }
-        return new Guards.Held(held.corruptRecord(), held.record(), held.trusted(), true, metadataId(target));
+        boolean needsMetadataId = state.trusted().isEmpty() && state.metadata().isPresent();
+        return new Guards.Held(state.corrupt().map(Throwable::getMessage), state.record(), state.trusted(),
+                state.metadata().isPresent(), needsMetadataId ? metadataId(target) : OptionalLong.empty());
     }
 
     private OptionalLong metadataId(StoreUri target) throws StoreException {

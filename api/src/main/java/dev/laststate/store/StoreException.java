@@ -23,6 +23,16 @@ public class StoreException extends IOException {
         return uri;
     }
 
+    /**
+     * An answer without a field the contract needs, or one cut off on the way: a store failure, never an
+     * unchecked exception. The one wording every store uses.
+     *
+     * @param what what was missing or wrong, as in {@code no ETag}
+     */
+    public static StoreException malformedAnswer(StoreUri uri, String action, String what) {
+        return new StoreException(uri, "cannot " + action + " " + uri + ": the answer is malformed or cut off (" + what + ")", null);
+    }
+
     /** Whether trying the same operation again later may succeed. */
     public boolean retryable() {
         return false;

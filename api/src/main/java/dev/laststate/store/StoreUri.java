@@ -173,7 +173,8 @@ public record StoreUri(String scheme, String authority, String path) {
         return s.chars().anyMatch(c -> c <= 0x20 || c == 0x7f);
     }
 
-    private static String printable(String s) {
+    /** {@code s} as a message may show it: each control character (a newline, an escape) as {@code ?}. */
+    public static String printable(String s) {
         return s.replaceAll("\\p{Cntrl}", "?");
     }
 

@@ -165,7 +165,7 @@ final class AzureCheckpointStore implements CheckpointStore {
             for (BlobItem item : container(location).listBlobsByHierarchy("/", options, null)) {
                 String fullName = required(item.getName(), directory, "list", "blob name");
                 if (!fullName.startsWith(prefix)) {
-                    throw malformed(directory, "list", "a name below the prefix (it listed '" + printable(fullName) + "')");
+                    throw StoreException.malformedAnswer(directory, "list", "a name below the prefix (it listed '" + StoreUri.printable(fullName) + "')");
                 }
                 // What the service lists below the directory: "name" for a blob, "name/" for a prefix.
                 String name = fullName.substring(prefix.length());
@@ -267,7 +267,7 @@ final class AzureCheckpointStore implements CheckpointStore {
                     + bytes.length + " (cut off)", null);
         }
         long size = range == null ? bytes.length
-                : ContentRange.totalSize(headers.getValue(HttpHeaderName.CONTENT_RANGE)).orElseThrow(() -> malformed(uri, "read", "Content-Range header"));
+                : ContentRange.totalSize(headers.getValue(HttpHeaderName.CONTENT_RANGE)).orElseThrow(() -> StoreException.malformedAnswer(uri, "read", "no Content-Range header"));
         if (bytes.length > maxBytes) {
             bytes = Arrays.copyOf(bytes, (int) maxBytes);
         }
@@ -392,14 +392,14 @@ final class AzureCheckpointStore implements CheckpointStore {
         String action = "copy " + listed.uri() + " to";
         BlobCopyInfo info = done == null ? null : done.getValue();
         if (info == null) {
-            throw malformed(target, action, "copy status");
+            throw StoreException.malformedAnswer(target, action, "no copy status");
         }
         if (done.getStatus() != LongRunningOperationStatus.SUCCESSFULLY_COMPLETED || info.getCopyStatus() != CopyStatusType.SUCCESS) {
             throw new StoreException(target, "cannot " + action + " " + target + ": the copy ended " + done.getStatus()
                     + " with copy status " + info.getCopyStatus() + (info.getError() == null ? "" : " (" + info.getError() + ")"), null);
         }
         if (info.getLastModified() == null) {
-            throw malformed(target, action, "copy completion time");
+            throw StoreException.malformedAnswer(target, action, "no copy completion time");
         }
         return new ObjectInfo(target, listed.size(), info.getLastModified().toInstant(), copiedVersion(info.getETag(), target, action));
     }
@@ -654,21 +654,17 @@ final class AzureCheckpointStore implements CheckpointStore {
     /** {@code value}, or the failure of an answer that lacks it. */
     private static <T> T required(T value, StoreUri uri, String action, String what) throws StoreException {
         if (value == null) {
-            throw malformed(uri, action, what);
+            throw StoreException.malformedAnswer(uri, action, "no " + what);
         }
         return value;
     }
 
-    /** An answer without a field the contract needs: malformed, or cut off on the way. */
-    private static StoreException malformed(StoreUri uri, String action, String what) {
-        return new StoreException(uri, "cannot " + action + " " + uri + ": the service's answer has no " + what + " (malformed or cut off)", null);
-    }
 
     /** The Content-Length of an answer: the size of a blob (HEAD) or of the body that came with it (GET). */
     private static long contentLength(HttpHeaders headers, StoreUri uri, String action) throws StoreException {
         String value = headers.getValue(HttpHeaderName.CONTENT_LENGTH);
         if (value == null) {
-            throw malformed(uri, action, "Content-Length header");
+            throw StoreException.malformedAnswer(uri, action, "no Content-Length header");
         }
         try {
             long length = Long.parseLong(value.strip());
@@ -678,12 +674,9 @@ final class AzureCheckpointStore implements CheckpointStore {
         } catch (NumberFormatException notANumber) {
             // reported below
         }
-        throw malformed(uri, action, "valid Content-Length header");
+        throw StoreException.malformedAnswer(uri, action, "no valid Content-Length header");
     }
 
-    private static String printable(String s) {
-        return s.replaceAll("\\p{Cntrl}", "?");
-    }
 
     private static String firstLine(String message) {
         int newline = message.indexOf('\n');

@@ -117,7 +117,7 @@ final class GcsCheckpointStore implements CheckpointStore {
         for (Blob entry : entries) {
             String name = entry.getName();
             if (name == null) {
-                throw GcsErrors.malformed(directory, "list", "an entry without its name");
+                throw StoreException.malformedAnswer(directory, "list", "an entry without its name");
             }
             if (!name.startsWith(prefix)) {
                 continue;
@@ -137,7 +137,7 @@ final class GcsCheckpointStore implements CheckpointStore {
                 directories.add(child);
             } else {
                 objects.add(info(directory.resolve(child), entry,
-                        missing -> GcsErrors.malformed(directory, "list", "the entry '" + relative + "' has " + missing)));
+                        missing -> StoreException.malformedAnswer(directory, "list", "the entry '" + relative + "' has " + missing)));
             }
         }
         return Listing.sorted(directory, directories, objects, skipped);
@@ -157,7 +157,7 @@ final class GcsCheckpointStore implements CheckpointStore {
             requireBucket(storage, uri, "stat");
             return Optional.empty();
         }
-        return Optional.of(info(uri, blob, missing -> GcsErrors.malformed(uri, "stat", "it has " + missing)));
+        return Optional.of(info(uri, blob, missing -> StoreException.malformedAnswer(uri, "stat", "it has " + missing)));
     }
 
     @Override

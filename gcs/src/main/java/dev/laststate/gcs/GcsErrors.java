@@ -77,14 +77,6 @@ final class GcsErrors {
                 + "its answer was lost, so it may or may not have taken effect", cause);
     }
 
-    /**
-     * An answer that lacks what the store must report (a generation, a size, a time, a name): a proxy or a broken
-     * server, never a default in its place.
-     */
-    static StoreException malformed(StoreUri uri, String action, String missing) {
-        return new StoreException(uri, "cannot " + action + " " + uri + ": Google Cloud Storage's answer is malformed ("
-                + missing + ")", null);
-    }
 
     /**
      * A change GCS acknowledged with an answer that lacks what the store must report: it most likely took effect,

@@ -130,7 +130,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
             while (entries.hasNext()) {
                 FileStatus entry = entries.next();
                 if (entry == null || entry.getPath() == null) {
-                    throw malformed(directory, "list", "the NameNode listed an entry without a path");
+                    throw StoreException.malformedAnswer(directory, "list", "the NameNode listed an entry without a path");
                 }
                 String name = entry.getPath().getName();
                 if (entry.isFile() && dir.toUri().getPath().equals(entry.getPath().toUri().getPath())) {
@@ -176,7 +176,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
             throw HdfsErrors.classify(e, uri, action);
         }
         if (status == null) {
-            throw malformed(uri, action, "the NameNode answered without a status");
+            throw StoreException.malformedAnswer(uri, action, "the NameNode answered without a status");
         }
         return status.isFile() ? Optional.of(info(uri, status, action)) : Optional.empty();
     }
@@ -394,7 +394,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
             }
             FileStatus copied = fs.getFileStatus(temp);
             if (copied == null) {
-                throw malformed(target, "copy to", "the NameNode answered without a status");
+                throw StoreException.malformedAnswer(target, "copy to", "the NameNode answered without a status");
             }
             ObjectInfo info = info(target, copied, "copy to");
             if (info.size() != source.size()) {
@@ -631,16 +631,13 @@ final class HdfsCheckpointStore implements CheckpointStore {
      */
     private static ObjectInfo info(StoreUri uri, FileStatus status, String action) throws StoreException {
         if (status.getLen() < 0) {
-            throw malformed(uri, action, "the NameNode reported a length of " + status.getLen());
+            throw StoreException.malformedAnswer(uri, action, "the NameNode reported a length of " + status.getLen());
         }
         Instant modified = Instant.ofEpochMilli(Math.max(status.getModificationTime(), 0));
         String id = status instanceof HdfsFileStatus hdfs && hdfs.getFileId() > 0 ? "id" + hdfs.getFileId() : "path";
         return new ObjectInfo(uri, status.getLen(), modified, id + "@" + status.getModificationTime() + "#" + status.getLen());
     }
 
-    private static StoreException malformed(StoreUri uri, String action, String what) {
-        return new StoreException(uri, "cannot " + action + " " + uri + ": " + what, null);
-    }
 
     private static StoreException cutShort(StoreUri uri, String action, long got, ObjectInfo expected) {
         return new StoreException(uri, "cannot " + action + " " + uri + ": the bytes ended after " + got + " of "

@@ -1,6 +1,7 @@
 package dev.laststate.hdfs;
 
 import dev.laststate.store.InvalidStoreConfigurationException;
+import dev.laststate.store.StoreUri;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public record HdfsStoreConfig(Optional<Path> hadoopConfDir, Map<String, String> 
             String hadoopKey = key.substring(PREFIX.length());
             if (hadoopKey.isEmpty() || hadoopKey.startsWith(".") || hadoopKey.endsWith(".") || hadoopKey.contains("..")
                     || hadoopKey.chars().anyMatch(c -> c <= 0x20 || c == 0x7f || c == '=')) {
-                throw new InvalidStoreConfigurationException("option '" + printable(key)
+                throw new InvalidStoreConfigurationException("option '" + StoreUri.printable(key)
                         + "' is malformed: expected hdfs.<hadoop key>, as in hdfs.dfs.client.socket-timeout");
             }
             if (value == null || value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -136,7 +137,7 @@ public record HdfsStoreConfig(Optional<Path> hadoopConfDir, Map<String, String> 
     private static Optional<String> userName(Map<String, String> environment) {
         Optional<String> name = nonBlank(environment.get(ENV_USER_NAME));
         if (name.isPresent() && name.get().chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw new InvalidStoreConfigurationException(ENV_USER_NAME + "='" + printable(name.get()) + "' is not a user name");
+            throw new InvalidStoreConfigurationException(ENV_USER_NAME + "='" + StoreUri.printable(name.get()) + "' is not a user name");
         }
         return name;
     }
@@ -163,7 +164,7 @@ public record HdfsStoreConfig(Optional<Path> hadoopConfDir, Map<String, String> 
                     + ENV_KERBEROS_KEYTAB + "); " + (principal.isEmpty() ? "the principal" : "the keytab") + " is missing");
         }
         if (principal.get().isBlank() || principal.get().chars().anyMatch(Character::isWhitespace)) {
-            throw new InvalidStoreConfigurationException("the Kerberos principal '" + printable(principal.get())
+            throw new InvalidStoreConfigurationException("the Kerberos principal '" + StoreUri.printable(principal.get())
                     + "' is malformed (expected name/host@REALM or name@REALM)");
         }
         Path file = path(keytab.get(), "the Kerberos keytab");
@@ -204,7 +205,7 @@ public record HdfsStoreConfig(Optional<Path> hadoopConfDir, Map<String, String> 
         try {
             return Path.of(value).toAbsolutePath();
         } catch (InvalidPathException e) {
-            throw new InvalidStoreConfigurationException(what + " '" + printable(value) + "' is not a valid path");
+            throw new InvalidStoreConfigurationException(what + " '" + StoreUri.printable(value) + "' is not a valid path");
         }
     }
 
@@ -212,7 +213,4 @@ public record HdfsStoreConfig(Optional<Path> hadoopConfDir, Map<String, String> 
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
-    private static String printable(String s) {
-        return s.replaceAll("\\p{Cntrl}", "?");
-    }
 }

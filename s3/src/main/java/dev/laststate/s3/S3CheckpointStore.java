@@ -198,7 +198,7 @@ final class S3CheckpointStore implements CheckpointStore {
             }
             token = Boolean.TRUE.equals(page.isTruncated())
                     ? Optional.of(Optional.ofNullable(page.nextContinuationToken()).filter(t -> !t.isEmpty()).orElseThrow(() ->
-                            S3Errors.malformed(directory, "list", "a truncated page without a continuation token")))
+                            StoreException.malformedAnswer(directory, "list", "a truncated page without a continuation token")))
                     : Optional.empty();
         } while (token.isPresent());
         knownBuckets.add(directory.authority());
@@ -208,7 +208,7 @@ final class S3CheckpointStore implements CheckpointStore {
     /** A listed key (or common prefix) relative to the directory listed; one outside it is a malformed answer. */
     private static String relative(StoreUri directory, String prefix, String key) throws StoreException {
         if (key == null || !key.startsWith(prefix)) {
-            throw S3Errors.malformed(directory, "list", "an entry outside the directory listed");
+            throw StoreException.malformedAnswer(directory, "list", "an entry outside the directory listed");
         }
         return key.substring(prefix.length());
     }
@@ -221,12 +221,12 @@ final class S3CheckpointStore implements CheckpointStore {
     /** What the store reports of an object, from an answer's fields, each of which may be absent. */
     private static ObjectInfo info(StoreUri uri, String action, Long size, Instant lastModified, String etag) throws StoreException {
         if (size == null || size < 0) {
-            throw S3Errors.malformed(uri, action, size == null ? "no size (Content-Length)" : "a negative size");
+            throw StoreException.malformedAnswer(uri, action, size == null ? "no size (Content-Length)" : "a negative size");
         }
         if (lastModified == null) {
-            throw S3Errors.malformed(uri, action, "no Last-Modified");
+            throw StoreException.malformedAnswer(uri, action, "no Last-Modified");
         }
-        String version = S3Errors.unquote(etag).orElseThrow(() -> S3Errors.malformed(uri, action, "no ETag"));
+        String version = S3Errors.unquote(etag).orElseThrow(() -> StoreException.malformedAnswer(uri, action, "no ETag"));
         return new ObjectInfo(uri, size, lastModified, version);
     }
 
@@ -303,7 +303,7 @@ final class S3CheckpointStore implements CheckpointStore {
         byte[] content = answer.asByteArray();
         long size;
         if (response.sdkHttpResponse().statusCode() == 206) {
-            size = ContentRange.totalSize(response.contentRange()).orElseThrow(() -> S3Errors.malformed(uri, "read", "a partial answer without its Content-Range"));
+            size = ContentRange.totalSize(response.contentRange()).orElseThrow(() -> StoreException.malformedAnswer(uri, "read", "a partial answer without its Content-Range"));
         } else {
             // A whole-object answer (the server may ignore a range): its body is the object.
             size = content.length;
@@ -386,7 +386,7 @@ final class S3CheckpointStore implements CheckpointStore {
         CreateMultipartUploadResponse created = send(() -> s3.createMultipartUpload(r -> r.bucket(target.authority()).key(target.path())),
                 e -> S3Errors.classify(e, target, action, true));
         String uploadId = Optional.ofNullable(created.uploadId()).filter(id -> !id.isEmpty())
-                .orElseThrow(() -> S3Errors.malformed(target, action, "no UploadId"));
+                .orElseThrow(() -> StoreException.malformedAnswer(target, action, "no UploadId"));
         try {
             List<CompletedPart> parts = new ArrayList<>();
             for (long offset = 0; offset < source.size(); offset += partSize) {
@@ -398,7 +398,7 @@ final class S3CheckpointStore implements CheckpointStore {
                                 .copySourceIfMatch(S3Errors.quote(source.version()))),
                         e -> copyFailure(e, source, target));
                 String etag = Optional.ofNullable(part.copyPartResult()).map(CopyPartResult::eTag).filter(t -> !t.isBlank())
-                        .orElseThrow(() -> S3Errors.malformed(target, action, "a copied part without its ETag"));
+                        .orElseThrow(() -> StoreException.malformedAnswer(target, action, "a copied part without its ETag"));
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             }
             CompleteMultipartUploadResponse done = send(() -> s3.completeMultipartUpload(r -> r.bucket(target.authority())

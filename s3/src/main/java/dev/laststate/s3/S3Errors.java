@@ -128,13 +128,6 @@ final class S3Errors {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    /**
-     * An answer that lacks what the store needs of it (a missing ETag, Content-Length or Last-Modified, a size
-     * that does not parse): a proxy or a broken server, never the store's own bug.
-     */
-    static StoreException malformed(StoreUri uri, String action, String missing) {
-        return new StoreException(uri, "cannot " + action + " " + uri + ": S3's answer is malformed (" + missing + ")", null);
-    }
 
     /**
      * A change S3 acknowledged with an answer that lacks what the store must report (the new ETag): it most
