@@ -436,9 +436,12 @@ public final class Promoter {
             bytes += o.size();
         }
 
-        // Flink deletes a checkpoint's state files before its _metadata, and only once a newer checkpoint is
-        // complete. If the candidate is still the newest now, nothing was deleting it when it was listed.
-        // A named snapshot is promoted even when newer ones exist, as long as its _metadata is still there.
+        // Flink discards a checkpoint only once a newer one is complete, dropping its _metadata first and its
+        // state files after (CompletedCheckpointDiscardObject.discard), so the _metadata read after the listing
+        // already shows the listing was whole. A deletion in the other order (state files first, as a script or
+        // an older tool may go) could hide files from the listing while _metadata stays; this second look sees
+        // the newer checkpoint any subsumption needs. A named snapshot is promoted even when newer ones exist,
+        // as long as its _metadata is still there.
         Optional<Snapshot> newest = request.snapshot().isPresent()
                 ? store.stat(candidate.metadata().uri()).map(m -> candidate)
                 : finder.newest(request.checkpoints(), request.savepoints(), request.jobId());
