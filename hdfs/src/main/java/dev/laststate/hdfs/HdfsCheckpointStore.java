@@ -2,11 +2,9 @@ package dev.laststate.hdfs;
 
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
-import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ReservedNames;
-import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreException;
@@ -15,31 +13,28 @@ import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
+import dev.laststate.store.atomic.ConditionalRename;
+import dev.laststate.store.atomic.DirectoryLocks;
+import dev.laststate.store.atomic.ListingBuilder;
+import dev.laststate.store.atomic.StaleTemporarySweep;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -80,14 +75,13 @@ final class HdfsCheckpointStore implements CheckpointStore {
     private final Configuration conf;
     private final HdfsStoreConfig config;
     private final Duration lockTimeout;
+    /** Moves written temporary files into place; holds this instance's directory locks (the lease across clients). */
+    private final ConditionalRename rename;
+    private final StaleTemporarySweep sweep = new StaleTemporarySweep();
     /** The user every client acts as; logged in on first use, so a failed login names the location. */
     private Optional<UserGroupInformation> user;
     /** One client per NameNode (authority), opened on first use and closed with the store. */
     private final ConcurrentHashMap<String, DistributedFileSystem> clients = new ConcurrentHashMap<>();
-    /** Serialises this instance's locked writes per directory; the lease does so across clients. */
-    private final ConcurrentHashMap<String, ReentrantLock> directoryLocks = new ConcurrentHashMap<>();
-    /** Directories this instance has already swept of abandoned temporary files. */
-    private final Set<String> sweptDirectories = ConcurrentHashMap.newKeySet();
 
     /**
      * @param user the user to act as; empty to log in as {@code config} says (keytab) or as Hadoop's current user
@@ -96,6 +90,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
         this.conf = new Configuration(conf);
         this.config = config;
         this.lockTimeout = config.lockTimeout();
+        this.rename = new ConditionalRename(new DirectoryLocks(lockTimeout, Duration.ofMillis(5), Duration.ofMillis(250)));
         this.user = user;
     }
 
@@ -121,9 +116,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
     public Listing list(StoreUri directory) throws StoreException {
         Path dir = path(directory.requireScheme(SCHEMES));
         DistributedFileSystem fs = client(directory);
-        List<String> directories = new ArrayList<>();
-        List<ObjectInfo> objects = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
+        ListingBuilder listing = new ListingBuilder(directory);
         try {
             // Pages of dfs.ls.limit entries (1,000 by default), fetched as the iterator advances.
             RemoteIterator<FileStatus> entries = fs.listStatusIterator(dir);
@@ -136,18 +129,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
                 if (entry.isFile() && dir.toUri().getPath().equals(entry.getPath().toUri().getPath())) {
                     return Listing.empty(directory); // HDFS lists a file as itself: an object is not a directory
                 }
-                if (entry.isFile() && ReservedNames.isOwn(name)) {
-                    continue;
-                }
-                if (ReservedNames.isReserved(name) || entry.isSymlink() || !directory.canHold(name)) {
-                    skipped.add(name);
-                } else if (entry.isDirectory()) {
-                    directories.add(name);
-                } else if (entry.isFile()) {
-                    objects.add(info(directory.resolve(name), entry, "list"));
-                } else {
-                    skipped.add(name);
-                }
+                listing.add(name, ListingBuilder.Kind.of(entry.isSymlink(), entry.isDirectory(), entry.isFile()), uri -> info(uri, entry, "list"));
             }
         } catch (IOException | IllegalArgumentException e) {
             if (missing(e)) {
@@ -155,7 +137,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
             }
             throw HdfsErrors.classify(e, directory, "list");
         }
-        return Listing.sorted(directory, directories, objects, skipped);
+        return listing.build();
     }
 
     @Override
@@ -165,7 +147,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
     }
 
     /** The object at {@code path}, empty when there is none (a directory, or a path below a file, is none). */
-    private static Optional<ObjectInfo> stat(DistributedFileSystem fs, StoreUri uri, Path path, String action) throws StoreException {
+    static Optional<ObjectInfo> stat(DistributedFileSystem fs, StoreUri uri, Path path, String action) throws StoreException {
         FileStatus status;
         try {
             status = fs.getFileStatus(path);
@@ -234,15 +216,12 @@ final class HdfsCheckpointStore implements CheckpointStore {
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
         Path target = path(uri.requireObject(SCHEMES));
         DistributedFileSystem fs = client(uri);
-        Path temp = temporary(fs, target);
+        HdfsFiles files = files(fs, uri);
+        Path temp = temporary(files, target);
         boolean moved = false;
         try {
             writeNew(fs, temp, bytes);
-            switch (condition.kind()) {
-                case OVERWRITE -> fs.rename(temp, target, Options.Rename.OVERWRITE);
-                case IF_ABSENT -> createIfAbsent(fs, uri, temp, target);
-                case IF_VERSION_MATCHES -> replaceIfUnchanged(fs, uri, temp, target, condition.expectedVersion().orElseThrow());
-            }
+            rename.publish(files, uri, temp, target, condition);
             moved = true;
         } catch (IOException | IllegalArgumentException e) {
             throw HdfsErrors.classify(e, uri, "write");
@@ -266,81 +245,6 @@ final class HdfsCheckpointStore implements CheckpointStore {
         out.close();
     }
 
-    private static void createIfAbsent(DistributedFileSystem fs, StoreUri uri, Path temp, Path target) throws IOException {
-        try {
-            fs.rename(temp, target, Options.Rename.NONE);
-        } catch (FileAlreadyExistsException e) {
-            throw new ObjectAlreadyExistsException(uri, uri + " already exists", e);
-        }
-    }
-
-    private void replaceIfUnchanged(DistributedFileSystem fs, StoreUri uri, Path temp, Path target, String expected)
-            throws IOException {
-        Path directory = target.getParent();
-        ReentrantLock local = directoryLocks.computeIfAbsent(uri.authority() + directory.toUri().getPath(), d -> new ReentrantLock());
-        // One deadline for this JVM's lock and the lease together, so a writer never waits twice the timeout.
-        long deadline = System.nanoTime() + lockTimeout.toNanos();
-        try {
-            if (!local.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw lockTimeout(uri, new Path(directory, LOCK_FILE), "another thread of this process");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the lock " + new Path(directory, LOCK_FILE));
-        }
-        try (OutputStream lease = lease(fs, uri, new Path(directory, LOCK_FILE), deadline)) {
-            Optional<ObjectInfo> current = stat(fs, uri, target, "write");
-            if (current.isEmpty()) {
-                throw new ConditionFailedException(uri, uri + " no longer exists (expected version " + expected + ")", null);
-            }
-            if (!current.get().version().equals(expected)) {
-                throw new ConditionFailedException(uri, uri + " changed since it was read", null);
-            }
-            fs.rename(temp, target, Options.Rename.OVERWRITE);
-        } finally {
-            local.unlock();
-        }
-    }
-
-    /**
-     * Takes the lease on the directory's lock file: create it if missing, else append to it. The NameNode
-     * refuses both while another client holds the lease, and recovers the lease of a client that stopped
-     * renewing it (it died) after the soft limit. Closing the stream gives the lease back.
-     */
-    private OutputStream lease(DistributedFileSystem fs, StoreUri uri, Path lock, long deadline) throws IOException {
-        long pauseMillis = 5;
-        while (true) {
-            try {
-                // Replicated even in an erasure-coded directory, where appending to a file is not supported.
-                return fs.createFile(lock).overwrite(false).recursive().replicate().build();
-            } catch (FileAlreadyExistsException exists) {
-                try {
-                    return fs.append(lock);
-                } catch (FileNotFoundException deleted) {
-                    continue; // someone removed the lock file: create it again
-                } catch (IOException e) {
-                    if (!HdfsErrors.leaseHeld(e)) {
-                        throw e;
-                    }
-                }
-            } catch (IOException e) {
-                if (!HdfsErrors.leaseHeld(e)) {
-                    throw e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw lockTimeout(uri, lock, "another writer");
-            }
-            try {
-                Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the lock " + lock);
-            }
-            pauseMillis = Math.min(pauseMillis * 2, 250);
-        }
-    }
-
     /**
      * {@inheritDoc}
      *
@@ -354,11 +258,6 @@ final class HdfsCheckpointStore implements CheckpointStore {
      * @throws UnsupportedStoreOperationException carrying {@code target} when it is on another NameNode (or name
      *     service) than the source: nothing is read or written then
      */
-    private StoreUnavailableException lockTimeout(StoreUri uri, Path lock, String holder) {
-        return new StoreUnavailableException(uri, "cannot write " + uri + ": " + holder + " held the lock " + lock.toUri().getPath()
-                + " for more than " + lockTimeout.toSeconds() + " s (raise " + HdfsStoreConfig.LOCK_TIMEOUT + " if that is expected)", null);
-    }
-
     @Override
     public ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
         StoreUri from = source.uri();
@@ -371,7 +270,8 @@ final class HdfsCheckpointStore implements CheckpointStore {
         }
         DistributedFileSystem fs = client(from);
         requireVersion(source, stat(fs, from, fromPath, "copy"));
-        Path temp = temporary(fs, to);
+        HdfsFiles files = files(fs, target);
+        Path temp = temporary(files, to);
         boolean moved = false;
         try {
             Optional<TransferFailure> failure;
@@ -400,7 +300,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
             if (info.size() != source.size()) {
                 throw cutShort(from, "copy", info.size(), source);
             }
-            fs.rename(temp, to, Options.Rename.OVERWRITE);
+            files.replace(temp, to);
             moved = true;
             return info; // a rename keeps the file id, modification time and length of what it moves
         } catch (IOException | IllegalArgumentException e) {
@@ -601,28 +501,14 @@ final class HdfsCheckpointStore implements CheckpointStore {
     }
 
     /** A temporary name beside {@code target}; the first time in its directory, abandoned ones there go first. */
-    private Path temporary(DistributedFileSystem fs, Path target) {
+    private Path temporary(HdfsFiles files, Path target) {
         Path directory = target.getParent();
-        if (sweptDirectories.add(directory.toString())) {
-            removeAbandonedTemporaries(fs, directory);
-        }
+        sweep.sweepOnce(files, directory);
         return new Path(directory, ReservedNames.newTemporaryName());
     }
 
-    /** Best effort: a temporary file that cannot be removed now is tried again by the next instance. */
-    private static void removeAbandonedTemporaries(DistributedFileSystem fs, Path directory) {
-        Instant now = Instant.now();
-        try {
-            FileStatus[] temporaries = fs.globStatus(new Path(directory, ReservedNames.PREFIX + "tmp-*"));
-            for (FileStatus temporary : temporaries == null ? new FileStatus[0] : temporaries) {
-                if (temporary != null && temporary.getPath() != null && temporary.isFile() && ReservedNames.isTemporary(temporary.getPath().getName())
-                        && ReservedNames.abandoned(Instant.ofEpochMilli(temporary.getModificationTime()), now)) {
-                    fs.delete(temporary.getPath(), false);
-                }
-            }
-        } catch (IOException | IllegalArgumentException ignored) {
-            // the write itself reports any real problem with the directory
-        }
+    private HdfsFiles files(DistributedFileSystem fs, StoreUri uri) {
+        return new HdfsFiles(fs, uri.authority(), lockTimeout);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The HDFS store's configuration, validated when the store is opened.
@@ -143,15 +144,7 @@ public record HdfsStoreConfig(Optional<Path> hadoopConfDir, Map<String, String> 
     }
 
     private static Optional<Path> krb5Config(Map<String, String> environment) {
-        Optional<String> value = nonBlank(environment.get(ENV_KRB5_CONFIG));
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        Path file = path(value.get(), ENV_KRB5_CONFIG);
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidStoreConfigurationException(ENV_KRB5_CONFIG + "=" + file + " is not a file");
-        }
-        return Optional.of(file);
+        return existingPath(environment, ENV_KRB5_CONFIG, Files::isRegularFile, "a file");
     }
 
     private static Optional<Kerberos> kerberos(Optional<String> principal, Optional<String> keytab) {
@@ -178,15 +171,16 @@ public record HdfsStoreConfig(Optional<Path> hadoopConfDir, Map<String, String> 
     }
 
     private static Optional<Path> confDir(Map<String, String> environment) {
-        Optional<String> value = nonBlank(environment.get(ENV_CONF_DIR));
-        if (value.isEmpty()) {
-            return Optional.empty();
+        return existingPath(environment, ENV_CONF_DIR, Files::isDirectory, "a directory");
+    }
+
+    /** The absolute path in the environment variable {@code variable}, when set; refused unless it is {@code kind}. */
+    private static Optional<Path> existingPath(Map<String, String> environment, String variable, Predicate<Path> isKind, String kind) {
+        Optional<Path> path = nonBlank(environment.get(variable)).map(value -> path(value, variable));
+        if (path.isPresent() && !isKind.test(path.get())) {
+            throw new InvalidStoreConfigurationException(variable + "=" + path.get() + " is not " + kind);
         }
-        Path dir = path(value.get(), ENV_CONF_DIR);
-        if (!Files.isDirectory(dir)) {
-            throw new InvalidStoreConfigurationException(ENV_CONF_DIR + "=" + dir + " is not a directory");
-        }
-        return Optional.of(dir);
+        return path;
     }
 
     private static Duration seconds(String key, String value) {

@@ -58,15 +58,7 @@ class HdfsStoreFailuresTest {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (store != null) {
-                store.close();
-            }
-        } finally {
-            if (hdfs != null) {
-                hdfs.close();
-            }
-        }
+        MiniHdfs.stop(store, hdfs);
     }
 
     private CheckpointStore open(Map<String, String> extra) throws Exception {

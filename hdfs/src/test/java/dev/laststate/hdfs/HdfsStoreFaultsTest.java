@@ -70,15 +70,7 @@ class HdfsStoreFaultsTest {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (store != null) {
-                store.close();
-            }
-        } finally {
-            if (hdfs != null) {
-                hdfs.close();
-            }
-        }
+        MiniHdfs.stop(store, hdfs);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.laststate.hdfs;
 
+import dev.laststate.store.CheckpointStore;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -65,5 +66,18 @@ final class MiniHdfs implements AutoCloseable {
     @Override
     public void close() {
         cluster.shutdown(true);
+    }
+
+    /** Closes a test class's store, then its cluster; either is missing when the class failed to start. */
+    static void stop(CheckpointStore store, MiniHdfs hdfs) throws Exception {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            if (hdfs != null) {
+                hdfs.close();
+            }
+        }
     }
 }

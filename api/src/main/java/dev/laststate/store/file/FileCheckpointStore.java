@@ -2,7 +2,6 @@ package dev.laststate.store.file;
 
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
-import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.Listing;
 import dev.laststate.store.ReservedNames;
 import dev.laststate.store.ObjectAlreadyExistsException;
@@ -14,14 +13,18 @@ import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
+import dev.laststate.store.atomic.ConditionalRename;
+import dev.laststate.store.atomic.CrossProcessLock;
+import dev.laststate.store.atomic.DirectoryLocks;
+import dev.laststate.store.atomic.ListingBuilder;
+import dev.laststate.store.atomic.RenamingFileSystem;
+import dev.laststate.store.atomic.StaleTemporarySweep;
+import dev.laststate.store.atomic.TemporaryFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -36,7 +39,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -44,9 +46,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The embedded default store: a local (or mounted) directory tree.
@@ -110,15 +109,11 @@ public final class FileCheckpointStore implements CheckpointStore {
     private static final int READ_ATTEMPTS = 5;
     /** The largest array the JVM reliably allocates. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
-    /** The holder's description is one short line; more than this is not ours. */
-    private static final int MAX_HOLDER_DESCRIPTION = 512;
-    private static final long MAX_LOCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    /** Serialises locked writes within this instance; file locks do so across processes. */
-    private final ConcurrentHashMap<Path, ReentrantLock> directoryLocks = new ConcurrentHashMap<>();
-
-    /** Directories this instance has already swept of abandoned temporary files. */
-    private final Set<Path> sweptDirectories = ConcurrentHashMap.newKeySet();
+    /** Moves written temporary files into place; holds this instance's directory locks (the lock file across processes). */
+    private final ConditionalRename rename;
+    private final StaleTemporarySweep sweep = new StaleTemporarySweep();
+    private final LocalFileSystem files = new LocalFileSystem();
 
     /** Whether "only if absent" may use a hard link; when not, it compares and moves under the lock. */
     private final boolean hardLinks;
@@ -142,6 +137,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
         this.hardLinks = hardLinks;
         this.lockWait = lockWait;
+        this.rename = new ConditionalRename(new DirectoryLocks(lockWait, Duration.ofMillis(1), Duration.ofMillis(50)));
     }
 
     /**
@@ -177,9 +173,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         if (attributes.isEmpty() || !attributes.get().isDirectory()) {
             return Listing.empty(directory);
         }
-        List<String> directories = new ArrayList<>();
-        List<ObjectInfo> objects = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
+        ListingBuilder listing = new ListingBuilder(directory);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -189,18 +183,8 @@ public final class FileCheckpointStore implements CheckpointStore {
                 } catch (NoSuchFileException vanished) {
                     continue;
                 }
-                if (entryAttributes.isRegularFile() && isOwn(name)) {
-                    continue;
-                }
-                if (name.startsWith(RESERVED_PREFIX) || entryAttributes.isSymbolicLink() || !directory.canHold(name)) {
-                    skipped.add(name);
-                } else if (entryAttributes.isDirectory()) {
-                    directories.add(name);
-                } else if (entryAttributes.isRegularFile()) {
-                    objects.add(info(directory.resolve(name), entryAttributes));
-                } else {
-                    skipped.add(name);
-                }
+                listing.add(name, ListingBuilder.Kind.of(entryAttributes.isSymbolicLink(), entryAttributes.isDirectory(),
+                        entryAttributes.isRegularFile()), uri -> info(uri, entryAttributes));
             }
         } catch (NoSuchFileException | NotDirectoryException missing) {
             return Listing.empty(directory);
@@ -209,7 +193,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         } catch (IOException e) {
             throw classify(e, directory, "list");
         }
-        return Listing.sorted(directory, directories, objects, skipped);
+        return listing.build();
     }
 
     /**
@@ -278,11 +262,7 @@ public final class FileCheckpointStore implements CheckpointStore {
                 }
                 channel.force(true);
             }
-            switch (condition.kind()) {
-                case OVERWRITE -> moveIntoPlace(temp, path);
-                case IF_ABSENT -> createIfAbsent(uri, temp, path);
-                case IF_VERSION_MATCHES -> replaceIfUnchanged(uri, temp, path, Optional.of(condition.expectedVersion().orElseThrow()));
-            }
+            rename.publish(files, uri, temp, path, condition);
         } catch (IOException e) {
             throw classifyWrite(e, uri, temp, "write");
         } finally {
@@ -323,7 +303,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             // The same version just before the open and after the last byte: the bytes are that version's.
             requireVersion(source, attributesOf(fromPath));
             BasicFileAttributes copied = attributesOf(temp).orElseThrow(() -> new NoSuchFileException(temp.toString()));
-            moveIntoPlace(temp, to);
+            files.replace(temp, to);
             return info(target, copied); // a rename keeps the identity, time and size of what it moves
         } catch (IOException e) {
             throw classifyWrite(e, target, temp, "copy to");
@@ -363,11 +343,6 @@ public final class FileCheckpointStore implements CheckpointStore {
     /** The local path of an object's location: never another scheme's, never the root of the file system. */
     private static Path local(StoreUri uri) {
         return uri.requireObject(SCHEMES).toLocalPath();
-    }
-
-    /** Whether {@code name} is one of the store's own files (always hidden from listings). */
-    private static boolean isOwn(String name) {
-        return ReservedNames.isOwn(name);
     }
 
     /**
@@ -465,9 +440,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         Path directory = path.getParent();
         try {
             Files.createDirectories(directory);
-            if (sweptDirectories.add(directory)) {
-                removeAbandonedTemps(directory);
-            }
+            sweep.sweepOnce(files, directory);
             return Files.createFile(directory.resolve(ReservedNames.newTemporaryName()));
         } catch (FileAlreadyExistsException | NotDirectoryException e) {
             throw new StoreException(uri, "cannot write " + uri + ": a parent of it is an object, not a directory", e);
@@ -476,148 +449,74 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
     }
 
-    /** Best effort: a temporary file that cannot be removed now is tried again by the next instance. */
-    private static void removeAbandonedTemps(Path directory) {
-        Instant now = Instant.now();
-        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, ReservedNames.PREFIX + "tmp-*")) {
-            for (Path temp : temps) {
-                if (!ReservedNames.isTemporary(temp.getFileName().toString())) {
-                    continue; // not ours: listed as skipped, never removed
-                }
-                try {
-                    BasicFileAttributes attributes = Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (attributes.isRegularFile() && ReservedNames.abandoned(attributes.lastModifiedTime().toInstant(), now)) {
-                        Files.deleteIfExists(temp);
-                    }
-                } catch (IOException ignored) {
-                    // vanished or not ours to remove
-                }
-            }
-        } catch (IOException | DirectoryIteratorException ignored) {
-            // the write itself reports any real problem with the directory
+    /** The local file system's calls behind {@link ConditionalRename} and {@link StaleTemporarySweep}. */
+    private final class LocalFileSystem implements RenamingFileSystem<Path> {
+
+        @Override
+        public Path directoryOf(Path path) {
+            return path.getParent();
         }
-    }
 
-    private static void moveIntoPlace(Path temp, Path path) throws IOException {
-        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
+        @Override
+        public String key(Path directory) {
+            return directory.toString();
+        }
 
-    private void createIfAbsent(StoreUri uri, Path temp, Path path) throws IOException {
-        if (hardLinks) {
+        @Override
+        public Optional<String> version(StoreUri uri, Path target) throws IOException {
+            return stat(uri).map(ObjectInfo::version);
+        }
+
+        @Override
+        public void replace(Path temp, Path target) throws IOException {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        /** A hard link, which the file system refuses atomically when the name exists; false where there are none. */
+        @Override
+        public boolean createExclusively(StoreUri uri, Path temp, Path target) throws IOException {
+            if (!hardLinks) {
+                return false;
+            }
             try {
-                Files.createLink(path, temp);
-                return;
+                Files.createLink(target, temp);
+                return true;
             } catch (FileAlreadyExistsException e) {
-                throw new ObjectAlreadyExistsException(uri, uri + " already exists", e);
+                throw ConditionalRename.alreadyExists(uri, e);
             } catch (NoSuchFileException e) {
                 throw e; // the temporary file is gone: not a missing hard-link feature
             } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
-                // this file system has no hard links: compare and move under the lock instead
+                return false;
             }
         }
-        replaceIfUnchanged(uri, temp, path, Optional.empty());
-    }
 
-    /** Moves {@code temp} into place if the object is absent ({@code expected} empty) or has that version. */
-    private void replaceIfUnchanged(StoreUri uri, Path temp, Path path, Optional<String> expected) throws IOException {
-        Path directory = path.getParent();
-        Path lockFile = directory.resolve(LOCK_FILE);
-        long deadline = System.nanoTime() + lockWait.toNanos();
-        ReentrantLock local = directoryLocks.computeIfAbsent(directory, d -> new ReentrantLock());
-        try {
-            if (!local.tryLock(lockWait.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw lockTimeout(uri, lockFile, "another thread of this process");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException(uri, "interrupted while waiting for the lock file " + lockFile, e);
+        @Override
+        public CrossProcessLock lock(StoreUri uri, Path directory) {
+            return new LockFile(uri, directory.resolve(LOCK_FILE), lockWait, FileCheckpointStore.this::hostName);
         }
-        // NOFOLLOW_LINKS: a link planted under the lock file's name must not make us write elsewhere.
-        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-             FileLock ignored = lockAcross(uri, lockFile, lockChannel, deadline)) {
-            describeHolder(lockChannel);
-            Optional<ObjectInfo> current = stat(uri);
-            if (expected.isEmpty() && current.isPresent()) {
-                throw new ObjectAlreadyExistsException(uri, uri + " already exists", null);
-            }
-            if (expected.isPresent() && current.isEmpty()) {
-                throw new ConditionFailedException(uri, uri + " no longer exists (expected version " + expected.get() + ")", null);
-            }
-            if (expected.isPresent() && !current.get().version().equals(expected.get())) {
-                throw new ConditionFailedException(uri, uri + " changed since it was read", null);
-            }
-            moveIntoPlace(temp, path);
-        } finally {
-            local.unlock();
-        }
-    }
 
-    /**
-     * Polls for the lock until {@code deadline}. Another store instance in this JVM may hold it; the JVM
-     * reports that as an overlap instead of waiting, and it is waited for in the same way.
-     */
-    private FileLock lockAcross(StoreUri uri, Path lockFile, FileChannel channel, long deadline) throws IOException {
-        long pause = TimeUnit.MILLISECONDS.toNanos(1);
-        while (true) {
-            try {
-                FileLock lock = channel.tryLock();
-                if (lock != null) {
-                    return lock;
+        @Override
+        public List<TemporaryFile<Path>> temporaries(Path directory) throws IOException {
+            List<TemporaryFile<Path>> temporaries = new ArrayList<>();
+            try (DirectoryStream<Path> candidates = Files.newDirectoryStream(directory, ReservedNames.PREFIX + "tmp-*")) {
+                for (Path candidate : candidates) {
+                    try {
+                        BasicFileAttributes attributes = Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        temporaries.add(new TemporaryFile<>(candidate, candidate.getFileName().toString(),
+                                attributes.isRegularFile(), attributes.lastModifiedTime().toInstant()));
+                    } catch (IOException vanished) {
+                        // removed since the listing, or not ours to read
+                    }
                 }
-            } catch (OverlappingFileLockException heldInThisJvm) {
-                // wait as for another process
+            } catch (DirectoryIteratorException e) {
+                throw e.getCause();
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw lockTimeout(uri, lockFile, holderOf(channel));
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException(uri, "interrupted while waiting for the lock file " + lockFile, e);
-            }
-            pause = Math.min(pause * 2, MAX_LOCK_POLL_NANOS);
+            return temporaries;
         }
-    }
 
-    private StoreUnavailableException lockTimeout(StoreUri uri, Path lockFile, String holder) {
-        return new StoreUnavailableException(uri, "cannot write " + uri + ": gave up after " + shown(lockWait)
-                + " waiting for the lock file " + lockFile + ", held by " + holder
-                + " (a stopped or hung promoter; the lock is released when that process ends)", null);
-    }
-
-    private static String shown(Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
-
-    /** Writes who holds the lock into the lock file, so a waiter that gives up can name the holder. */
-    void describeHolder(FileChannel lockChannel) throws IOException {
-        String description = "pid " + ProcessHandle.current().pid() + " on host " + hostName()
-                + " since " + Instant.now() + "\n";
-        lockChannel.truncate(0);
-        ByteBuffer buffer = ByteBuffer.wrap(description.getBytes(StandardCharsets.UTF_8));
-        long position = 0;
-        while (buffer.hasRemaining()) {
-            position += lockChannel.write(buffer, position);
-        }
-    }
-
-    /** The holder's line from the lock file, read through the waiter's own channel (opening another would drop locks). */
-    private static String holderOf(FileChannel lockChannel) {
-        try {
-            ByteBuffer buffer = ByteBuffer.allocate(MAX_HOLDER_DESCRIPTION);
-            while (buffer.hasRemaining() && lockChannel.read(buffer, buffer.position()) > 0) {
-                // keep reading until the line or the buffer ends
-            }
-            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip();
-            int newline = text.indexOf('\n');
-            String line = (newline < 0 ? text : text.substring(0, newline)).replaceAll("\\p{Cntrl}", "?");
-            return line.isEmpty() ? "an unknown process (it has not described itself yet)" : line;
-        } catch (IOException e) {
-            return "an unknown process (the lock file could not be read: " + e.getMessage() + ")";
+        @Override
+        public void delete(Path path) throws IOException {
+            Files.deleteIfExists(path);
         }
     }
 

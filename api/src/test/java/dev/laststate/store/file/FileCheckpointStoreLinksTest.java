@@ -44,6 +44,13 @@ class FileCheckpointStoreLinksTest {
         return StoreUri.ofLocalPath(root.resolve(relative).toString());
     }
 
+    /** Nothing was created beside the victim, outside {@code target/}. */
+    private void assertNothingCreatedOutside() throws Exception {
+        try (Stream<Path> files = Files.list(outside)) {
+            assertThat(files).containsExactly(victim);
+        }
+    }
+
     @Test
     void deleteThroughALinkedDirectoryRefusesAndDeletesNothing() {
         assertThatThrownBy(() -> store.delete(uri("target/link/victim.txt")))
@@ -73,9 +80,7 @@ class FileCheckpointStoreLinksTest {
                     .hasMessageContaining("symbolic link");
         }
 
-        try (Stream<Path> files = Files.list(outside)) {
-            assertThat(files).containsExactly(victim);
-        }
+        assertNothingCreatedOutside();
     }
 
     @Test
@@ -126,9 +131,7 @@ class FileCheckpointStoreLinksTest {
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("symbolic link");
 
-        try (Stream<Path> files = Files.list(outside)) {
-            assertThat(files).containsExactly(victim);
-        }
+        assertNothingCreatedOutside();
     }
 
     @Test

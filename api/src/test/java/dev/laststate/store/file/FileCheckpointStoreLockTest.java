@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,34 @@ class FileCheckpointStoreLockTest {
     @TempDir
     Path temp;
 
-    private static Process holdLock(Path directory) throws Exception {
+    /** The second process, killed when closed. */
+    private record Holder(Process process) implements AutoCloseable {
+        long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Path dir;
+    private StoreUri metadata;
+
+    @BeforeEach
+    void lastState() throws Exception {
+        dir = Files.createDirectories(temp.toRealPath().resolve("last-state"));
+        metadata = StoreUri.ofLocalPath(dir.resolve("_metadata").toString());
+    }
+
+    /** Writes the {@code _metadata} a conditional replace then expects. */
+    private ObjectInfo commit(FileCheckpointStore store) throws Exception {
+        return store.write(metadata, new byte[] {1}, WriteCondition.overwrite());
+    }
+
+    private static Holder holdLock(Path directory) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process holder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 LockHolder.class.getName(), directory.toString())
@@ -44,22 +72,14 @@ class FileCheckpointStoreLockTest {
             }
         }).get(60, TimeUnit.SECONDS);
         assertThat(line).as("the holder process reports").isEqualTo("locked");
-        return holder;
-    }
-
-    private static void stop(Process holder) throws Exception {
-        holder.destroyForcibly();
-        holder.waitFor(30, TimeUnit.SECONDS);
+        return new Holder(holder);
     }
 
     @Test
     void aConditionalWriteGivesUpWithinTheBoundNamingTheHolder() throws Exception {
-        Path dir = Files.createDirectories(temp.toRealPath().resolve("last-state"));
-        StoreUri metadata = StoreUri.ofLocalPath(dir.resolve("_metadata").toString());
         FileCheckpointStore store = new FileCheckpointStore(true, BOUND);
-        ObjectInfo committed = store.write(metadata, new byte[] {1}, WriteCondition.overwrite());
-        Process holder = holdLock(dir);
-        try {
+        ObjectInfo committed = commit(store);
+        try (Holder holder = holdLock(dir)) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> store.write(metadata, new byte[] {2}, WriteCondition.ifVersionMatches(committed.version())))
                     .isInstanceOf(StoreUnavailableException.class)
@@ -75,35 +95,26 @@ class FileCheckpointStoreLockTest {
                 assertThat(files.map(p -> p.getFileName().toString()))
                         .containsExactlyInAnyOrder("_metadata", FileCheckpointStore.LOCK_FILE);
             }
-        } finally {
-            stop(holder);
         }
     }
 
     @Test
     void anIfAbsentWriteWithoutHardLinksGivesUpWithinTheBound() throws Exception {
-        Path dir = Files.createDirectories(temp.toRealPath().resolve("last-state"));
         StoreUri pointer = StoreUri.ofLocalPath(dir.resolve("_laststate.json").toString());
         FileCheckpointStore store = new FileCheckpointStore(false, BOUND);
-        Process holder = holdLock(dir);
-        try {
+        try (Holder holder = holdLock(dir)) {
             assertThatThrownBy(() -> store.write(pointer, new byte[] {1}, WriteCondition.ifAbsent()))
                     .isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("held by pid " + holder.pid());
             assertThat(store.stat(pointer)).isEmpty();
-        } finally {
-            stop(holder);
         }
     }
 
     @Test
     void theLockOfAProcessThatDiedIsFreeAtOnce() throws Exception {
-        Path dir = Files.createDirectories(temp.toRealPath().resolve("last-state"));
-        StoreUri metadata = StoreUri.ofLocalPath(dir.resolve("_metadata").toString());
         FileCheckpointStore store = new FileCheckpointStore(true, BOUND);
-        ObjectInfo committed = store.write(metadata, new byte[] {1}, WriteCondition.overwrite());
-        Process holder = holdLock(dir);
-        stop(holder);
+        ObjectInfo committed = commit(store);
+        holdLock(dir).close(); // killed holding it
 
         ObjectInfo replaced = store.write(metadata, new byte[] {2}, WriteCondition.ifVersionMatches(committed.version()));
 

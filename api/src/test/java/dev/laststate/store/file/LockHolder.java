@@ -1,5 +1,6 @@
 package dev.laststate.store.file;
 
+import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ final class LockHolder {
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
              FileLock lock = channel.lock()) {
-            new FileCheckpointStore().describeHolder(channel);
+            LockFile.describeHolder(channel, InetAddress.getLocalHost().getHostName());
             System.out.println("locked");
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);
