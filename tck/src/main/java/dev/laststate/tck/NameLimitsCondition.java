@@ -1,6 +1,6 @@
 package dev.laststate.tck;
 
-import java.util.Optional;
+import java.util.List;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -10,21 +10,14 @@ final class NameLimitsCondition implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        Optional<RequiresNameLimits> gate = TckConditions.gate(context, RequiresNameLimits.class);
-        if (gate.isEmpty()) {
-            return ConditionEvaluationResult.enabled("needs no name limits");
-        }
-        Optional<TckSupport> tck = TckConditions.tck(context);
-        if (tck.isEmpty()) {
-            return TckConditions.notATck(context, "needs the store's name limits");
-        }
-        boolean declares = !tck.get().store().nameLimits().isEmpty();
-        if (declares == gate.get().value()) {
-            return ConditionEvaluationResult.enabled(declares ? "the store declares " + tck.get().store().nameLimits()
-                    : "the store declares no name limits");
-        }
-        return ConditionEvaluationResult.disabled(declares
-                ? "the store declares name limits " + tck.get().store().nameLimits() + ", so this check of a store without them does not apply"
-                : "the store declares no name limits: it holds every name a location can");
+        return TckConditions.evaluate(context, RequiresNameLimits.class, "needs the store's name limits", (required, tck) -> {
+            List<?> limits = tck.store().nameLimits();
+            if (limits.isEmpty() != required.value()) {
+                return ConditionEvaluationResult.enabled(limits.isEmpty() ? "the store declares no name limits" : "the store declares " + limits);
+            }
+            return ConditionEvaluationResult.disabled(limits.isEmpty()
+                    ? "the store declares no name limits: it holds every name a location can"
+                    : "the store declares name limits " + limits + ", so this check of a store without them does not apply");
+        });
     }
 }
