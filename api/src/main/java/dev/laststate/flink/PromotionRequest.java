@@ -1,6 +1,8 @@
 package dev.laststate.flink;
 
 import dev.laststate.store.StoreUri;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -50,6 +52,28 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
             throw new IllegalArgumentException("attempts must be at least 1, not " + maxAttempts);
         }
         checkTarget(checkpoints, target, snapshot);
+        if (mode == PromotionMode.COPY) {
+            checkSameContainer(target, checkpoints, savepoints, snapshot);
+        }
+    }
+
+    /**
+     * Refuses, in copy mode, a target in another container (bucket, Azure container, NameNode) than what it may
+     * copy: a store copies only within one container, and finding that out at the first copy would leave a pending
+     * record behind. Pointer mode only writes a record, so its target may lie anywhere in the store.
+     */
+    private static void checkSameContainer(StoreUri target, StoreUri checkpoints, Optional<StoreUri> savepoints,
+                                           Optional<StoreUri> snapshot) {
+        List<StoreUri> sources = new ArrayList<>(List.of(checkpoints));
+        savepoints.ifPresent(sources::add);
+        snapshot.ifPresent(sources::add);
+        for (StoreUri source : sources) {
+            if (!source.authority().equals(target.authority())) {
+                throw new IllegalArgumentException("the target " + target + " must lie in the same container as " + source
+                        + " in copy mode ('" + target.authority() + "' is not '" + source.authority()
+                        + "'): a store copies within one container; choose a target there, or promote in pointer mode");
+            }
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.laststate.store;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,6 +24,15 @@ import java.util.Set;
  *   <li><b>Names no location can hold.</b> An entry whose name {@link StoreUri#canHold} refuses (an empty
  *       segment, a control character) is listed in {@link Listing#skipped()}, never served as an object
  *       and never a failure of the whole listing.</li>
+ *   <li><b>A name the store refuses.</b> A location whose path exceeds one of {@link #nameLimits()} (longer
+ *       than the service holds: S3 keys and GCS object names over 1,024 UTF-8 bytes, Azure blob names over
+ *       1,024 characters, a file or HDFS name segment over 255 bytes) is an {@link InvalidStoreUriException}
+ *       naming it from {@link #stat}, {@link #read}, {@link #write}, {@link #copy} (either end), {@link #delete}
+ *       and {@link #deleteAll}, before anything is sent; nothing is written. Every name within the limits
+ *       round-trips. {@link #list} is unchanged.</li>
+ *   <li><b>A copy to another container</b> (another bucket, Azure container or account, HDFS name node: another
+ *       authority) is an {@link UnsupportedStoreOperationException} carrying the target, before anything is
+ *       sent; nothing is written.</li>
  *   <li><b>A missing bucket or container</b> is a {@link ContainerNotFoundException} naming it, from every
  *       method that takes a location ({@link #delete} and {@link #deleteAll} too), never an empty answer.</li>
  *   <li><b>A malformed or cut-off answer</b> (a missing header or field, a reset connection, a body cut
@@ -36,6 +46,16 @@ public interface CheckpointStore extends AutoCloseable {
 
     /** What this store can do beyond the basic operations. */
     Set<Capability> capabilities();
+
+    /**
+     * The most the service holds of an object's name, as data: every method that takes an object's location
+     * refuses one beyond a limit with an {@link InvalidStoreUriException} before anything is sent (each store
+     * checks with {@link StoreUri#requireObject(Set, List)}), and the TCK writes names at each limit and just
+     * over it. The default, none: the store holds every name a {@link StoreUri} can.
+     */
+    default List<NameLimit> nameLimits() {
+        return List.of();
+    }
 
     /**
      * Lists one level of {@code directory}: the names of its sub-directories and the objects directly
@@ -75,9 +95,9 @@ public interface CheckpointStore extends AutoCloseable {
     ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException;
 
     /**
-     * Copies exactly the version of an object the caller listed or stat'ed to {@code target} within this
-     * store, replacing any object at {@code target}; bytes are preserved exactly and {@code target} appears
-     * atomically. The version is checked by the store's own source condition where it has one (S3
+     * Copies exactly the version of an object the caller listed or stat'ed to {@code target} in the same
+     * container (bucket, Azure container, name node), replacing any object at {@code target}; bytes are
+     * preserved exactly and {@code target} appears atomically. The version is checked by the store's own source condition where it has one (S3
      * {@code x-amz-copy-source-if-match}, GCS {@code ifSourceGenerationMatch}, Azure's source ETag) and by
      * comparing the version once the bytes are read otherwise; no stat is sent before or after. Runs in
      * the store where {@link Capability#SERVER_SIDE_COPY} is declared, and streams through the client
@@ -89,6 +109,10 @@ public interface CheckpointStore extends AutoCloseable {
      *     {@code target} is then unchanged
      * @throws ConditionFailedException carrying {@code source.uri()} when the source now has another version
      *     than {@code source.version()}; {@code target} is then unchanged
+     * @throws UnsupportedStoreOperationException carrying {@code target} when it lies in another container than
+     *     the source (another authority), checked before anything is sent ({@link StoreUri#requireCopyTo})
+     * @throws InvalidStoreUriException when either end is beyond one of {@link #nameLimits()}, before anything
+     *     is sent
      */
     ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException;
 

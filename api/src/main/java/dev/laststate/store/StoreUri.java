@@ -220,6 +220,37 @@ public record StoreUri(String scheme, String authority, String path) {
         return this;
     }
 
+    /**
+     * This location as an object's, for a store that serves {@code schemes} and holds names within
+     * {@code limits} (its {@link CheckpointStore#nameLimits()}).
+     *
+     * @throws InvalidStoreUriException when its scheme is not one of {@code schemes}, its path is empty, or its
+     *     path exceeds one of {@code limits}
+     */
+    public StoreUri requireObject(Set<String> schemes, List<NameLimit> limits) {
+        return NameLimit.requireWithin(limits, requireObject(schemes));
+    }
+
+    /**
+     * {@code target}, as the target of a copy from this object in a store that serves {@code schemes} and holds
+     * names within {@code limits}: both ends are objects' locations ({@link #requireObject(Set, List)}), and in
+     * one container, since a copy never leaves the container of its source (see {@link CheckpointStore#copy}).
+     *
+     * @throws InvalidStoreUriException when either end is no object's location this store can hold
+     * @throws UnsupportedStoreOperationException carrying {@code target} when it lies in another container
+     *     (another authority: bucket, container or name node)
+     */
+    public StoreUri requireCopyTo(StoreUri target, Set<String> schemes, List<NameLimit> limits)
+            throws UnsupportedStoreOperationException {
+        requireObject(schemes, limits);
+        target.requireObject(schemes, limits);
+        if (!authority.equals(target.authority)) {
+            throw new UnsupportedStoreOperationException(target, "cannot copy " + this + " to " + target
+                    + ": a copy stays within the container of its source (" + target.authority + " is not " + authority + ")", null);
+        }
+        return target;
+    }
+
     /** The location of {@code relative} below this one; {@code relative} may hold several segments. */
     public StoreUri resolve(String relative) {
         if (relative == null || relative.isEmpty()) {

@@ -67,6 +67,33 @@ class PromotionRequestTest {
                 .hasMessageContaining("the target " + StoreUri.parse(target) + " must not ");
     }
 
+    static Stream<Arguments> sourcesInAnotherContainer() {
+        StoreUri elsewhere = StoreUri.parse("s3://other/last-state");
+        return Stream.of(
+                Arguments.of(PromotionRequest.builder(CHECKPOINTS, JOB).target(elsewhere), CHECKPOINTS),
+                Arguments.of(PromotionRequest.builder(CHECKPOINTS, JOB).savepoints(Optional.of(StoreUri.parse("s3://sp/x")))
+                        .target(StoreUri.parse("s3://b/last-state")), StoreUri.parse("s3://sp/x")),
+                Arguments.of(PromotionRequest.builder(CHECKPOINTS, JOB).snapshot(Optional.of(StoreUri.parse("s3://exports/nightly")))
+                        .target(StoreUri.parse("s3://b/last-state")), StoreUri.parse("s3://exports/nightly")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sourcesInAnotherContainer")
+    void refusesInCopyModeATargetInAnotherContainerThanWhatItCopies(PromotionRequest.Builder builder, StoreUri source) {
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must lie in the same container as " + source + " in copy mode")
+                .hasMessageContaining("pointer mode");
+    }
+
+    @Test
+    void letsAPointerLieInAnotherContainer() {
+        PromotionRequest request = PromotionRequest.builder(CHECKPOINTS, JOB).mode(PromotionMode.POINTER)
+                .target(StoreUri.parse("s3://other/last-state")).build();
+
+        assertThat(request.target().authority()).isEqualTo("other");
+    }
+
     @Test
     void namesTheSnapshotWhenTheTargetOverlapsIt() {
         StoreUri named = StoreUri.parse("s3://b/exports/nightly");

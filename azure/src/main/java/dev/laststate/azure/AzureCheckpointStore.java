@@ -54,6 +54,7 @@ import dev.laststate.store.ContainerNotFoundException;
 import dev.laststate.store.ContentRange;
 import dev.laststate.store.InvalidStoreConfigurationException;
 import dev.laststate.store.Listing;
+import dev.laststate.store.NameLimit;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
@@ -105,6 +106,8 @@ final class AzureCheckpointStore implements CheckpointStore {
             Duration.ofSeconds(1), Duration.ofSeconds(30), null);
     /** The service's largest page. */
     static final int LIST_PAGE_SIZE = 5_000;
+    private static final List<NameLimit> BLOB_NAME_LIMITS = List.of(
+            new NameLimit(NameLimit.Measure.NAME_CHARS, 1024), new NameLimit(NameLimit.Measure.SEGMENTS, 254));
 
     private final AzureStoreConfig config;
     private final AzureCredentials credentials;
@@ -149,11 +152,16 @@ final class AzureCheckpointStore implements CheckpointStore {
         return EnumSet.allOf(Capability.class);
     }
 
+    /** Blob Storage refuses a blob name over 1,024 characters or of more than 254 segments. */
+    @Override
+    public List<NameLimit> nameLimits() {
+        return BLOB_NAME_LIMITS;
+    }
+
     // ---------------------------------------------------------------- operations
 
     @Override
     public Listing list(StoreUri directory) throws StoreException {
-        directory.requireScheme(schemes());
         AzureLocation location = AzureLocation.of(directory);
         String prefix = location.directoryPrefix();
         List<String> directories = new ArrayList<>();
@@ -199,7 +207,7 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public Optional<ObjectInfo> stat(StoreUri uri) throws StoreException {
-        uri.requireObject(schemes());
+        uri.requireObject(schemes(), nameLimits());
         AzureLocation location = AzureLocation.of(uri);
         try {
             Response<BlobProperties> response = blob(location).getPropertiesWithResponse(null, null, Context.NONE);
@@ -224,7 +232,7 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectContent read(StoreUri uri, long maxBytes) throws StoreException {
-        uri.requireObject(schemes());
+        uri.requireObject(schemes(), nameLimits());
         AzureLocation location = AzureLocation.of(uri);
         if (maxBytes <= 0) {
             ObjectInfo info = stat(uri).orElseThrow(() -> StoreNotFoundException.noSuchObject(uri, "read"));
@@ -285,7 +293,7 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
-        uri.requireObject(schemes());
+        uri.requireObject(schemes(), nameLimits());
         AzureLocation location = AzureLocation.of(uri);
         BlobRequestConditions conditions = switch (condition.kind()) {
             case OVERWRITE -> null;
@@ -343,8 +351,8 @@ final class AzureCheckpointStore implements CheckpointStore {
      */
     @Override
     public ObjectInfo copy(ObjectInfo listed, StoreUri target) throws StoreException {
-        StoreUri source = listed.uri().requireObject(schemes());
-        target.requireObject(schemes());
+        StoreUri source = listed.uri();
+        source.requireCopyTo(target, schemes(), nameLimits());
         AzureLocation from = AzureLocation.of(source);
         AzureLocation to = AzureLocation.of(target);
         try {
@@ -439,12 +447,12 @@ final class AzureCheckpointStore implements CheckpointStore {
                     + " (" + detail(e) + "); " + target + " is unchanged", e);
         }
         if (status == 404) {
-            // Azure names a source it cannot read in x-ms-copy-source-error-code; Azurite says ContainerNotFound for
-            // either end, and only asking which container exists tells them apart (on this failure path only).
+            // Azure names a source it cannot read in x-ms-copy-source-error-code; Azurite says ContainerNotFound, and
+            // source and target share the container (a copy never leaves it).
             Optional<String> sourceError = Optional.ofNullable(e.getResponse() == null ? null
                     : e.getResponse().getHeaderValue(HttpHeaderName.fromString("x-ms-copy-source-error-code")));
             boolean sourceContainerMissing = sourceError.map(BlobErrorCode.CONTAINER_NOT_FOUND.toString()::equals)
-                    .orElseGet(() -> isContainerNotFound(e) && (sameContainer(from, to) || targetContainerExists(to)));
+                    .orElseGet(() -> isContainerNotFound(e));
             if (sourceContainerMissing) {
                 return new ContainerNotFoundException(source, "cannot copy " + source + ": the container '" + from.container()
                         + "' does not exist in account '" + from.account() + "' (" + detail(e) + ")", e);
@@ -460,19 +468,6 @@ final class AzureCheckpointStore implements CheckpointStore {
             return new StoreException(target, "cannot " + action + " " + target + ": the service refused it (" + detail(e) + ")", e);
         }
         return classify(e, target, to, action);
-    }
-
-    private static boolean sameContainer(AzureLocation a, AzureLocation b) {
-        return a.account().equals(b.account()) && a.container().equals(b.container()) && a.endpointSuffix().equals(b.endpointSuffix());
-    }
-
-    private boolean targetContainerExists(AzureLocation to) {
-        try {
-            return container(to).exists();
-        } catch (RuntimeException unknown) {
-            // Cannot tell: report the target's container, which the request named.
-            return false;
-        }
     }
 
     /**
@@ -505,7 +500,7 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public void delete(StoreUri uri) throws StoreException {
-        uri.requireObject(schemes());
+        uri.requireObject(schemes(), nameLimits());
         AzureLocation location = AzureLocation.of(uri);
         try {
             blob(location).deleteWithResponse(null, null, null, Context.NONE);

@@ -27,10 +27,7 @@ record AzureLocation(String container, String account, Optional<String> endpoint
             "(?<container>[a-z0-9][a-z0-9-]{1,61}[a-z0-9]|\\$root)@(?<account>[a-z0-9]{1,24})(?:\\.(?:dfs|blob)\\.(?<suffix>[a-z0-9.-]+))?");
 
     static AzureLocation of(StoreUri uri) {
-        if (!SCHEMES.contains(uri.scheme())) {
-            throw new InvalidStoreUriException(uri.toString(), "the azure store serves " + String.join(", ", SCHEMES.stream().sorted().toList())
-                    + " locations, not " + uri.scheme());
-        }
+        uri.requireScheme(SCHEMES);
         Matcher matcher = AUTHORITY.matcher(uri.authority());
         if (!matcher.matches()) {
             throw new InvalidStoreUriException(uri.toString(), "expected " + uri.scheme()

@@ -31,6 +31,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -199,10 +200,10 @@ class AzuriteStoreTest {
                     .satisfies(e -> assertThat(((ContainerNotFoundException) e).uri()).isEqualTo(inMissing));
             assertThatThrownBy(() -> store.read(inMissing)).isInstanceOf(ContainerNotFoundException.class)
                     .hasMessageContaining("'no-such-container'");
-            StoreUri source = StoreUri.parse(BASE + "to-missing/source");
-            ObjectInfo written = store.write(source, bytes("s"), WriteCondition.overwrite());
-            assertThatThrownBy(() -> store.copy(written, inMissing)).isInstanceOf(ContainerNotFoundException.class)
-                    .hasMessageContaining("'no-such-container'");
+            // Within the missing container: a copy to another container is refused before anything is sent.
+            ObjectInfo listed = new ObjectInfo(inMissing, 1, Instant.EPOCH, "\"0x1\"");
+            assertThatThrownBy(() -> store.copy(listed, inMissing.parent().orElseThrow().resolve("copy")))
+                    .isInstanceOf(ContainerNotFoundException.class).hasMessageContaining("'no-such-container'");
         }
     }
 

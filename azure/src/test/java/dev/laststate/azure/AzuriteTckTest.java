@@ -3,6 +3,7 @@ package dev.laststate.azure;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
@@ -19,6 +20,7 @@ import java.util.Map;
 class AzuriteTckTest extends CheckpointStoreTck {
 
     static final String CONTAINER = "tck";
+    static final String OTHER_CONTAINER = "tck-other";
     /** The TCK's 1,050-name directory then spans five pages, with directories on the later ones. */
     static final int LIST_PAGE_SIZE = 250;
 
@@ -26,8 +28,9 @@ class AzuriteTckTest extends CheckpointStoreTck {
     protected StoreFixture createFixture() throws Exception {
         Azurite azurite = Azurite.start();
         try {
-            BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
-                    .createBlobContainer(CONTAINER);
+            BlobServiceClient service = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient();
+            BlobContainerClient container = service.createBlobContainer(CONTAINER);
+            service.createBlobContainer(OTHER_CONTAINER);
             AzureStoreConfig config = AzureStoreConfig.fromOptions(Map.of(
                     AzureStoreConfig.ENDPOINT, azurite.endpoint(),
                     AzureStoreConfig.SYNC_COPY_MAX_BYTES, String.valueOf(4 * 1024 * 1024)));
@@ -36,6 +39,7 @@ class AzuriteTckTest extends CheckpointStoreTck {
             return StoreFixture.of(store, n -> StoreUri.parse("abfss://" + CONTAINER + "@" + Azurite.ACCOUNT
                     + ".dfs.core.windows.net/flink/root-" + n), azurite)
                     .withMissingContainer(StoreUri.parse("abfss://no-such-container@" + Azurite.ACCOUNT + ".dfs.core.windows.net/flink"))
+                    .withOtherContainer(StoreUri.parse("abfss://" + OTHER_CONTAINER + "@" + Azurite.ACCOUNT + ".dfs.core.windows.net/flink"))
                     .withUnrepresentableNames(directory -> {
                         // "<dir>//x" lists at <dir> as the prefix "<dir>//": an empty segment. (A control character
                         // would do on Azure, which encodes it in the listing; Azurite fails the whole listing with 500.)

@@ -15,6 +15,7 @@ import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.Listing;
+import dev.laststate.store.NameLimit;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
@@ -61,6 +62,7 @@ final class GcsCheckpointStore implements CheckpointStore {
     private static final int UPLOAD_GRANULE = 256 * 1024;
     /** The client's own default buffer and chunk: larger objects are uploaded in chunks of this size. */
     private static final int MAX_UPLOAD_CHUNK = 15 * 1024 * 1024;
+    private static final List<NameLimit> NAME_LIMIT = List.of(new NameLimit(NameLimit.Measure.NAME_BYTES, 1024));
 
     private final StorageAccess access;
     private final Optional<Long> rewriteMegabytesPerCall;
@@ -88,6 +90,12 @@ final class GcsCheckpointStore implements CheckpointStore {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.allOf(Capability.class);
+    }
+
+    /** GCS refuses an object name over 1,024 bytes of UTF-8. */
+    @Override
+    public List<NameLimit> nameLimits() {
+        return NAME_LIMIT;
     }
 
     @Override
@@ -145,16 +153,10 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     @Override
     public Optional<ObjectInfo> stat(StoreUri uri) throws StoreException {
-        Storage storage = storage(uri.requireObject(schemes()));
-        Blob blob;
-        try {
-            // The client answers null for a missing object and for a missing bucket alike.
-            blob = storage.get(blobId(uri));
-        } catch (RuntimeException e) {
-            throw GcsErrors.classify(e, uri, "stat", false);
-        }
+        // The client answers null for a missing object and for a missing bucket alike.
+        Blob blob = send(uri, "stat", storage -> storage.get(blobId(uri)));
         if (blob == null) {
-            requireBucket(storage, uri, "stat");
+            requireBucket(storage(uri), uri, "stat");
             return Optional.empty();
         }
         return Optional.of(info(uri, blob, missing -> StoreException.malformedAnswer(uri, "stat", "it has " + missing)));
@@ -165,7 +167,7 @@ final class GcsCheckpointStore implements CheckpointStore {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("negative maxBytes " + maxBytes);
         }
-        Storage storage = storage(uri.requireObject(schemes()));
+        Storage storage = storage(uri.requireObject(schemes(), nameLimits()));
         // Read the generation seen by the stat, so the bytes belong to the version reported with them. If it
         // was replaced in between, that generation is gone (404): look again.
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
@@ -220,7 +222,7 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
-        Storage storage = storage(uri.requireObject(schemes()));
+        Storage storage = storage(uri.requireObject(schemes(), nameLimits()));
         BlobWriteOption[] options;
         BlobId id;
         switch (condition.kind()) {
@@ -296,8 +298,8 @@ final class GcsCheckpointStore implements CheckpointStore {
      */
     @Override
     public ObjectInfo copy(ObjectInfo listed, StoreUri target) throws StoreException {
-        StoreUri source = listed.uri().requireObject(schemes());
-        target.requireObject(schemes());
+        StoreUri source = listed.uri();
+        source.requireCopyTo(target, schemes(), nameLimits());
         Storage storage = storage(source);
         Optional<Long> generation = generation(listed.version());
         if (generation.isEmpty()) {
@@ -343,10 +345,7 @@ final class GcsCheckpointStore implements CheckpointStore {
                         + listed.version() + " (replaced since it was listed)", e);
             }
             if (GcsErrors.isMissingBucket(e)) {
-                // The answer does not say which bucket is missing; when they differ, ask about the source's.
-                if (!source.authority().equals(target.authority())) {
-                    requireBucket(storage, source, "copy");
-                }
+                // Source and target share the bucket: a copy never leaves it.
                 throw GcsErrors.bucketNotFound(target, e);
             }
             if (e.getCode() == 404) {
@@ -365,17 +364,10 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     @Override
     public void delete(StoreUri uri) throws StoreException {
-        Storage storage = storage(uri.requireObject(schemes()));
-        boolean deleted;
-        try {
-            // false for a missing object, and for a missing bucket.
-            deleted = storage.delete(blobId(uri));
-        } catch (RuntimeException e) {
-            // Not a change of unknown outcome: deleting again is always safe, and a missing object is no failure.
-            throw GcsErrors.classify(e, uri, "delete", false);
-        }
-        if (!deleted) {
-            requireBucket(storage, uri, "delete");
+        // false for a missing object, and for a missing bucket. A failure is no change of unknown outcome: deleting
+        // again is always safe, and a missing object is no failure.
+        if (!send(uri, "delete", storage -> storage.delete(blobId(uri)))) {
+            requireBucket(storage(uri), uri, "delete");
         }
     }
 
@@ -393,6 +385,16 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     private Storage storage(StoreUri uri) throws StoreException {
         return access.storage(uri.requireScheme(schemes()));
+    }
+
+    /** One request about the object at {@code uri} whose failure leaves no change unknown (a look, or a delete). */
+    private <T> T send(StoreUri uri, String action, Function<Storage, T> request) throws StoreException {
+        Storage storage = storage(uri.requireObject(schemes(), nameLimits()));
+        try {
+            return request.apply(storage);
+        } catch (RuntimeException e) {
+            throw GcsErrors.classify(e, uri, action, false);
+        }
     }
 
     /**

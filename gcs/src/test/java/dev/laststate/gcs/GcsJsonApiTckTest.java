@@ -17,16 +17,19 @@ import java.util.Map;
 class GcsJsonApiTckTest extends CheckpointStoreTck {
 
     static final String BUCKET = "laststate-tck";
+    static final String OTHER_BUCKET = "laststate-tck-other";
 
     @Override
     protected StoreFixture createFixture() throws Exception {
         FakeGcsServer server = FakeGcsServer.start();
         try {
             server.createBucket(BUCKET);
+            server.createBucket(OTHER_BUCKET);
             CheckpointStore store = new GcsCheckpointStoreProvider().open(Map.of(),
                     Map.of(GcsStoreConfig.EMULATOR_HOST_VARIABLE, server.endpoint()));
             return StoreFixture.of(store, n -> StoreUri.parse("gs://" + BUCKET + "/flink/root-" + n), server)
                     .withMissingContainer(StoreUri.parse("gs://laststate-no-such-bucket/flink"))
+                    .withOtherContainer(StoreUri.parse("gs://" + OTHER_BUCKET + "/flink"))
                     // GCS allows control characters other than CR and LF in object names; no location holds one.
                     .withUnrepresentableNames(directory -> {
                         String name = "bell\u0007name";

@@ -4,6 +4,7 @@ import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.Listing;
+import dev.laststate.store.NameLimit;
 import dev.laststate.store.ReservedNames;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
@@ -78,6 +79,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
     /** Moves written temporary files into place; holds this instance's directory locks (the lease across clients). */
     private final ConditionalRename rename;
     private final StaleTemporarySweep sweep = new StaleTemporarySweep();
+    private final List<NameLimit> nameLimits;
     /** The user every client acts as; logged in on first use, so a failed login names the location. */
     private Optional<UserGroupInformation> user;
     /** One client per NameNode (authority), opened on first use and closed with the store. */
@@ -92,6 +94,10 @@ final class HdfsCheckpointStore implements CheckpointStore {
         this.lockTimeout = config.lockTimeout();
         this.rename = new ConditionalRename(new DirectoryLocks(lockTimeout, Duration.ofMillis(5), Duration.ofMillis(250)));
         this.user = user;
+        int component = conf.getInt("dfs.namenode.fs-limits.max-component-length", 255);
+        List<NameLimit> path = List.of(new NameLimit(NameLimit.Measure.NAME_CHARS, 8000 - ReservedNames.newTemporaryName().length()),
+                new NameLimit(NameLimit.Measure.SEGMENTS, 1000));
+        this.nameLimits = component > 0 ? List.of(path.get(0), path.get(1), new NameLimit(NameLimit.Measure.SEGMENT_BYTES, component)) : path;
     }
 
     @Override
@@ -102,6 +108,16 @@ final class HdfsCheckpointStore implements CheckpointStore {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE);
+    }
+
+    /**
+     * The NameNode's: a component of at most {@code dfs.namenode.fs-limits.max-component-length} UTF-8 bytes (255
+     * unless configured, 0 for none), and a path of at most 8,000 characters and 1,000 levels (its fixed limits),
+     * counted for the temporary file beside the object, whose name may be longer than the object's.
+     */
+    @Override
+    public List<NameLimit> nameLimits() {
+        return nameLimits;
     }
 
     // ---------------------------------------------------------------- reading
@@ -142,7 +158,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
 
     @Override
     public Optional<ObjectInfo> stat(StoreUri uri) throws StoreException {
-        Path path = path(uri.requireObject(SCHEMES));
+        Path path = path(uri.requireObject(SCHEMES, nameLimits));
         return stat(client(uri), uri, path, "stat");
     }
 
@@ -176,7 +192,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
      */
     @Override
     public ObjectContent read(StoreUri uri, long maxBytes) throws StoreException {
-        Path path = path(uri.requireObject(SCHEMES));
+        Path path = path(uri.requireObject(SCHEMES, nameLimits));
         DistributedFileSystem fs = client(uri);
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             ObjectInfo before = stat(fs, uri, path, "read").orElseThrow(() -> StoreNotFoundException.noSuchObject(uri, "read"));
@@ -214,7 +230,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
-        Path target = path(uri.requireObject(SCHEMES));
+        Path target = path(uri.requireObject(SCHEMES, nameLimits));
         DistributedFileSystem fs = client(uri);
         HdfsFiles files = files(fs, uri);
         Path temp = temporary(files, target);
@@ -261,13 +277,9 @@ final class HdfsCheckpointStore implements CheckpointStore {
     @Override
     public ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
         StoreUri from = source.uri();
-        Path fromPath = path(from.requireObject(SCHEMES));
-        Path to = path(target.requireObject(SCHEMES));
-        if (!from.authority().equals(target.authority())) {
-            throw new UnsupportedStoreOperationException(target, "cannot copy " + from + " to " + target
-                    + ": HDFS copies only within one NameNode or name service (" + from.authority() + " is not "
-                    + target.authority() + ")", null);
-        }
+        from.requireCopyTo(target, SCHEMES, nameLimits);
+        Path fromPath = path(from);
+        Path to = path(target);
         DistributedFileSystem fs = client(from);
         requireVersion(source, stat(fs, from, fromPath, "copy"));
         HdfsFiles files = files(fs, target);
@@ -389,7 +401,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
     /** {@inheritDoc} A directory at {@code uri}, even an empty one, is not an object and is left alone. */
     @Override
     public void delete(StoreUri uri) throws StoreException {
-        Path path = path(uri.requireObject(SCHEMES));
+        Path path = path(uri.requireObject(SCHEMES, nameLimits));
         DistributedFileSystem fs = client(uri);
         if (stat(fs, uri, path, "delete").isEmpty()) {
             return;

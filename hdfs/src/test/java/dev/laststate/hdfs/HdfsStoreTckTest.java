@@ -26,6 +26,8 @@ class HdfsStoreTckTest extends CheckpointStoreTck {
         MiniHdfs hdfs = MiniHdfs.start();
         CheckpointStore store = new HdfsCheckpointStoreProvider().open(hdfs.storeOptions(), Map.of());
         return StoreFixture.of(store, n -> StoreUri.parse("hdfs://" + hdfs.authority() + "/tck/root-" + n), hdfs)
+                // The same NameNode by another authority: the store cannot tell it is the same, so it is another container.
+                .withOtherContainer(StoreUri.parse("hdfs://" + hdfs.authority().replace("127.0.0.1", "localhost") + "/tck-other"))
                 .withUnrepresentableNames(dir -> {
                     // Behind the store's back, with Hadoop's own client: the store cannot write such a name.
                     hdfs.superuser().create(new Path(HdfsCheckpointStore.path(dir), UNREPRESENTABLE)).close();

@@ -5,6 +5,7 @@ import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ContainerNotFoundException;
 import dev.laststate.store.ContentRange;
 import dev.laststate.store.Listing;
+import dev.laststate.store.NameLimit;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreException;
@@ -78,6 +79,7 @@ final class S3CheckpointStore implements CheckpointStore {
 
     private static final int DELETE_BATCH = 1_000;
     private static final int MAX_PARTS = 10_000;
+    private static final List<NameLimit> KEY_LIMIT = List.of(new NameLimit(NameLimit.Measure.NAME_BYTES, 1024));
 
     private final S3StoreConfig config;
     private final S3Client s3;
@@ -156,6 +158,12 @@ final class S3CheckpointStore implements CheckpointStore {
         return EnumSet.allOf(Capability.class);
     }
 
+    /** S3 refuses a key over 1,024 bytes of UTF-8 (KeyTooLongError). */
+    @Override
+    public List<NameLimit> nameLimits() {
+        return KEY_LIMIT;
+    }
+
     /**
      * {@inheritDoc}
      *
@@ -232,7 +240,7 @@ final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public Optional<ObjectInfo> stat(StoreUri uri) throws StoreException {
-        uri.requireObject(schemes());
+        uri.requireObject(schemes(), nameLimits());
         HeadObjectResponse head;
         try {
             head = s3.headObject(r -> r.bucket(uri.authority()).key(uri.path()));
@@ -258,7 +266,7 @@ final class S3CheckpointStore implements CheckpointStore {
         knownBuckets.add(uri.authority());
     }
 
-    /** Whether the bucket of {@code uri} exists, asked only to tell which end of a failed copy is missing. */
+    /** Whether the bucket of {@code uri} exists, asked only when a failed copy says its source is missing. */
     private boolean bucketExists(StoreUri uri) {
         if (knownBuckets.contains(uri.authority())) {
             return true;
@@ -275,7 +283,7 @@ final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectContent read(StoreUri uri, long maxBytes) throws StoreException {
-        uri.requireObject(schemes());
+        uri.requireObject(schemes(), nameLimits());
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
         }
@@ -318,7 +326,7 @@ final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
-        uri.requireObject(schemes());
+        uri.requireObject(schemes(), nameLimits());
         PutObjectRequest.Builder builder = PutObjectRequest.builder()
                 .bucket(uri.authority()).key(uri.path()).contentLength((long) bytes.length);
         switch (condition.kind()) {
@@ -359,8 +367,7 @@ final class S3CheckpointStore implements CheckpointStore {
      */
     @Override
     public ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
-        source.uri().requireObject(schemes());
-        target.requireObject(schemes());
+        source.uri().requireCopyTo(target, schemes(), nameLimits());
         ObjectInfo copied = source.size() <= config.multipartCopyThreshold() ? copyWhole(source, target) : copyInParts(source, target);
         knownBuckets.add(target.authority());
         return copied;
@@ -413,17 +420,10 @@ final class S3CheckpointStore implements CheckpointStore {
         }
     }
 
-    /** A failed copy request, with the bucket a {@code NoSuchBucket} (or a missing source) is about worked out. */
+    /** A failed copy request within one bucket, a missing bucket told apart from a missing source. */
     private StoreException copyFailure(RuntimeException e, ObjectInfo source, StoreUri target) {
         StoreUri from = source.uri();
-        boolean differentBuckets = !from.authority().equals(target.authority());
-        if (S3Errors.isNoSuchBucket(e)) {
-            StoreUri missing = !differentBuckets ? target
-                    : S3Errors.bucketNamed(e).map(b -> b.equals(from.authority()) ? from : target)
-                            .orElseGet(() -> bucketExists(from) ? target : from);
-            return S3Errors.classifyCopy(e, source, target, missing);
-        }
-        StoreException failure = S3Errors.classifyCopy(e, source, target, target);
+        StoreException failure = S3Errors.classifyCopy(e, source, target);
         if (failure instanceof StoreNotFoundException && failure.uri().equals(from) && !bucketExists(from)) {
             // Some servers answer a copy from a missing bucket with NoSuchKey.
             return S3Errors.bucketNotFound(from, "copy from", e);
@@ -442,7 +442,7 @@ final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public void delete(StoreUri uri) throws StoreException {
-        uri.requireObject(schemes());
+        uri.requireObject(schemes(), nameLimits());
         try {
             s3.deleteObject(r -> r.bucket(uri.authority()).key(uri.path()));
         } catch (RuntimeException e) {
@@ -457,7 +457,7 @@ final class S3CheckpointStore implements CheckpointStore {
     @Override
     public void deleteAll(Collection<StoreUri> uris) throws StoreException {
         for (StoreUri uri : uris) {
-            uri.requireObject(schemes());
+            uri.requireObject(schemes(), nameLimits());
         }
         Map<String, List<StoreUri>> byBucket = new LinkedHashMap<>();
         for (StoreUri uri : uris) {

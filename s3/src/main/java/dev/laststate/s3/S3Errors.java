@@ -185,15 +185,14 @@ final class S3Errors {
     /**
      * A failed {@code CopyObject} or {@code UploadPartCopy}, which carry the condition
      * {@code x-amz-copy-source-if-match} and no condition on the target: a 412 is the source's version having
-     * changed and a missing key is the source's; the target's outcome follows the usual rules.
-     *
-     * @param missingBucket the bucket a {@code NoSuchBucket} names (the source's or the target's)
+     * changed and a missing key is the source's; the target's outcome follows the usual rules. Both are in one
+     * bucket (a copy never leaves it), so a missing bucket is reported on the target.
      */
-    static StoreException classifyCopy(RuntimeException e, ObjectInfo source, StoreUri target, StoreUri missingBucket) {
+    static StoreException classifyCopy(RuntimeException e, ObjectInfo source, StoreUri target) {
         StoreUri from = source.uri();
         StoreException failure = classify(e, target, "copy " + from + " to", true);
         if (failure instanceof ContainerNotFoundException) {
-            return bucketNotFound(missingBucket, missingBucket.equals(target) ? "copy to" : "copy from", (SdkException) e);
+            return bucketNotFound(target, "copy to", (SdkException) e);
         }
         if (failure instanceof ConditionFailedException) {
             return new ConditionFailedException(from, "cannot copy " + from + ": it is no longer in version " + source.version()
@@ -203,24 +202,6 @@ final class S3Errors {
             return new StoreNotFoundException(from, "cannot copy " + from + ": no such object (" + detail((SdkException) e) + ")", e);
         }
         return failure;
-    }
-
-    /** Whether a failed request was S3 saying the bucket does not exist. */
-    static boolean isNoSuchBucket(RuntimeException e) {
-        return e instanceof SdkException sdk && code(sdk).equals("NoSuchBucket");
-    }
-
-    /** The bucket a {@code NoSuchBucket} answer names in its {@code <BucketName>}, when the body carries one. */
-    static Optional<String> bucketNamed(RuntimeException e) {
-        if (e instanceof AwsServiceException aws && aws.awsErrorDetails() != null && aws.awsErrorDetails().rawResponse() != null) {
-            String body = aws.awsErrorDetails().rawResponse().asUtf8String();
-            int start = body.indexOf("<BucketName>");
-            int end = body.indexOf("</BucketName>");
-            if (start >= 0 && end > start) {
-                return Optional.of(body.substring(start + "<BucketName>".length(), end).strip());
-            }
-        }
-        return Optional.empty();
     }
 
     /** One key's failure inside a DeleteObjects answer (HTTP 200 overall). */

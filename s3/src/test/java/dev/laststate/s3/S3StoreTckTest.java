@@ -18,11 +18,13 @@ class S3StoreTckTest extends CheckpointStoreTck {
     private static final String BUCKET = "laststate-tck";
     /** A bucket no test creates. */
     private static final String MISSING_BUCKET = "laststate-tck-no-such-bucket";
+    private static final String OTHER_BUCKET = "laststate-tck-other";
 
     @Override
     protected StoreFixture createFixture() throws Exception {
         S3ProxyServer server = S3ProxyServer.start();
         server.createBucket(BUCKET);
+        server.createBucket(OTHER_BUCKET);
         S3Client admin = server.admin();
         S3CheckpointStore store = server.store(Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"), List.of());
         // No capability narrowed: S3Proxy 4.1 enforces If-None-Match and If-Match on PUT, x-amz-copy-source-if-match
@@ -37,6 +39,7 @@ class S3StoreTckTest extends CheckpointStoreTck {
                         + "PUT with the bytes of one write and the ETag of the next (seen once in a CI run; the store reads "
                         + "bytes and ETag from one GET answer, and S3 itself answers a GET from one version)"))
                 .withMissingContainer(StoreUri.parse("s3://" + MISSING_BUCKET + "/x"))
+                .withOtherContainer(StoreUri.parse("s3://" + OTHER_BUCKET + "/tck"))
                 // DEL, a control character no StoreUri holds. S3 takes any UTF-8 key (and escapes a listing with
                 // encoding-type=url); S3Proxy puts keys into its listing's XML as they are, so the planted character
                 // must be one XML 1.0 allows (U+0001 was unparseable, and "dir//x" fails S3Proxy's signature check).

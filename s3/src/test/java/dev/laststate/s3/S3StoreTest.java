@@ -14,6 +14,7 @@ import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -89,7 +90,6 @@ class S3StoreTest {
     @Test
     void aMissingBucketIsATypedErrorNamingTheBucket() {
         StoreUri missing = StoreUri.parse("s3://no-such-bucket-here/app/object");
-        StoreUri existing = root.resolve("source");
 
         for (ThrowingCallable call : List.<ThrowingCallable>of(
                 () -> store.list(missing.parent().orElseThrow()),
@@ -98,9 +98,8 @@ class S3StoreTest {
                 () -> store.write(missing, utf8("x"), WriteCondition.overwrite()),
                 () -> store.write(missing, utf8("x"), WriteCondition.ifAbsent()),
                 () -> store.delete(missing),
-                () -> {
-                    store.copy(store.write(existing, utf8("s"), WriteCondition.overwrite()), missing);
-                })) {
+                // Within the missing bucket: a copy to another bucket is refused before anything is sent.
+                () -> store.copy(new ObjectInfo(missing, 1, Instant.EPOCH, "v"), missing.parent().orElseThrow().resolve("copy")))) {
             assertThatThrownBy(call).isInstanceOfSatisfying(ContainerNotFoundException.class,
                     e -> assertThat(e.uri().authority()).isEqualTo("no-such-bucket-here"))
                     .hasMessageContaining("bucket 'no-such-bucket-here' does not exist")

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.TestInstance;
  * the emulator behind it) is started once per class; every test gets a fresh root.
  *
  * <p>The suite's parts: {@link StoreContract} (listing, stat and read, conditional writes, copy, delete),
- * {@link StoreEdgesContract} (another scheme, the container root, unrepresentable names, a missing container),
+ * {@link StoreEdgesContract} (another scheme, the container root, names over the store's limits, unrepresentable names, a copy to another container, a missing container),
  * {@link SelectionContract} (the newest complete snapshot over Flink layouts) and
  * {@link PromotionContract} (whole-directory copy, {@code _metadata} last, generations, guards, racing
  * promoters) and {@link PromotionSafetyContract} (the protocol under attack: racing clean-up, corrupt

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * A fixture with more declared than the one it wraps: narrowed capabilities, emulator gaps, a missing
- * container, a way to plant unrepresentable names. Immutable: each {@code with} returns a new one. See
+ * container, a way to plant unrepresentable names, another container. Immutable: each {@code with} returns a new one. See
  * {@link StoreFixture#narrowing}.
  */
 final class DeclaringStoreFixture implements StoreFixture {
@@ -19,14 +19,17 @@ final class DeclaringStoreFixture implements StoreFixture {
     private final Map<EmulatorGap, String> gaps;
     private final Optional<StoreUri> missingContainer;
     private final Optional<UnrepresentableNames> unrepresentableNames;
+    private final Optional<StoreUri> otherContainer;
 
     private DeclaringStoreFixture(StoreFixture base, Map<Capability, String> narrowed, Map<EmulatorGap, String> gaps,
-                                  Optional<StoreUri> missingContainer, Optional<UnrepresentableNames> unrepresentableNames) {
+                                  Optional<StoreUri> missingContainer, Optional<UnrepresentableNames> unrepresentableNames,
+                                  Optional<StoreUri> otherContainer) {
         this.base = base;
         this.narrowed = Map.copyOf(narrowed);
         this.gaps = Map.copyOf(gaps);
         this.missingContainer = missingContainer;
         this.unrepresentableNames = unrepresentableNames;
+        this.otherContainer = otherContainer;
     }
 
     /** {@code fixture} itself when it already declares, else a wrapper declaring what it does. */
@@ -35,7 +38,7 @@ final class DeclaringStoreFixture implements StoreFixture {
             return declaring;
         }
         return new DeclaringStoreFixture(fixture, fixture.narrowedCapabilities(), fixture.emulatorGaps(),
-                fixture.missingContainer(), fixture.unrepresentableNames());
+                fixture.missingContainer(), fixture.unrepresentableNames(), fixture.otherContainer());
     }
 
     private static <K extends Enum<K>> Map<K, String> merged(Class<K> type, Map<K, String> first, Map<K, String> second) {
@@ -47,22 +50,27 @@ final class DeclaringStoreFixture implements StoreFixture {
 
     @Override
     public StoreFixture narrowing(Map<Capability, String> more) {
-        return new DeclaringStoreFixture(base, merged(Capability.class, narrowed, more), gaps, missingContainer, unrepresentableNames);
+        return new DeclaringStoreFixture(base, merged(Capability.class, narrowed, more), gaps, missingContainer, unrepresentableNames, otherContainer);
     }
 
     @Override
     public StoreFixture withEmulatorGaps(Map<EmulatorGap, String> more) {
-        return new DeclaringStoreFixture(base, narrowed, merged(EmulatorGap.class, gaps, more), missingContainer, unrepresentableNames);
+        return new DeclaringStoreFixture(base, narrowed, merged(EmulatorGap.class, gaps, more), missingContainer, unrepresentableNames, otherContainer);
     }
 
     @Override
     public StoreFixture withMissingContainer(StoreUri location) {
-        return new DeclaringStoreFixture(base, narrowed, gaps, Optional.of(location), unrepresentableNames);
+        return new DeclaringStoreFixture(base, narrowed, gaps, Optional.of(location), unrepresentableNames, otherContainer);
     }
 
     @Override
     public StoreFixture withUnrepresentableNames(UnrepresentableNames names) {
-        return new DeclaringStoreFixture(base, narrowed, gaps, missingContainer, Optional.of(names));
+        return new DeclaringStoreFixture(base, narrowed, gaps, missingContainer, Optional.of(names), otherContainer);
+    }
+
+    @Override
+    public StoreFixture withOtherContainer(StoreUri directory) {
+        return new DeclaringStoreFixture(base, narrowed, gaps, missingContainer, unrepresentableNames, Optional.of(directory));
     }
 
     @Override
@@ -93,6 +101,11 @@ final class DeclaringStoreFixture implements StoreFixture {
     @Override
     public Optional<UnrepresentableNames> unrepresentableNames() {
         return unrepresentableNames;
+    }
+
+    @Override
+    public Optional<StoreUri> otherContainer() {
+        return otherContainer;
     }
 
     @Override

@@ -80,6 +80,15 @@ public interface StoreFixture extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * A directory in another bucket or container than the roots', one that exists and the store reaches, for the
+     * edge "a copy to another container is refused before anything is sent"; empty for a store with one container
+     * (the file store), and the test shows as disabled with that reason.
+     */
+    default Optional<StoreUri> otherContainer() {
+        return Optional.empty();
+    }
+
     /** How to plant a name no location can hold; empty where the environment cannot (the test then shows as disabled). */
     default Optional<UnrepresentableNames> unrepresentableNames() {
         return Optional.empty();
@@ -98,6 +107,11 @@ public interface StoreFixture extends AutoCloseable {
     /** This fixture, with {@code location} in a container that does not exist (see {@link #missingContainer()}). */
     default StoreFixture withMissingContainer(StoreUri location) {
         return DeclaringStoreFixture.of(this).withMissingContainer(location);
+    }
+
+    /** This fixture, with {@code directory} in another existing container (see {@link #otherContainer()}). */
+    default StoreFixture withOtherContainer(StoreUri directory) {
+        return DeclaringStoreFixture.of(this).withOtherContainer(directory);
     }
 
     /** This fixture, able to plant names no location can hold (see {@link #unrepresentableNames()}). */

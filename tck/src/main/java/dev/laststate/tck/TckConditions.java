@@ -3,6 +3,7 @@ package dev.laststate.tck;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -24,6 +25,25 @@ final class TckConditions {
      */
     static Optional<TckSupport> tck(ExtensionContext context) {
         return context.getTestInstance().filter(TckSupport.class::isInstance).map(TckSupport.class::cast);
+    }
+
+    /**
+     * What a condition gated by {@code type} says: enabled for a test without the annotation, disabled for one on an
+     * instance that is no {@link TckSupport}, and otherwise what {@code decide} says of the annotation and the instance.
+     *
+     * @param gate what the gate needs, for the message of a test on no TCK
+     */
+    static <A extends Annotation> ConditionEvaluationResult evaluate(ExtensionContext context, Class<A> type, String gate,
+                                                                      BiFunction<A, TckSupport, ConditionEvaluationResult> decide) {
+        Optional<A> annotation = gate(context, type);
+        if (annotation.isEmpty()) {
+            return ConditionEvaluationResult.enabled("not gated by @" + type.getSimpleName());
+        }
+        Optional<TckSupport> tck = tck(context);
+        if (tck.isEmpty()) {
+            return notATck(context, gate);
+        }
+        return decide.apply(annotation.get(), tck.get());
     }
 
     /** The result for a gated test on an instance that is no {@link TckSupport}. */

@@ -8,6 +8,7 @@ class InMemoryStoreTckTest extends CheckpointStoreTck {
 
     @Override
     protected StoreFixture createFixture() {
-        return StoreFixture.of(new InMemoryCheckpointStore(), n -> StoreUri.parse("memory://tck/root-" + n));
+        return StoreFixture.of(new InMemoryCheckpointStore(), n -> StoreUri.parse("memory://tck/root-" + n))
+                .withOtherContainer(StoreUri.parse("memory://tck-other/elsewhere"));
     }
 }

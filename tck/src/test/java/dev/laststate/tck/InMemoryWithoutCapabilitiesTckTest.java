@@ -13,6 +13,7 @@ class InMemoryWithoutCapabilitiesTckTest extends CheckpointStoreTck {
 
     @Override
     protected StoreFixture createFixture() {
-        return StoreFixture.of(InMemoryCheckpointStore.withCapabilities(Set.of()), n -> StoreUri.parse("memory://tck/root-" + n));
+        return StoreFixture.of(InMemoryCheckpointStore.withCapabilities(Set.of()), n -> StoreUri.parse("memory://tck/root-" + n))
+                .withOtherContainer(StoreUri.parse("memory://tck-other/elsewhere"));
     }
 }

@@ -3,6 +3,7 @@ package dev.laststate.store.file;
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.Listing;
+import dev.laststate.store.NameLimit;
 import dev.laststate.store.ReservedNames;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
@@ -106,6 +107,8 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     static final String LOCK_FILE = ReservedNames.LOCK_FILE;
     private static final Set<String> SCHEMES = Set.of("file");
+    /** A file name of at most 255 bytes (NAME_MAX of Linux's file systems; APFS's too). */
+    private static final List<NameLimit> NAME_LIMITS = List.of(new NameLimit(NameLimit.Measure.SEGMENT_BYTES, 255));
     private static final int READ_ATTEMPTS = 5;
     /** The largest array the JVM reliably allocates. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -156,6 +159,11 @@ public final class FileCheckpointStore implements CheckpointStore {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.allOf(Capability.class);
+    }
+
+    @Override
+    public List<NameLimit> nameLimits() {
+        return NAME_LIMITS;
     }
 
     /**
@@ -342,7 +350,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     /** The local path of an object's location: never another scheme's, never the root of the file system. */
     private static Path local(StoreUri uri) {
-        return uri.requireObject(SCHEMES).toLocalPath();
+        return uri.requireObject(SCHEMES, NAME_LIMITS).toLocalPath();
     }
 
     /**

@@ -131,6 +131,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
     @Override
     public synchronized ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
+        source.uri().requireCopyTo(target, schemes, nameLimits());
         Entry entry = objects.get(objectKey(source.uri()));
         source.requireCurrent(Optional.ofNullable(entry).map(e -> e.info().version()));
         return put(target, entry.bytes());

@@ -139,9 +139,9 @@ public final class DemoCheckpointStore implements CheckpointStore {
 
     @Override
     public synchronized ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException {
-        // Both locations first (scheme, container root), then their containers: the SPI's edges, in its order.
+        // Both locations first (scheme, container root, one container), then the container: the SPI's edges, in its order.
         StoreUri from = object(source.uri());
-        StoreUri to = object(target);
+        StoreUri to = from.requireCopyTo(target, SCHEMES, nameLimits());
         NavigableMap<String, Blob> sourceContainer = container(from);
         NavigableMap<String, Blob> targetContainer = container(to);
         Blob blob = sourceContainer.get(from.path());

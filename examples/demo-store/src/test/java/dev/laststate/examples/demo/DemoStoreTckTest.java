@@ -16,13 +16,16 @@ import java.util.Set;
 class DemoStoreTckTest extends CheckpointStoreTck {
 
     private static final String CONTAINER = "tck";
+    private static final String OTHER_CONTAINER = "tck-other";
 
     @Override
     protected StoreFixture createFixture() {
-        DemoCheckpointStore store = new DemoCheckpointStore(new DemoStoreConfig(Set.of(CONTAINER)));
+        DemoCheckpointStore store = new DemoCheckpointStore(new DemoStoreConfig(Set.of(CONTAINER, OTHER_CONTAINER)));
         return StoreFixture.of(store, n -> StoreUri.parse("mem+demo://" + CONTAINER + "/root-" + n))
                 // A container the store was not opened with: every method must say ContainerNotFoundException.
                 .withMissingContainer(StoreUri.parse("mem+demo://no-such-container/checkpoints"))
+                // A second container the store has: a copy into it or out of it must be refused.
+                .withOtherContainer(StoreUri.parse("mem+demo://" + OTHER_CONTAINER + "/checkpoints"))
                 // A key with a control character, planted as an SDK could: the listing must skip it, not fail.
                 .withUnrepresentableNames(directory -> {
                     String name = "bad\u0001name";
