@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KilledPromotionIT {
 
     private static final Path JAR = Path.of("target", "laststate.jar").toAbsolutePath();
-    private static final String JOB = CheckpointTree.JOB;
+    private static final String JOB = dev.laststate.tck.CheckpointTree.JOB;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KILLS = 24;
     private static final int STATE_FILES = 150;
