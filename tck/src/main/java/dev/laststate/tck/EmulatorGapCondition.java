@@ -1,7 +1,6 @@
 package dev.laststate.tck;
 
 import java.util.Arrays;
-import java.util.Optional;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,16 +10,11 @@ final class EmulatorGapCondition implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        Optional<RequiresFaithful> gate = TckConditions.gate(context, RequiresFaithful.class);
-        if (gate.isEmpty()) {
-            return ConditionEvaluationResult.enabled("needs nothing of the environment");
-        }
-        Optional<TckSupport> found = TckConditions.tck(context);
-        if (found.isEmpty()) {
-            return TckConditions.notATck(context, "needs a faithful environment");
-        }
-        RequiresFaithful required = gate.get();
-        TckSupport tck = found.get();
+        return TckConditions.evaluate(context, RequiresFaithful.class, "needs nothing of the environment",
+                required -> "needs a faithful environment", EmulatorGapCondition::decide);
+    }
+
+    private static ConditionEvaluationResult decide(RequiresFaithful required, TckSupport tck) {
         for (EmulatorGap gap : required.value()) {
             String reason = tck.fixture().emulatorGaps().get(gap);
             if (reason != null) {

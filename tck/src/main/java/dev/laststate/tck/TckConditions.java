@@ -3,6 +3,8 @@ package dev.laststate.tck;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -24,6 +26,24 @@ final class TckConditions {
      */
     static Optional<TckSupport> tck(ExtensionContext context) {
         return context.getTestInstance().filter(TckSupport.class::isInstance).map(TckSupport.class::cast);
+    }
+
+    /**
+     * How a condition with one gate decides: a test without the gate is enabled ({@code ungated} says why), a
+     * gated one on an instance that is no {@link TckSupport} is disabled ({@code needs} says what the gate
+     * needs), and otherwise {@code decide} asks the gate and the instance.
+     */
+    static <A extends Annotation> ConditionEvaluationResult evaluate(ExtensionContext context, Class<A> type, String ungated,
+            Function<A, String> needs, BiFunction<A, TckSupport, ConditionEvaluationResult> decide) {
+        Optional<A> gate = gate(context, type);
+        if (gate.isEmpty()) {
+            return ConditionEvaluationResult.enabled(ungated);
+        }
+        Optional<TckSupport> tck = tck(context);
+        if (tck.isEmpty()) {
+            return notATck(context, needs.apply(gate.get()));
+        }
+        return decide.apply(gate.get(), tck.get());
     }
 
     /** The result for a gated test on an instance that is no {@link TckSupport}. */
