@@ -271,8 +271,7 @@ public interface PromotionSafetyContract extends TckSupport {
 
         assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
         assertThat(failureWarnings(result)).isEmpty();
-        assertThat(recording.calls()).filteredOn(c -> c.operation() == Operation.WRITE
-                && c.uri().equals(target().resolve(FlinkLayout.METADATA))).hasSize(2);
+        assertThat(recording.calls()).filteredOn(c -> writes(c, FlinkLayout.METADATA)).hasSize(2);
         assertThat(lastState().record().current().checkpointId()).hasValue(3);
         assertThat(objects(target()).keySet()).containsExactlyInAnyOrderElementsOf(holding(3, 2));
     }
