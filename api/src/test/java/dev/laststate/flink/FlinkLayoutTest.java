@@ -25,12 +25,20 @@ class FlinkLayoutTest {
         assertThat(FlinkLayout.checkpointId(name)).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"00000000000000000000000000000000", "a1b2c3d4e5f60718293a4b5c6d7e8f90"})
+    void jobIdsAre32LowerCaseHexDigits(String name) {
+        assertThat(FlinkLayout.isJobId(name)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"A1B2C3D4E5F60718293A4B5C6D7E8F90", "a1b2c3d4e5f60718293a4b5c6d7e8f9"})
+    void upperCaseOrShorterNamesAreNotJobIds(String name) {
+        assertThat(FlinkLayout.isJobId(name)).isFalse();
+    }
+
     @Test
-    void jobIdsAre32LowerCaseHexDigits() {
-        assertThat(FlinkLayout.isJobId("00000000000000000000000000000000")).isTrue();
-        assertThat(FlinkLayout.isJobId("a1b2c3d4e5f60718293a4b5c6d7e8f90")).isTrue();
-        assertThat(FlinkLayout.isJobId("A1B2C3D4E5F60718293A4B5C6D7E8F90")).isFalse();
-        assertThat(FlinkLayout.isJobId("a1b2c3d4e5f60718293a4b5c6d7e8f9")).isFalse();
+    void requiringAJobIdNamesTheFormat() {
         assertThatThrownBy(() -> FlinkLayout.requireJobId("xyz"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("32 lower-case hex digits");

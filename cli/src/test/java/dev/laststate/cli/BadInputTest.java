@@ -1,9 +1,10 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.fingerprint;
+import static dev.laststate.cli.LocalFiles.fingerprint;
+import static dev.laststate.tck.CheckpointTree.JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.laststate.tck.CheckpointTree;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,8 +85,8 @@ class BadInputTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
-    void exitsWithOneLineAndChangesNothing(List<String> args, int exitCode, String message) {
-        CheckpointTree.standard(dir);
+    void exitsWithOneLineAndChangesNothing(List<String> args, int exitCode, String message) throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
         Map<String, String> before = fingerprint(dir);
 
         Cli.Run run = Cli.run(withStore(args));
@@ -95,10 +96,10 @@ class BadInputTest {
     }
 
     @Test
-    void aJobWithoutCompleteCheckpointsExitsThree() {
-        CheckpointTree tree = new CheckpointTree(dir);
-        tree.incompleteCheckpoint(JOB, 1);
-        tree.incompleteCheckpoint(JOB, 2);
+    void aJobWithoutCompleteCheckpointsExitsThree() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir);
+        tree.incompleteCheckpoint(JOB, 1, 2);
+        tree.incompleteCheckpoint(JOB, 2, 2);
         Map<String, String> before = fingerprint(dir);
 
         Cli.Run run = Cli.run("promote", "--store", dir.toString());
@@ -108,9 +109,9 @@ class BadInputTest {
     }
 
     @Test
-    void aCorruptRecordIsNeverOverwritten() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
-        CheckpointTree.write(tree.lastState().resolve("_laststate.json"), "garbage".getBytes());
+    void aCorruptRecordIsNeverOverwritten() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
+        LocalFiles.write(tree.lastState().toLocalPath().resolve("_laststate.json"), "garbage".getBytes());
         Map<String, String> before = fingerprint(dir);
 
         Cli.Run run = Cli.run("promote", "--store", dir.toString());
@@ -122,8 +123,8 @@ class BadInputTest {
     }
 
     @Test
-    void secretOptionValuesAreNeverEchoed() {
-        CheckpointTree.standard(dir);
+    void secretOptionValuesAreNeverEchoed() throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
         String secret = "hunter2-very-secret";
         List<List<String>> variants = List.of(
                 List.of("-o", "file.secret-key=" + secret),

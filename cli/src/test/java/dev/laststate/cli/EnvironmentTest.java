@@ -1,20 +1,22 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.OTHER_JOB;
-import static dev.laststate.cli.CheckpointTree.fingerprint;
-import static dev.laststate.cli.CheckpointTree.uriOf;
+import static dev.laststate.cli.LocalFiles.fingerprint;
+import static dev.laststate.cli.LocalFiles.location;
+import static dev.laststate.cli.LocalFiles.uriOf;
+import static dev.laststate.tck.CheckpointTree.JOB;
+import static dev.laststate.tck.CheckpointTree.OTHER_JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.laststate.tck.CheckpointTree;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /** Every flag also reads LASTSTATE_<FLAG>, from the environment given to {@link LastStateCommand#run}. */
 class EnvironmentTest {
@@ -23,8 +25,8 @@ class EnvironmentTest {
     Path dir;
 
     @Test
-    void storeFromTheEnvironment() {
-        CheckpointTree.standard(dir);
+    void storeFromTheEnvironment() throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
 
         Cli.Run run = Cli.run(Map.of("LASTSTATE_STORE", dir.toString()), "promote");
 
@@ -33,14 +35,14 @@ class EnvironmentTest {
     }
 
     @Test
-    void everyPromoteSettingFromTheEnvironment() {
-        CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
-        tree.checkpoint(OTHER_JOB, 50);
+    void everyPromoteSettingFromTheEnvironment() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir.resolve("checkpoints")).standard();
+        tree.checkpoint(OTHER_JOB, 50, 2);
         Path savepoints = dir.resolve("savepoints");
-        tree.savepoint(savepoints, JOB, 30, CheckpointTree.BASE.plusSeconds(7200));
+        tree.savepoint(location(savepoints), JOB, 30, 2, CheckpointTree.BASE.plusSeconds(7200));
         Path target = dir.resolve("target");
         Map<String, String> env = new HashMap<>();
-        env.put("LASTSTATE_STORE", tree.root.toString());
+        env.put("LASTSTATE_STORE", tree.checkpoints().toLocalPath().toString());
         env.put("LASTSTATE_SAVEPOINTS", savepoints.toString());
         env.put("LASTSTATE_TARGET", target.toString());
         env.put("LASTSTATE_JOB_ID", JOB);
@@ -64,8 +66,8 @@ class EnvironmentTest {
     }
 
     @Test
-    void dryRunFromTheEnvironment() {
-        CheckpointTree.standard(dir);
+    void dryRunFromTheEnvironment() throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
         Map<String, String> before = fingerprint(dir);
 
         Cli.Run run = Cli.run(Map.of("LASTSTATE_STORE", dir.toString(), "LASTSTATE_DRY_RUN", "TRUE"), "promote");
@@ -76,8 +78,8 @@ class EnvironmentTest {
     }
 
     @Test
-    void flagsWinOverTheEnvironment() {
-        CheckpointTree.standard(dir);
+    void flagsWinOverTheEnvironment() throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
         Map<String, String> env = Map.of("LASTSTATE_STORE", dir.resolve("missing").toString(), "LASTSTATE_OUTPUT", "json");
 
         Cli.Run run = Cli.succeeds(env, "promote", "--store", dir.toString(), "--output", "text");
@@ -86,8 +88,8 @@ class EnvironmentTest {
     }
 
     @Test
-    void blankVariablesCountAsUnset() {
-        CheckpointTree.standard(dir);
+    void blankVariablesCountAsUnset() throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
         Map<String, String> env = Map.of("LASTSTATE_JOB_ID", "", "LASTSTATE_MODE", " ", "LASTSTATE_TARGET", "");
 
         Cli.Run run = Cli.succeeds(env, "promote", "--store", dir.toString());

@@ -1,5 +1,6 @@
 package dev.laststate.cli;
 
+import static dev.laststate.tck.CheckpointTree.JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KilledPromotionIT {
 
     private static final Path JAR = Path.of("target", "laststate.jar").toAbsolutePath();
-    private static final String JOB = CheckpointTree.JOB;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KILLS = 24;
     private static final int STATE_FILES = 150;

@@ -1,12 +1,14 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.uriOf;
+import static dev.laststate.cli.LocalFiles.location;
+import static dev.laststate.cli.LocalFiles.uriOf;
+import static dev.laststate.tck.CheckpointTree.JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laststate.flink.FlinkLayout;
+import dev.laststate.tck.CheckpointTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +45,7 @@ class LastStateJarIT {
 
     @Test
     void promotesResolvesAndReportsStatus() throws Exception {
-        CheckpointTree tree = CheckpointTree.standard(dir);
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
 
         Result promote = java("promote", "--store", dir.toString(), "--output", "json");
 
@@ -54,11 +56,11 @@ class LastStateJarIT {
         assertThat(result.get("jobId").asText()).isEqualTo(JOB);
         assertThat(result.get("checkpointId").asLong()).isEqualTo(12);
         assertThat(result.get("filesCopied").asLong()).isEqualTo(3);
-        assertThat(tree.lastState().resolve("state-b-12")).isRegularFile();
+        assertThat(tree.lastState().toLocalPath().resolve(CheckpointTree.fileNames(JOB, 12, 2).get(1))).isRegularFile();
 
         Result resolve = java("resolve", "--store", dir.toString());
         assertThat(resolve.exitCode()).as(resolve.toString()).isZero();
-        assertThat(resolve.out()).isEqualTo(uriOf(tree.lastState()) + System.lineSeparator());
+        assertThat(resolve.out()).isEqualTo(uriOf(tree.lastState().toLocalPath()) + System.lineSeparator());
 
         Result again = java("promote", "--store", dir.toString());
         assertThat(again.exitCode()).as(again.toString()).isZero();
@@ -80,12 +82,12 @@ class LastStateJarIT {
     @Test
     void promotesWhatTheJobManagerReportsOverHttp() throws Exception {
         // OkHttp and its Kotlin runtime must survive shading: a real process asks a real HTTP server.
-        CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
+        CheckpointTree tree = CheckpointTree.inDirectory(dir.resolve("checkpoints")).standard();
         try (RecordedJobManager jm = new RecordedJobManager(dir)) {
             jm.answer("GET", "/jobs/overview", jm.body("jobs-overview-one-running.json", Map.of("first", JOB)));
             jm.answer("GET", "/jobs/" + JOB + "/checkpoints", jm.edit(jm.body("checkpoints-restored.json", Map.of("restored", JOB)),
                     root -> ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("latest")).putObject("completed").put("id", 12)
-                            .put("external_path", "file:" + tree.jobDir(JOB).resolve("chk-12"))));
+                            .put("external_path", "file:" + tree.jobDir(JOB).toLocalPath().resolve("chk-12"))));
 
             Result run = java("promote", "--store", dir.resolve("checkpoints").toString(), "--jobmanager", jm.url());
 
@@ -127,7 +129,7 @@ class LastStateJarIT {
 
     @Test
     void theLauncherRunsTheJar() throws Exception {
-        CheckpointTree.standard(dir);
+        CheckpointTree.inDirectory(dir).standard();
         Map<String, String> env = Map.of("LASTSTATE_STORE", dir.toString(), "LASTSTATE_JAVA_OPTS", "-Xmx128m -Xss1m");
 
         Result run = run(env, List.of("sh", LAUNCHER.toString(), "list"));
@@ -166,12 +168,12 @@ class LastStateJarIT {
         // atomic operations (hard links, renames, the lock file) keep them apart.
         for (int round = 0; round < 3; round++) {
             Path store = dir.resolve("round-" + round);
-            CheckpointTree tree = CheckpointTree.standard(store); // newest checkpoint: 12
+            CheckpointTree tree = CheckpointTree.inDirectory(store).standard(); // newest checkpoint: 12
             List<List<String>> commands = new ArrayList<>();
             commands.add(javaCommand("promote", "--store", store.toString()));
             for (int p = 1; p <= 3; p++) {
                 Path savepoints = store.resolve("savepoints-" + p);
-                tree.savepoint(savepoints, JOB, 12 + p, CheckpointTree.BASE.plusSeconds(3600L * p));
+                tree.savepoint(location(savepoints), JOB, 12 + p, 2, CheckpointTree.BASE.plusSeconds(3600L * p));
                 commands.add(javaCommand("promote", "--store", store.toString(), "--savepoints", savepoints.toString()));
             }
             List<Process> running = new ArrayList<>();
@@ -184,9 +186,9 @@ class LastStateJarIT {
                 assertThat(process.exitValue()).as("round " + round).isIn(ExitCodes.OK, ExitCodes.REFUSED);
             }
 
-            JsonNode record = JSON.readTree(tree.lastState().resolve(FlinkLayout.POINTER_RECORD).toFile());
+            JsonNode record = JSON.readTree(tree.lastState().toLocalPath().resolve(FlinkLayout.POINTER_RECORD).toFile());
             assertThat(record.get("checkpointId").asLong()).as("round " + round).isEqualTo(15);
-            byte[] metadata = Files.readAllBytes(tree.lastState().resolve(FlinkLayout.METADATA));
+            byte[] metadata = Files.readAllBytes(tree.lastState().toLocalPath().resolve(FlinkLayout.METADATA));
             assertThat(FlinkLayout.metadataCheckpointId(metadata)).as("round " + round).hasValue(15);
             Result status = java("status", "--store", store.toString(), "--output", "json");
             assertThat(JSON.readTree(status.out()).get("consistent").asBoolean()).isTrue();

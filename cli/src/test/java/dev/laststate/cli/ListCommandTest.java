@@ -1,11 +1,13 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.OTHER_JOB;
-import static dev.laststate.cli.CheckpointTree.uriOf;
+import static dev.laststate.cli.LocalFiles.location;
+import static dev.laststate.cli.LocalFiles.uriOf;
+import static dev.laststate.tck.CheckpointTree.JOB;
+import static dev.laststate.tck.CheckpointTree.OTHER_JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.laststate.tck.CheckpointTree;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,8 +19,8 @@ class ListCommandTest {
     Path dir;
 
     @Test
-    void listsCompleteCheckpointsNewestFirstAndMarksTheNewest() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
+    void listsCompleteCheckpointsNewestFirstAndMarksTheNewest() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
 
         Cli.Run run = Cli.succeeds("list", "--store", dir.toString());
 
@@ -26,16 +28,16 @@ class ListCommandTest {
         List<String> lines = run.outLines();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).startsWith("* " + JOB).contains(" checkpoint ", " 12 ",
-                CheckpointTree.BASE.plusSeconds(12 * 60).toString()).endsWith(uriOf(tree.jobDir(JOB).resolve("chk-12")));
+                CheckpointTree.BASE.plusSeconds(12 * 60).toString()).endsWith(uriOf(tree.jobDir(JOB).toLocalPath().resolve("chk-12")));
         assertThat(lines.get(1)).startsWith("  " + JOB).contains(" 10 ").endsWith("chk-10");
         assertThat(lines.get(2)).startsWith("  " + JOB).contains(" 9 ").endsWith("chk-9");
         assertThat(run.out()).doesNotContain("chk-13");
     }
 
     @Test
-    void listsEveryJobAsJson() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
-        tree.checkpoint(OTHER_JOB, 2);
+    void listsEveryJobAsJson() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
+        tree.checkpoint(OTHER_JOB, 2, 2);
 
         Cli.Run run = Cli.succeeds("list", "--store", dir.toString(), "--output", "json");
 
@@ -48,17 +50,17 @@ class ListCommandTest {
         JsonNode first = job.get("snapshots").get(0);
         assertThat(first.get("kind").asText()).isEqualTo("CHECKPOINT");
         assertThat(first.get("completedAt").asText()).isEqualTo(CheckpointTree.BASE.plusSeconds(12 * 60).toString());
-        assertThat(first.get("directory").asText()).isEqualTo(uriOf(tree.jobDir(JOB).resolve("chk-12")));
+        assertThat(first.get("directory").asText()).isEqualTo(uriOf(tree.jobDir(JOB).toLocalPath().resolve("chk-12")));
     }
 
     @Test
-    void listsOneJobWithItsSavepoints() {
-        CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
-        tree.checkpoint(OTHER_JOB, 2);
+    void listsOneJobWithItsSavepoints() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir.resolve("checkpoints")).standard();
+        tree.checkpoint(OTHER_JOB, 2, 2);
         Path savepoints = dir.resolve("savepoints");
-        tree.savepoint(savepoints, JOB, 11, CheckpointTree.BASE.plusSeconds(11 * 60 + 30));
+        tree.savepoint(location(savepoints), JOB, 11, 2, CheckpointTree.BASE.plusSeconds(11 * 60 + 30));
 
-        Cli.Run run = Cli.succeeds("list", "--store", tree.root.toString(), "--job-id", JOB,
+        Cli.Run run = Cli.succeeds("list", "--store", tree.checkpoints().toLocalPath().toString(), "--job-id", JOB,
                 "--savepoints", savepoints.toString(), "--output", "json");
 
         JsonNode jobs = run.json().get("jobs");
@@ -79,8 +81,8 @@ class ListCommandTest {
     }
 
     @Test
-    void jobsWithoutCompleteCheckpointsAreNothingToPromote() {
-        new CheckpointTree(dir).incompleteCheckpoint(JOB, 1);
+    void jobsWithoutCompleteCheckpointsAreNothingToPromote() throws Exception {
+        CheckpointTree.inDirectory(dir).incompleteCheckpoint(JOB, 1, 2);
 
         Cli.Run run = Cli.run("list", "--store", dir.toString());
 

@@ -1,17 +1,20 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.OTHER_JOB;
-import static dev.laststate.cli.CheckpointTree.fingerprint;
-import static dev.laststate.cli.CheckpointTree.read;
-import static dev.laststate.cli.CheckpointTree.uriOf;
+import static dev.laststate.cli.LocalFiles.fingerprint;
+import static dev.laststate.cli.LocalFiles.location;
+import static dev.laststate.cli.LocalFiles.read;
+import static dev.laststate.cli.LocalFiles.uriOf;
+import static dev.laststate.tck.CheckpointTree.JOB;
+import static dev.laststate.tck.CheckpointTree.OTHER_JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.laststate.flink.FlinkLayout;
+import dev.laststate.tck.CheckpointTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,35 +26,39 @@ class PromoteCommandTest {
     Path dir;
 
     @Test
-    void promotesTheNewestCompleteCheckpointWithAllItsFiles() throws IOException {
-        CheckpointTree tree = CheckpointTree.standard(dir);
-        Path chk12 = tree.jobDir(JOB).resolve("chk-12");
+    void promotesTheNewestCompleteCheckpointWithAllItsFiles() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
+        Path chk12 = tree.jobDir(JOB).toLocalPath().resolve("chk-12");
+        Path lastState = tree.lastState().toLocalPath();
+        List<String> names = CheckpointTree.fileNames(JOB, 12, 2); // two state files and _metadata
 
         Cli.Run run = Cli.succeeds("promote", "--store", dir.toString());
 
         assertThat(run.err()).isEmpty();
-        long bytes = Files.size(chk12.resolve("_metadata")) + Files.size(chk12.resolve("state-a-12"))
-                + Files.size(chk12.resolve("state-b-12"));
+        long bytes = 0;
+        for (String name : names) {
+            bytes += Files.size(chk12.resolve(name));
+        }
         assertThat(run.outLines()).singleElement().asString()
                 .startsWith("PROMOTED checkpoint 12 of job " + JOB + " (" + uriOf(chk12) + ") -> "
-                        + uriOf(tree.lastState()) + ": 3 files, " + bytes + " bytes in ")
+                        + uriOf(lastState) + ": 3 files, " + bytes + " bytes in ")
                 .endsWith(" ms");
-        for (String name : new String[] {"_metadata", "state-a-12", "state-b-12"}) {
-            assertThat(read(tree.lastState().resolve(name))).as(name).isEqualTo(read(chk12.resolve(name)));
+        for (String name : names) {
+            assertThat(read(lastState.resolve(name))).as(name).isEqualTo(read(chk12.resolve(name)));
         }
-        assertThat(tree.lastState().resolve(FlinkLayout.POINTER_RECORD)).isRegularFile();
-        try (Stream<Path> files = Files.list(tree.lastState())) {
+        assertThat(lastState.resolve(FlinkLayout.POINTER_RECORD)).isRegularFile();
+        try (Stream<Path> files = Files.list(lastState)) {
             assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
-                    .containsExactlyInAnyOrder("_metadata", "state-a-12", "state-b-12", FlinkLayout.POINTER_RECORD);
+                    .containsExactlyInAnyOrderElementsOf(Stream.concat(names.stream(), Stream.of(FlinkLayout.POINTER_RECORD)).toList());
         }
     }
 
     @Test
-    void printsOneJsonObject() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
-        Path chk12 = tree.jobDir(JOB).resolve("chk-12");
+    void printsOneJsonObject() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
+        Path chk12 = tree.jobDir(JOB).toLocalPath().resolve("chk-12");
 
-        Cli.Run run = Cli.succeeds("promote", "--store", tree.uri(), "--output", "json");
+        Cli.Run run = Cli.succeeds("promote", "--store", dir.toUri().toString(), "--output", "json");
 
         assertThat(run.outLines()).hasSize(1);
         JsonNode result = run.json();
@@ -60,7 +67,7 @@ class PromoteCommandTest {
         assertThat(result.get("checkpointId").asLong()).isEqualTo(12);
         assertThat(result.get("kind").asText()).isEqualTo("CHECKPOINT");
         assertThat(result.get("source").asText()).isEqualTo(uriOf(chk12));
-        assertThat(result.get("target").asText()).isEqualTo(uriOf(tree.lastState()));
+        assertThat(result.get("target").asText()).isEqualTo(uriOf(tree.lastState().toLocalPath()));
         assertThat(result.get("filesCopied").asLong()).isEqualTo(3);
         assertThat(result.get("bytesCopied").asLong()).isPositive();
         assertThat(result.get("durationMs").isIntegralNumber()).isTrue();
@@ -68,8 +75,8 @@ class PromoteCommandTest {
     }
 
     @Test
-    void aSecondRunIsUnchangedAndWritesNothing() {
-        CheckpointTree.standard(dir);
+    void aSecondRunIsUnchangedAndWritesNothing() throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
         Cli.succeeds("promote", "--store", dir.toString());
         Map<String, String> before = fingerprint(dir);
 
@@ -82,8 +89,8 @@ class PromoteCommandTest {
     }
 
     @Test
-    void aDryRunWritesNothing() {
-        CheckpointTree.standard(dir);
+    void aDryRunWritesNothing() throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
         Map<String, String> before = fingerprint(dir);
 
         Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--dry-run", "--output", "json");
@@ -96,65 +103,65 @@ class PromoteCommandTest {
     }
 
     @Test
-    void aNewerCheckpointReplacesThePromotedOne() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
+    void aNewerCheckpointReplacesThePromotedOne() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
         Cli.succeeds("promote", "--store", dir.toString());
-        tree.checkpoint(JOB, 14);
+        tree.checkpoint(JOB, 14, 2);
 
         Cli.Run run = Cli.succeeds("promote", "--store", dir.toString());
 
         assertThat(run.out()).startsWith("PROMOTED checkpoint 14 of job " + JOB);
-        assertThat(read(tree.lastState().resolve("_metadata"))).isEqualTo(read(tree.jobDir(JOB).resolve("chk-14/_metadata")));
-        assertThat(tree.lastState().resolve("state-a-14")).exists();
+        assertThat(read(tree.lastState().toLocalPath().resolve("_metadata"))).isEqualTo(read(tree.jobDir(JOB).toLocalPath().resolve("chk-14/_metadata")));
+        assertThat(tree.lastState().toLocalPath().resolve(CheckpointTree.fileNames(JOB, 14, 2).get(0))).exists();
     }
 
     @Test
-    void pointerModeCopiesNothingAndResolvePrintsTheCheckpoint() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
+    void pointerModeCopiesNothingAndResolvePrintsTheCheckpoint() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
 
         Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--mode", "pointer");
 
         assertThat(run.out()).startsWith("PROMOTED checkpoint 12");
-        assertThat(tree.lastState().resolve(FlinkLayout.POINTER_RECORD)).isRegularFile();
-        assertThat(tree.lastState().resolve("_metadata")).doesNotExist();
-        assertThat(tree.lastState().resolve("state-a-12")).doesNotExist();
+        assertThat(tree.lastState().toLocalPath().resolve(FlinkLayout.POINTER_RECORD)).isRegularFile();
+        assertThat(tree.lastState().toLocalPath().resolve("_metadata")).doesNotExist();
+        assertThat(tree.lastState().toLocalPath().resolve(CheckpointTree.fileNames(JOB, 12, 2).get(0))).doesNotExist();
 
         Cli.Run resolve = Cli.succeeds("resolve", "--store", dir.toString());
         assertThat(resolve.errLines()).singleElement().asString().startsWith("laststate: note: restore with Flink's default claim mode NO_CLAIM");
-        assertThat(resolve.outLines()).containsExactly(uriOf(tree.jobDir(JOB).resolve("chk-12")));
+        assertThat(resolve.outLines()).containsExactly(uriOf(tree.jobDir(JOB).toLocalPath().resolve("chk-12")));
     }
 
     @Test
-    void copyModeResolvePrintsTheTarget() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
+    void copyModeResolvePrintsTheTarget() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
         Cli.succeeds("promote", "--store", dir.toString());
 
         Cli.Run resolve = Cli.succeeds("resolve", "--store", dir.toString());
 
-        assertThat(resolve.outLines()).containsExactly(uriOf(tree.lastState()));
+        assertThat(resolve.outLines()).containsExactly(uriOf(tree.lastState().toLocalPath()));
     }
 
     @Test
-    void anExplicitTargetAndJobId() {
-        CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
-        tree.checkpoint(OTHER_JOB, 3); // completed before JOB's chk-12, so only --job-id selects it
+    void anExplicitTargetAndJobId() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir.resolve("checkpoints")).standard();
+        tree.checkpoint(OTHER_JOB, 3, 2); // completed before JOB's chk-12, so only --job-id selects it
         Path target = dir.resolve("restore");
 
-        Cli.Run run = Cli.succeeds("promote", "--store", tree.root.toString(), "--job-id", OTHER_JOB,
+        Cli.Run run = Cli.succeeds("promote", "--store", tree.checkpoints().toLocalPath().toString(), "--job-id", OTHER_JOB,
                 "--target", target.toUri().toString(), "--output", "json");
 
         JsonNode result = run.json();
         assertThat(result.get("jobId").asText()).isEqualTo(OTHER_JOB);
         assertThat(result.get("checkpointId").asLong()).isEqualTo(3);
         assertThat(result.get("target").asText()).isEqualTo(uriOf(target));
-        assertThat(read(target.resolve("_metadata"))).isEqualTo(read(tree.jobDir(OTHER_JOB).resolve("chk-3/_metadata")));
-        assertThat(tree.lastState()).doesNotExist();
+        assertThat(read(target.resolve("_metadata"))).isEqualTo(read(tree.jobDir(OTHER_JOB).toLocalPath().resolve("chk-3/_metadata")));
+        assertThat(tree.lastState().toLocalPath()).doesNotExist();
     }
 
     @Test
-    void withoutJobIdTheJobThatCheckpointedLastIsPromoted() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
-        tree.checkpoint(OTHER_JOB, 40); // completed at BASE + 40 min, after JOB's chk-12
+    void withoutJobIdTheJobThatCheckpointedLastIsPromoted() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
+        tree.checkpoint(OTHER_JOB, 40, 2); // completed at BASE + 40 min, after JOB's chk-12
 
         Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--output", "json");
 
@@ -164,26 +171,27 @@ class PromoteCommandTest {
     }
 
     @Test
-    void aNewerSavepointWins() {
-        CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
+    void aNewerSavepointWins() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir.resolve("checkpoints")).standard();
         Path savepoints = dir.resolve("savepoints");
-        Path savepoint = tree.savepoint(savepoints, JOB, 20, CheckpointTree.BASE.plusSeconds(3600));
+        Path savepoint = tree.savepoint(location(savepoints), JOB, 20, 2, CheckpointTree.BASE.plusSeconds(3600)).toLocalPath();
 
-        Cli.Run run = Cli.succeeds("promote", "--store", tree.root.toString(), "--savepoints", savepoints.toString(),
+        Cli.Run run = Cli.succeeds("promote", "--store", tree.checkpoints().toLocalPath().toString(), "--savepoints", savepoints.toString(),
                 "--output", "json");
 
         JsonNode result = run.json();
         assertThat(result.get("kind").asText()).isEqualTo("SAVEPOINT");
         assertThat(result.get("checkpointId").asLong()).isEqualTo(20);
         assertThat(result.get("source").asText()).isEqualTo(uriOf(savepoint));
-        assertThat(read(tree.lastState().resolve("state-b-20"))).isEqualTo(read(savepoint.resolve("state-b-20")));
+        String stateFile = CheckpointTree.fileNames(JOB, 20, 2).get(1);
+        assertThat(read(tree.lastState().toLocalPath().resolve(stateFile))).isEqualTo(read(savepoint.resolve(stateFile)));
     }
 
     @Test
-    void aRefusalPrintsTheResultAndExitsFive() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
-        Path record = tree.lastState().resolve(FlinkLayout.POINTER_RECORD);
-        CheckpointTree.write(record, "{ not json".getBytes());
+    void aRefusalPrintsTheResultAndExitsFive() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
+        Path record = tree.lastState().toLocalPath().resolve(FlinkLayout.POINTER_RECORD);
+        LocalFiles.write(record, "{ not json".getBytes());
         Map<String, String> before = fingerprint(dir);
 
         Cli.Run run = Cli.run("promote", "--store", dir.toString(), "--output", "json");
@@ -198,9 +206,9 @@ class PromoteCommandTest {
     }
 
     @Test
-    void forceReplacesACorruptRecord() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
-        CheckpointTree.write(tree.lastState().resolve(FlinkLayout.POINTER_RECORD), "{ not json".getBytes());
+    void forceReplacesACorruptRecord() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
+        LocalFiles.write(tree.lastState().toLocalPath().resolve(FlinkLayout.POINTER_RECORD), "{ not json".getBytes());
 
         Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--force");
 
@@ -209,8 +217,8 @@ class PromoteCommandTest {
     }
 
     @Test
-    void copyConcurrencyIsPassedOn() {
-        CheckpointTree.standard(dir);
+    void copyConcurrencyIsPassedOn() throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
 
         Cli.Run run = Cli.succeeds("promote", "--store", dir.toString(), "--copy-concurrency", "1");
 

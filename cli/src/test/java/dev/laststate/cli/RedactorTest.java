@@ -3,6 +3,8 @@ package dev.laststate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RedactorTest {
 
@@ -16,12 +18,15 @@ class RedactorTest {
                 .isEqualTo("**** **** **** **** http://public:9000");
     }
 
-    @Test
-    void knowsWhichKeysAreSecret() {
-        assertThat(Redactor.isSensitive("s3.SECRET-access")).isTrue();
-        assertThat(Redactor.isSensitive("gcs.api-key")).isTrue();
-        assertThat(Redactor.isSensitive("azure.connection-string")).isTrue();
-        assertThat(Redactor.isSensitive("s3.endpoint")).isFalse();
-        assertThat(Redactor.isSensitive("s3.region")).isFalse();
+    @ParameterizedTest
+    @ValueSource(strings = {"s3.SECRET-access", "gcs.api-key", "azure.connection-string"})
+    void keysThatLookSecretAreSensitive(String key) {
+        assertThat(Redactor.isSensitive(key)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3.endpoint", "s3.region"})
+    void otherKeysAreNotSensitive(String key) {
+        assertThat(Redactor.isSensitive(key)).isFalse();
     }
 }

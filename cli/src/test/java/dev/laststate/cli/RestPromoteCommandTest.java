@@ -1,12 +1,13 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.OTHER_JOB;
-import static dev.laststate.cli.CheckpointTree.fingerprint;
-import static dev.laststate.cli.CheckpointTree.uriOf;
+import static dev.laststate.cli.LocalFiles.fingerprint;
+import static dev.laststate.cli.LocalFiles.uriOf;
+import static dev.laststate.tck.CheckpointTree.JOB;
+import static dev.laststate.tck.CheckpointTree.OTHER_JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.laststate.tck.CheckpointTree;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,9 +31,9 @@ class RestPromoteCommandTest {
     private CheckpointTree tree;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         jm = new RecordedJobManager(base);
-        tree = CheckpointTree.standard(base.resolve("checkpoints")); // chk-9, chk-10, chk-12 complete, chk-13 not
+        tree = CheckpointTree.inDirectory(base.resolve("checkpoints")).standard(); // chk-9, chk-10, chk-12 complete, chk-13 not
     }
 
     @AfterEach
@@ -63,24 +64,24 @@ class RestPromoteCommandTest {
     }
 
     @Test
-    void promotesTheNewestCheckpointInStorageWhenTheJobManagerLagsBehind() {
+    void promotesTheNewestCheckpointInStorageWhenTheJobManagerLagsBehind() throws Exception {
         running(10, true);
 
         Cli.Run run = Cli.succeeds("promote", "--store", store(), "--jobmanager", jm.url());
 
-        assertThat(run.out()).startsWith("PROMOTED checkpoint 12 of job " + JOB + " (" + uriOf(tree.jobDir(JOB).resolve("chk-12")) + ")");
+        assertThat(run.out()).startsWith("PROMOTED checkpoint 12 of job " + JOB + " (" + uriOf(tree.jobDir(JOB).toLocalPath().resolve("chk-12")) + ")");
         assertThat(jm.requests).extracting(r -> r.getPath()).containsExactly("/jobs/overview", "/jobs/" + JOB + "/checkpoints");
     }
 
     @Test
-    void storageOlderThanTheJobManagerReportsIsExit3NotAnOlderPromotion() {
+    void storageOlderThanTheJobManagerReportsIsExit3NotAnOlderPromotion() throws Exception {
         running(15, true);
 
         Cli.Run run = Cli.run("promote", "--store", store(), "--jobmanager", jm.url());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
         assertThat(run.err()).contains("the JobManager reports checkpoint 15 of job " + JOB).contains("checkpoint 12");
-        assertThat(tree.lastState()).doesNotExist();
+        assertThat(tree.lastState().toLocalPath()).doesNotExist();
     }
 
     @Test
@@ -94,7 +95,7 @@ class RestPromoteCommandTest {
     }
 
     @Test
-    void aJobNameChoosesAmongRunningJobs() {
+    void aJobNameChoosesAmongRunningJobs() throws Exception {
         jm.answer("GET", "/jobs/overview", jm.body("jobs-overview-two-running.json", Map.of("first", JOB, "other", OTHER_JOB)));
         jm.answer("GET", "/jobs/" + JOB + "/checkpoints", withCompleted(jm.body("checkpoints-restored.json", Map.of("restored", JOB)), 12));
 
@@ -104,10 +105,10 @@ class RestPromoteCommandTest {
     }
 
     @Test
-    void checkpointsOutsideTheStoreAreExit2SayingWhereTheyAre() {
+    void checkpointsOutsideTheStoreAreExit2SayingWhereTheyAre() throws Exception {
         running(12, true);
         Path elsewhere = base.resolve("elsewhere");
-        CheckpointTree.standard(elsewhere);
+        CheckpointTree.inDirectory(elsewhere).standard();
 
         Cli.Run run = Cli.run("promote", "--store", elsewhere.toString(), "--jobmanager", jm.url());
 
@@ -137,41 +138,41 @@ class RestPromoteCommandTest {
     }
 
     @Test
-    void aJobThatStartedEmptyIsRefusedOverExistingStateWithExit5UnlessAllowed() {
+    void aJobThatStartedEmptyIsRefusedOverExistingStateWithExit5UnlessAllowed() throws Exception {
         // last-state holds checkpoint 12 of an earlier deployment
         assertThat(Cli.run("promote", "--store", store()).exitCode()).isZero();
-        CheckpointTree other = new CheckpointTree(base.resolve("checkpoints"));
-        other.checkpoint(OTHER_JOB, 1);
+        CheckpointTree other = CheckpointTree.inDirectory(base.resolve("checkpoints"));
+        other.checkpoint(OTHER_JOB, 1, 2);
         jm.answer("GET", "/jobs/overview", jm.body("jobs-overview-one-running.json", Map.of("first", OTHER_JOB)));
         jm.answer("GET", "/jobs/" + OTHER_JOB + "/checkpoints", jm.edit(jm.body("checkpoints-running.json", Map.of("first", OTHER_JOB)),
                 root -> ((ObjectNode) root.get("latest").get("completed")).put("id", 1)
                         .put("external_path", "file:" + base.resolve("checkpoints").resolve(OTHER_JOB).resolve("chk-1"))));
-        Map<String, String> before = fingerprint(tree.lastState());
+        Map<String, String> before = fingerprint(tree.lastState().toLocalPath());
 
         Cli.Run refused = Cli.run("promote", "--store", store(), "--jobmanager", jm.url());
 
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.REFUSED);
         assertThat(refused.err()).contains("job " + OTHER_JOB + " started without restoring state")
-                .contains(uriOf(tree.lastState()) + " holds checkpoint 12 of job " + JOB)
+                .contains(uriOf(tree.lastState().toLocalPath()) + " holds checkpoint 12 of job " + JOB)
                 .contains("--allow-fresh-start");
-        assertThat(fingerprint(tree.lastState())).isEqualTo(before);
+        assertThat(fingerprint(tree.lastState().toLocalPath())).isEqualTo(before);
 
         Cli.Run allowed = Cli.succeeds("promote", "--store", store(), "--jobmanager", jm.url(), "--allow-fresh-start");
         assertThat(allowed.out()).startsWith("PROMOTED checkpoint 1 of job " + OTHER_JOB);
     }
 
     @Test
-    void aJobRestoredFromLastStateContinuesTheLineage() {
+    void aJobRestoredFromLastStateContinuesTheLineage() throws Exception {
         assertThat(Cli.run("promote", "--store", store(), "--job-id", JOB).exitCode()).isZero(); // chk-12 in last-state
-        CheckpointTree restored = new CheckpointTree(base.resolve("checkpoints"));
-        restored.checkpoint(OTHER_JOB, 13); // ids continue across a restore
+        CheckpointTree restored = CheckpointTree.inDirectory(base.resolve("checkpoints"));
+        restored.checkpoint(OTHER_JOB, 13, 2); // ids continue across a restore
         jm.answer("GET", "/jobs/overview", jm.body("jobs-overview-restored.json", Map.of("restored", OTHER_JOB, "first", JOB)));
         jm.answer("GET", "/jobs/" + OTHER_JOB + "/checkpoints", jm.edit(jm.body("checkpoints-restored.json", Map.of("restored", OTHER_JOB)),
                 root -> {
                     ObjectNode latest = (ObjectNode) root.get("latest");
                     latest.putObject("completed").put("id", 13)
                             .put("external_path", "file:" + base.resolve("checkpoints").resolve(OTHER_JOB).resolve("chk-13"));
-                    ((ObjectNode) latest.get("restored")).put("id", 12).put("external_path", "file:" + tree.lastState());
+                    ((ObjectNode) latest.get("restored")).put("id", 12).put("external_path", "file:" + tree.lastState().toLocalPath());
                 }));
 
         Cli.Run run = Cli.succeeds("promote", "--store", store(), "--jobmanager", jm.url());

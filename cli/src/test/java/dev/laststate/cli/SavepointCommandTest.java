@@ -1,11 +1,13 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.read;
-import static dev.laststate.cli.CheckpointTree.uriOf;
+import static dev.laststate.cli.LocalFiles.location;
+import static dev.laststate.cli.LocalFiles.read;
+import static dev.laststate.cli.LocalFiles.uriOf;
+import static dev.laststate.tck.CheckpointTree.JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.laststate.tck.CheckpointTree;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,15 +33,15 @@ class SavepointCommandTest {
     private String statusPath;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         jm = new RecordedJobManager(base);
-        tree = CheckpointTree.standard(base.resolve("checkpoints"));
+        tree = CheckpointTree.inDirectory(base.resolve("checkpoints")).standard();
         savepoints = base.resolve("savepoints");
-        savepoint = tree.savepoint(savepoints, JOB, 14, Instant.now());
+        savepoint = tree.savepoint(location(savepoints), JOB, 14, 2, Instant.now()).toLocalPath();
         jm.answer("GET", "/jobs/overview", jm.body("jobs-overview-restored.json", Map.of("restored", JOB, "first", CheckpointTree.OTHER_JOB)));
         jm.answer("GET", "/jobs/" + JOB + "/checkpoints", jm.edit(jm.body("checkpoints-restored.json", Map.of("restored", JOB)),
                 root -> ((ObjectNode) root.get("latest")).putObject("completed").put("id", 12)
-                        .put("external_path", "file:" + tree.jobDir(JOB).resolve("chk-12"))));
+                        .put("external_path", "file:" + tree.jobDir(JOB).toLocalPath().resolve("chk-12"))));
         String triggerBody = jm.body("savepoint-trigger.json", Map.of());
         trigger = triggerBody.replaceAll(".*\"request-id\":\"([0-9a-f]+)\".*", "$1").strip();
         jm.answer("POST", "/jobs/" + JOB + "/savepoints", triggerBody);
@@ -71,15 +73,15 @@ class SavepointCommandTest {
     }
 
     @Test
-    void pollsUntilCompletedThenPromotesTheWholeSavepoint() {
+    void pollsUntilCompletedThenPromotesTheWholeSavepoint() throws Exception {
         jm.answer("GET", statusPath, inProgress(), inProgress(), completed());
 
         Cli.Run run = savepoint("--savepoints", savepoints.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).startsWith("PROMOTED savepoint 14 of job " + JOB + " (" + uriOf(savepoint) + ") -> " + uriOf(tree.lastState()));
-        for (String name : new String[] {"_metadata", "state-a-14", "state-b-14"}) {
-            assertThat(read(tree.lastState().resolve(name))).as(name).isEqualTo(read(savepoint.resolve(name)));
+        assertThat(run.out()).startsWith("PROMOTED savepoint 14 of job " + JOB + " (" + uriOf(savepoint) + ") -> " + uriOf(tree.lastState().toLocalPath()));
+        for (String name : CheckpointTree.fileNames(JOB, 14, 2)) {
+            assertThat(read(tree.lastState().toLocalPath().resolve(name))).as(name).isEqualTo(read(savepoint.resolve(name)));
         }
         RecordedRequest post = jm.requests.stream().filter(r -> r.getMethod().equals("POST")).findFirst().orElseThrow();
         assertThat(post.getPath()).isEqualTo("/jobs/" + JOB + "/savepoints");
@@ -101,7 +103,7 @@ class SavepointCommandTest {
     }
 
     @Test
-    void aFailedSavepointIsExit4WithFlinksCause() {
+    void aFailedSavepointIsExit4WithFlinksCause() throws Exception {
         jm.answer("GET", statusPath, inProgress(), jm.body("savepoint-status-failed.json", Map.of()));
 
         Cli.Run run = savepoint();
@@ -110,11 +112,11 @@ class SavepointCommandTest {
         assertThat(run.errLines()).singleElement().asString()
                 .startsWith("laststate: the savepoint of job " + JOB + " failed: ")
                 .contains("CheckpointException");
-        assertThat(tree.lastState()).doesNotExist();
+        assertThat(tree.lastState().toLocalPath()).doesNotExist();
     }
 
     @Test
-    void aSavepointThatDoesNotCompleteInTimeIsExit4() {
+    void aSavepointThatDoesNotCompleteInTimeIsExit4() throws Exception {
         jm.answer("GET", statusPath, inProgress());
         long started = System.nanoTime();
 
@@ -123,17 +125,17 @@ class SavepointCommandTest {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.STORE_FAILURE);
         assertThat(run.err()).contains("did not complete within 0.3s").contains("trigger " + trigger).contains("--timeout");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
-        assertThat(tree.lastState()).doesNotExist();
+        assertThat(tree.lastState().toLocalPath()).doesNotExist();
     }
 
     @Test
-    void aSavepointOlderThanLastStateIsRefusedWithExit5() {
-        tree.checkpoint(JOB, 20);
+    void aSavepointOlderThanLastStateIsRefusedWithExit5() throws Exception {
+        tree.checkpoint(JOB, 20, 2);
         assertThat(Cli.run("promote", "--store", base.resolve("checkpoints").toString(), "--job-id", JOB).exitCode()).isZero();
         jm.answer("GET", statusPath, completed());
         jm.answer("GET", "/jobs/" + JOB + "/checkpoints", jm.edit(jm.body("checkpoints-restored.json", Map.of("restored", JOB)),
                 root -> ((ObjectNode) root.get("latest")).putObject("completed").put("id", 20)
-                        .put("external_path", "file:" + tree.jobDir(JOB).resolve("chk-20"))));
+                        .put("external_path", "file:" + tree.jobDir(JOB).toLocalPath().resolve("chk-20"))));
 
         Cli.Run run = savepoint();
 

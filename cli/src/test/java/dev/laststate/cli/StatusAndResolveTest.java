@@ -1,18 +1,19 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.fingerprint;
-import static dev.laststate.cli.CheckpointTree.uriOf;
+import static dev.laststate.cli.LocalFiles.fingerprint;
+import static dev.laststate.cli.LocalFiles.uriOf;
+import static dev.laststate.tck.CheckpointTree.JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.laststate.flink.FlinkLayout;
+import dev.laststate.tck.CheckpointTree;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StatusAndResolveTest {
 
@@ -20,31 +21,31 @@ class StatusAndResolveTest {
     Path dir;
 
     @Test
-    void statusShowsThePromotedCheckpoint() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
+    void statusShowsThePromotedCheckpoint() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
         Cli.succeeds("promote", "--store", dir.toString());
 
         Cli.Run run = Cli.succeeds("status", "--store", dir.toString());
 
         assertThat(run.err()).isEmpty();
         assertThat(run.outLines()).contains(
-                "target:        " + uriOf(tree.lastState()),
+                "target:        " + uriOf(tree.lastState().toLocalPath()),
                 "job id:        " + JOB,
                 "checkpoint id: 12",
                 "kind:          checkpoint",
-                "source:        " + uriOf(tree.jobDir(JOB).resolve("chk-12")),
+                "source:        " + uriOf(tree.jobDir(JOB).toLocalPath().resolve("chk-12")),
                 "mode:          copy",
-                "restore path:  " + uriOf(tree.lastState()),
+                "restore path:  " + uriOf(tree.lastState().toLocalPath()),
                 "consistent:    yes",
                 "files:         3 (previous generation: none)");
         assertThat(run.out()).contains("promoted at:", "completed at:  " + CheckpointTree.BASE.plusSeconds(12 * 60));
     }
 
     @Test
-    void statusAsJsonAfterTwoPromotions() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
+    void statusAsJsonAfterTwoPromotions() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
         Cli.succeeds("promote", "--store", dir.toString());
-        tree.checkpoint(JOB, 14);
+        tree.checkpoint(JOB, 14, 2);
         Cli.succeeds("promote", "--store", dir.toString());
 
         Cli.Run run = Cli.succeeds("status", "--store", dir.toString(), "--output", "json");
@@ -55,8 +56,8 @@ class StatusAndResolveTest {
         assertThat(status.get("checkpointId").asLong()).isEqualTo(14);
         assertThat(status.get("kind").asText()).isEqualTo("CHECKPOINT");
         assertThat(status.get("mode").asText()).isEqualTo("COPY");
-        assertThat(status.get("source").asText()).isEqualTo(uriOf(tree.jobDir(JOB).resolve("chk-14")));
-        assertThat(status.get("restorePath").asText()).isEqualTo(uriOf(tree.lastState()));
+        assertThat(status.get("source").asText()).isEqualTo(uriOf(tree.jobDir(JOB).toLocalPath().resolve("chk-14")));
+        assertThat(status.get("restorePath").asText()).isEqualTo(uriOf(tree.lastState().toLocalPath()));
         assertThat(status.get("consistent").asBoolean()).isTrue();
         assertThat(status.get("files").asInt()).isEqualTo(3);
         assertThat(status.get("previousFiles").asInt()).isEqualTo(3);
@@ -64,33 +65,33 @@ class StatusAndResolveTest {
     }
 
     @Test
-    void statusOfAPointerPromotion() {
-        CheckpointTree tree = CheckpointTree.standard(dir);
+    void statusOfAPointerPromotion() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
         Cli.succeeds("promote", "--store", dir.toString(), "--mode", "POINTER");
 
         JsonNode status = Cli.run("status", "--store", dir.toString(), "--output", "json").json();
 
         assertThat(status.get("mode").asText()).isEqualTo("POINTER");
-        assertThat(status.get("restorePath").asText()).isEqualTo(uriOf(tree.jobDir(JOB).resolve("chk-12")));
+        assertThat(status.get("restorePath").asText()).isEqualTo(uriOf(tree.jobDir(JOB).toLocalPath().resolve("chk-12")));
         assertThat(status.get("files").asInt()).isZero();
         assertThat(status.get("previousFiles").isNull()).isTrue();
     }
 
     @Test
-    void anExplicitTarget() {
-        CheckpointTree tree = CheckpointTree.standard(dir.resolve("checkpoints"));
+    void anExplicitTarget() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir.resolve("checkpoints")).standard();
         Path target = dir.resolve("elsewhere");
-        Cli.succeeds("promote", "--store", tree.root.toString(), "--target", target.toString());
+        Cli.succeeds("promote", "--store", tree.checkpoints().toLocalPath().toString(), "--target", target.toString());
 
-        assertThat(Cli.run("resolve", "--store", tree.root.toString()).exitCode()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
-        Cli.Run run = Cli.succeeds("resolve", "--store", tree.root.toString(), "--target", target.toString());
+        assertThat(Cli.run("resolve", "--store", tree.checkpoints().toLocalPath().toString()).exitCode()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
+        Cli.Run run = Cli.succeeds("resolve", "--store", tree.checkpoints().toLocalPath().toString(), "--target", target.toString());
         assertThat(run.outLines()).containsExactly(uriOf(target));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"status", "resolve"})
-    void nothingPromotedYetExitsThree(String command) {
-        CheckpointTree.standard(dir);
+    void nothingPromotedYetExitsThree(String command) throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
         Map<String, String> before = fingerprint(dir);
 
         Cli.Run run = Cli.run(command, "--store", dir.toString());
@@ -103,9 +104,9 @@ class StatusAndResolveTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"status", "resolve"})
-    void aCorruptRecordExitsFive(String command) {
-        CheckpointTree tree = CheckpointTree.standard(dir);
-        CheckpointTree.write(tree.lastState().resolve(FlinkLayout.POINTER_RECORD), "{\"formatVersion\": 99}".getBytes());
+    void aCorruptRecordExitsFive(String command) throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
+        LocalFiles.write(tree.lastState().toLocalPath().resolve(FlinkLayout.POINTER_RECORD), "{\"formatVersion\": 99}".getBytes());
         Map<String, String> before = fingerprint(dir);
 
         Cli.Run run = Cli.run(command, "--store", dir.toString());

@@ -1,13 +1,15 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.read;
-import static dev.laststate.cli.CheckpointTree.uriOf;
+import static dev.laststate.cli.LocalFiles.location;
+import static dev.laststate.cli.LocalFiles.read;
+import static dev.laststate.cli.LocalFiles.uriOf;
+import static dev.laststate.tck.CheckpointTree.JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.file.LocalPaths;
+import dev.laststate.tck.CheckpointTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,44 +38,44 @@ class SymbolicLinkLocationsTest {
     }
 
     @Test
-    void aStoreGivenThroughALinkedParentStillPromotesIntoItsRealPath() throws IOException {
-        CheckpointTree tree = CheckpointTree.standard(real.resolve("checkpoints"));
-        Path chk12 = tree.jobDir(JOB).resolve("chk-12");
+    void aStoreGivenThroughALinkedParentStillPromotesIntoItsRealPath() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(real.resolve("checkpoints")).standard();
+        Path chk12 = tree.jobDir(JOB).toLocalPath().resolve("chk-12");
 
         Cli.Run run = Cli.succeeds("promote", "--store", link.resolve("checkpoints").toString(), "--output", "json");
 
         JsonNode result = run.json();
         assertThat(result.get("status").asText()).isEqualTo("PROMOTED");
         assertThat(result.get("source").asText()).isEqualTo(uriOf(chk12));
-        assertThat(result.get("target").asText()).isEqualTo(uriOf(tree.lastState()));
-        assertThat(read(tree.lastState().resolve("_metadata"))).isEqualTo(read(chk12.resolve("_metadata")));
+        assertThat(result.get("target").asText()).isEqualTo(uriOf(tree.lastState().toLocalPath()));
+        assertThat(read(tree.lastState().toLocalPath().resolve("_metadata"))).isEqualTo(read(chk12.resolve("_metadata")));
     }
 
     @Test
-    void aStoreThatIsItselfALinkIsResolvedToo() throws IOException {
-        CheckpointTree tree = CheckpointTree.standard(real);
+    void aStoreThatIsItselfALinkIsResolvedToo() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(real).standard();
 
         Cli.Run run = Cli.succeeds("promote", "--store", link.toString(), "--output", "json");
 
-        assertThat(run.json().get("target").asText()).isEqualTo(uriOf(tree.lastState()));
+        assertThat(run.json().get("target").asText()).isEqualTo(uriOf(tree.lastState().toLocalPath()));
     }
 
     @Test
-    void savepointsGivenThroughALinkAreFoundAtTheirRealPath() throws IOException {
-        CheckpointTree tree = CheckpointTree.standard(real.resolve("checkpoints"));
-        Path savepoint = tree.savepoint(real.resolve("savepoints"), JOB, 20, CheckpointTree.BASE.plusSeconds(3600));
+    void savepointsGivenThroughALinkAreFoundAtTheirRealPath() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(real.resolve("checkpoints")).standard();
+        Path savepoint = tree.savepoint(location(real.resolve("savepoints")), JOB, 20, 2, CheckpointTree.BASE.plusSeconds(3600)).toLocalPath();
 
-        Cli.Run run = Cli.succeeds("promote", "--store", tree.root.toString(), "--savepoints",
+        Cli.Run run = Cli.succeeds("promote", "--store", tree.checkpoints().toLocalPath().toString(), "--savepoints",
                 link.resolve("savepoints").toString(), "--output", "json");
 
         assertThat(run.json().get("source").asText()).isEqualTo(uriOf(savepoint));
     }
 
     @Test
-    void aTargetBelowALinkedParentLandsInTheRealDirectory() throws IOException {
-        CheckpointTree tree = CheckpointTree.standard(temp.toRealPath().resolve("checkpoints"));
+    void aTargetBelowALinkedParentLandsInTheRealDirectory() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(temp.toRealPath().resolve("checkpoints")).standard();
 
-        Cli.Run run = Cli.succeeds("promote", "--store", tree.root.toString(), "--target", link.resolve("restore/last").toString(),
+        Cli.Run run = Cli.succeeds("promote", "--store", tree.checkpoints().toLocalPath().toString(), "--target", link.resolve("restore/last").toString(),
                 "--output", "json");
 
         assertThat(run.json().get("target").asText()).isEqualTo(uriOf(real.resolve("restore/last")));
@@ -81,11 +83,11 @@ class SymbolicLinkLocationsTest {
     }
 
     @Test
-    void aTargetThatIsItselfALinkIsRefusedNotFollowed() throws IOException {
-        CheckpointTree tree = CheckpointTree.standard(temp.toRealPath().resolve("checkpoints"));
-        Path linkedTarget = Files.createSymbolicLink(tree.root.resolve("last-state"), real);
+    void aTargetThatIsItselfALinkIsRefusedNotFollowed() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(temp.toRealPath().resolve("checkpoints")).standard();
+        Path linkedTarget = Files.createSymbolicLink(tree.checkpoints().toLocalPath().resolve("last-state"), real);
 
-        Cli.Run run = Cli.run("promote", "--store", tree.root.toString(), "--target", linkedTarget.toString());
+        Cli.Run run = Cli.run("promote", "--store", tree.checkpoints().toLocalPath().toString(), "--target", linkedTarget.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isNotZero();
         assertThat(run.errLines()).as(run.toString()).singleElement().asString().contains(uriOf(linkedTarget));

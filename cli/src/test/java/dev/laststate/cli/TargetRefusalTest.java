@@ -1,11 +1,13 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.OTHER_JOB;
-import static dev.laststate.cli.CheckpointTree.fingerprint;
+import static dev.laststate.cli.LocalFiles.fingerprint;
+import static dev.laststate.cli.LocalFiles.location;
+import static dev.laststate.tck.CheckpointTree.JOB;
+import static dev.laststate.tck.CheckpointTree.OTHER_JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.laststate.tck.CheckpointTree;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,14 +35,14 @@ class TargetRefusalTest {
     }
 
     @Test
-    void theSavepointBeingPromotedIsNotItsOwnTarget() {
-        CheckpointTree tree = CheckpointTree.standard(base.resolve("checkpoints"));
-        Path savepoint = tree.savepoint(base.resolve("savepoints"), JOB, 14, Instant.now());
+    void theSavepointBeingPromotedIsNotItsOwnTarget() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(base.resolve("checkpoints")).standard();
+        Path savepoint = tree.savepoint(location(base.resolve("savepoints")), JOB, 14, 2, Instant.now()).toLocalPath();
         jm = new RecordedJobManager(base);
         jm.answer("GET", "/jobs/overview", jm.body("jobs-overview-restored.json", Map.of("restored", JOB, "first", OTHER_JOB)));
         jm.answer("GET", "/jobs/" + JOB + "/checkpoints", jm.edit(jm.body("checkpoints-restored.json", Map.of("restored", JOB)),
                 root -> ((ObjectNode) root.get("latest")).putObject("completed").put("id", 12)
-                        .put("external_path", "file:" + tree.jobDir(JOB).resolve("chk-12"))));
+                        .put("external_path", "file:" + tree.jobDir(JOB).toLocalPath().resolve("chk-12"))));
         String triggerBody = jm.body("savepoint-trigger.json", Map.of());
         String trigger = triggerBody.replaceAll(".*\"request-id\":\"([0-9a-f]+)\".*", "$1").strip();
         jm.answer("POST", "/jobs/" + JOB + "/savepoints", triggerBody);
@@ -49,31 +51,31 @@ class TargetRefusalTest {
         Map<String, String> before = fingerprint(base.resolve("checkpoints"));
         Map<String, String> savepointBefore = fingerprint(savepoint);
 
-        Cli.Run run = Cli.run("savepoint", "--store", tree.root.toString(), "--jobmanager", jm.url(), "--poll-interval", "20ms",
+        Cli.Run run = Cli.run("savepoint", "--store", tree.checkpoints().toLocalPath().toString(), "--jobmanager", jm.url(), "--poll-interval", "20ms",
                 "--savepoints", base.resolve("savepoints").toString(), "--target", savepoint.toString());
 
         // Refused by its name (a savepoint directory) before the request learns which snapshot it promotes.
-        BadInputTest.assertOneLineError(run, ExitCodes.USAGE, "the target " + CheckpointTree.uriOf(savepoint) + " must not be");
+        BadInputTest.assertOneLineError(run, ExitCodes.USAGE, "the target " + LocalFiles.uriOf(savepoint) + " must not be");
         assertThat(fingerprint(base.resolve("checkpoints"))).isEqualTo(before);
         assertThat(fingerprint(savepoint)).isEqualTo(savepointBefore);
     }
 
     @Test
-    void anotherJobsCheckpointIsNotATarget() {
-        CheckpointTree tree = CheckpointTree.standard(base);
-        Path other = tree.checkpoint(OTHER_JOB, 5);
+    void anotherJobsCheckpointIsNotATarget() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(base).standard();
+        Path other = tree.checkpoint(OTHER_JOB, 5, 2).toLocalPath();
         Map<String, String> before = fingerprint(base);
 
         Cli.Run run = Cli.run("promote", "--store", base.toString(), "--job-id", JOB, "--target", other.toString());
 
         BadInputTest.assertOneLineError(run, ExitCodes.USAGE, "must not lie inside the job directory "
-                + CheckpointTree.uriOf(tree.jobDir(OTHER_JOB)));
+                + LocalFiles.uriOf(tree.jobDir(OTHER_JOB).toLocalPath()));
         assertThat(fingerprint(base)).isEqualTo(before);
     }
 
     @Test
-    void aTargetFromTheEnvironmentThatReadsAsAUriIsBadInput() {
-        CheckpointTree.standard(base);
+    void aTargetFromTheEnvironmentThatReadsAsAUriIsBadInput() throws Exception {
+        CheckpointTree.inDirectory(base).standard();
         Map<String, String> before = fingerprint(base);
 
         Cli.Run run = Cli.run(Map.of("LASTSTATE_TARGET", "::::"), "promote", "--store", base.toString());

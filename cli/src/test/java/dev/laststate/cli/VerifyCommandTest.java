@@ -1,11 +1,12 @@
 package dev.laststate.cli;
 
-import static dev.laststate.cli.CheckpointTree.JOB;
-import static dev.laststate.cli.CheckpointTree.uriOf;
+import static dev.laststate.cli.LocalFiles.uriOf;
+import static dev.laststate.tck.CheckpointTree.JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.laststate.flink.FlinkLayout;
+import dev.laststate.tck.CheckpointTree;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -154,8 +155,8 @@ class VerifyCommandTest {
     }
 
     @Test
-    void metadataFlinkCannotReadExitsSix() {
-        CheckpointTree.standard(dir.resolve("placeholders")); // _metadata with Flink's header and placeholder bytes
+    void metadataFlinkCannotReadExitsSix() throws Exception {
+        CheckpointTree.inDirectory(dir.resolve("placeholders")).standard(); // _metadata with Flink's header and placeholder bytes
         Cli.succeeds("promote", "--store", dir.resolve("placeholders").toString());
 
         Cli.Run run = Cli.run("verify", "--store", dir.resolve("placeholders").toString());

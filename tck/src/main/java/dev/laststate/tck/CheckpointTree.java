@@ -5,8 +5,15 @@ import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
+import dev.laststate.store.file.FileCheckpointStore;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -14,7 +21,8 @@ import java.util.stream.IntStream;
 
 /**
  * Writes Flink-shaped checkpoint trees into a store, the way Flink does: a checkpoint's exclusive state
- * files first, its {@code _metadata} (with Flink's header naming the checkpoint id) last.
+ * files first, its {@code _metadata} (with Flink's header naming the checkpoint id) last. A tree in a local
+ * directory ({@link #inDirectory}) also pins when each snapshot completed.
  */
 public final class CheckpointTree {
 
@@ -23,17 +31,55 @@ public final class CheckpointTree {
     /** Another job id for tests. */
     public static final String OTHER_JOB = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
+    /** When {@code chk-0} of a tree in a local directory completed; {@code chk-<id>} completed {@code id} minutes later. */
+    public static final Instant BASE = Instant.parse("2025-03-01T10:00:00Z");
+
     private final CheckpointStore store;
     private final StoreUri checkpoints;
+    private final boolean pinsCompletionTimes;
 
     public CheckpointTree(CheckpointStore store, StoreUri checkpoints) {
+        this(store, checkpoints, false);
+    }
+
+    private CheckpointTree(CheckpointStore store, StoreUri checkpoints, boolean pinsCompletionTimes) {
         this.store = store;
         this.checkpoints = checkpoints;
+        this.pinsCompletionTimes = pinsCompletionTimes;
+    }
+
+    /**
+     * A tree in the local directory {@code root}, written through the local store. A local snapshot completed
+     * when its {@code _metadata} was last modified, which a test can set: each {@code chk-<id>} is pinned to
+     * {@link #BASE} plus {@code id} minutes (a savepoint too, until {@link #completedAt} moves it), so tests
+     * can name the times and order jobs by them.
+     */
+    public static CheckpointTree inDirectory(Path root) {
+        return new CheckpointTree(new FileCheckpointStore(), StoreUri.ofLocalPath(root.toString()), true);
+    }
+
+    /**
+     * The usual case: {@code chk-9}, {@code chk-10} and {@code chk-12} of {@link #JOB} complete with two state
+     * files each, {@code chk-13} still in progress, and files in the job's {@code shared/} that a promotion
+     * must leave where they are.
+     */
+    public CheckpointTree standard() throws Exception {
+        checkpoint(JOB, 9, 2);
+        checkpoint(JOB, 10, 2);
+        checkpoint(JOB, 12, 2);
+        incompleteCheckpoint(JOB, 13, 2);
+        sharedFiles(JOB, 3);
+        return this;
     }
 
     /** The checkpoint directory this tree writes into. */
     public StoreUri checkpoints() {
         return checkpoints;
+    }
+
+    /** {@code <checkpoints>/last-state}, where a promotion writes by default. */
+    public StoreUri lastState() {
+        return checkpoints.resolve(FlinkLayout.DEFAULT_TARGET);
     }
 
     /** {@code <checkpoints>/<jobId>}. */
@@ -60,6 +106,25 @@ public final class CheckpointTree {
         String suffix = String.format("%012x", (id * 0x9E3779B97F4AL) & 0xFFFFFFFFFFFFL);
         StoreUri dir = savepointDir.resolve("savepoint-" + jobId.substring(0, 6) + "-" + suffix);
         writeSnapshot(dir, jobId, id, stateFiles, true);
+        return dir;
+    }
+
+    /** Moves when the snapshot in {@code dir} completed; only a tree in a local directory can. */
+    public void completedAt(StoreUri dir, Instant when) {
+        if (!pinsCompletionTimes) {
+            throw new IllegalStateException("only a tree in a local directory can set when " + dir + " completed");
+        }
+        try {
+            Files.setLastModifiedTime(dir.resolve(FlinkLayout.METADATA).toLocalPath(), FileTime.from(when));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A complete savepoint, as {@link #savepoint(StoreUri, String, long, int)}, that completed at {@code completedAt}. */
+    public StoreUri savepoint(StoreUri savepointDir, String jobId, long id, int stateFiles, Instant completedAt) throws StoreException {
+        StoreUri dir = savepoint(savepointDir, jobId, id, stateFiles);
+        completedAt(dir, completedAt);
         return dir;
     }
 
@@ -100,6 +165,9 @@ public final class CheckpointTree {
         }
         if (complete) {
             store.write(dir.resolve(FlinkLayout.METADATA), metadata(jobId, id), WriteCondition.overwrite());
+            if (pinsCompletionTimes) {
+                completedAt(dir, BASE.plusSeconds(60 * id));
+            }
         }
     }
 

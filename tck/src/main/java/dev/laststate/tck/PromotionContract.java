@@ -49,6 +49,14 @@ public interface PromotionContract extends TckSupport {
         return new CheckpointTree(store(), root());
     }
 
+    /** A tree whose {@code chk-<id>} of {@link CheckpointTree#JOB} (one state file) is promoted into the target. */
+    private CheckpointTree promoted(long id) throws Exception {
+        CheckpointTree tree = tree();
+        tree.checkpoint(JOB, id, 1);
+        promote(request());
+        return tree;
+    }
+
     private StoreUri target() {
         return root().resolve(FlinkLayout.DEFAULT_TARGET);
     }
@@ -64,6 +72,17 @@ public interface PromotionContract extends TckSupport {
     /** Every object below {@code dir} with its version, to prove that nothing changed. */
     private Map<String, String> snapshotOf(StoreUri dir) throws StoreException {
         return objectsBelow(dir);
+    }
+
+    /** The promotion is refused and leaves every object of the target as it was; returns the result, for its reason. */
+    private PromotionResult assertRefusedLeavingTheTargetAlone(PromotionRequest request) throws Exception {
+        Map<String, String> before = snapshotOf(target());
+
+        PromotionResult result = promote(request);
+
+        assertThat(result.status()).isEqualTo(PromotionStatus.REFUSED);
+        assertThat(snapshotOf(target())).isEqualTo(before);
+        return result;
     }
 
     private List<String> targetFiles() throws StoreException {
@@ -290,17 +309,12 @@ public interface PromotionContract extends TckSupport {
 
     @Test
     default void anOlderSnapshotIsRefusedUnlessForced() throws Exception {
-        CheckpointTree tree = tree();
-        tree.checkpoint(JOB, 12, 1);
-        promote(request());
+        CheckpointTree tree = promoted(12);
         tree.checkpoint(OTHER_JOB, 3, 1);
-        Map<String, String> before = snapshotOf(target());
 
-        PromotionResult refused = promote(PromotionRequest.of(root(), OTHER_JOB));
+        PromotionResult refused = assertRefusedLeavingTheTargetAlone(PromotionRequest.of(root(), OTHER_JOB));
 
-        assertThat(refused.status()).isEqualTo(PromotionStatus.REFUSED);
         assertThat(refused.reason()).hasValueSatisfying(r -> assertThat(r).contains("older").contains("12"));
-        assertThat(snapshotOf(target())).isEqualTo(before);
 
         PromotionResult forced = promote(PromotionRequest.builder(root(), OTHER_JOB).force(true).build());
 
@@ -310,9 +324,7 @@ public interface PromotionContract extends TckSupport {
 
     @Test
     default void aRestoredJobContinuesTheLineage() throws Exception {
-        CheckpointTree tree = tree();
-        tree.checkpoint(JOB, 41, 1);
-        promote(request());
+        CheckpointTree tree = promoted(41);
         // The job was redeployed from last-state: a new job id, checkpoint ids continue.
         tree.checkpoint(OTHER_JOB, 42, 1);
 
@@ -324,18 +336,14 @@ public interface PromotionContract extends TckSupport {
 
     @Test
     default void aJobThatStartedEmptyIsRefusedOverExistingState() throws Exception {
-        CheckpointTree tree = tree();
-        tree.checkpoint(JOB, 41, 1);
-        promote(request());
+        CheckpointTree tree = promoted(41);
         tree.checkpoint(OTHER_JOB, 90, 1);
-        Map<String, String> before = snapshotOf(target());
 
-        PromotionResult refused = promote(PromotionRequest.builder(root(), OTHER_JOB).lineage(Lineage.STARTED_EMPTY).build());
+        PromotionResult refused = assertRefusedLeavingTheTargetAlone(
+                PromotionRequest.builder(root(), OTHER_JOB).lineage(Lineage.STARTED_EMPTY).build());
 
-        assertThat(refused.status()).isEqualTo(PromotionStatus.REFUSED);
         assertThat(refused.reason()).hasValueSatisfying(r -> assertThat(r).contains(OTHER_JOB).contains(JOB)
                 .contains("--allow-fresh-start"));
-        assertThat(snapshotOf(target())).isEqualTo(before);
 
         PromotionResult allowed = promote(PromotionRequest.builder(root(), OTHER_JOB).lineage(Lineage.STARTED_EMPTY)
                 .allowFreshStart(true).build());
@@ -385,13 +393,10 @@ public interface PromotionContract extends TckSupport {
         String json = text(target().resolve(FlinkLayout.POINTER_RECORD)).replace("\"formatVersion\" : 1", "\"formatVersion\" : 99");
         put(target().resolve(FlinkLayout.POINTER_RECORD), json.getBytes(StandardCharsets.UTF_8));
         tree().checkpoint(JOB, 6, 1);
-        Map<String, String> before = snapshotOf(target());
 
-        PromotionResult result = promote(request());
+        PromotionResult result = assertRefusedLeavingTheTargetAlone(request());
 
-        assertThat(result.status()).isEqualTo(PromotionStatus.REFUSED);
         assertThat(result.reason()).hasValueSatisfying(r -> assertThat(r).contains("99"));
-        assertThat(snapshotOf(target())).isEqualTo(before);
     }
 
     @Test
@@ -424,30 +429,23 @@ public interface PromotionContract extends TckSupport {
     default void aForeignMetadataOfANewerCheckpointIsNotOverwrittenWithAnOlderOne() throws Exception {
         tree().checkpoint(JOB, 3, 1);
         put(target().resolve(FlinkLayout.METADATA), CheckpointTree.metadata(JOB, 12));
-        Map<String, String> before = snapshotOf(target());
 
-        PromotionResult result = promote(request());
-
-        assertThat(result.status()).isEqualTo(PromotionStatus.REFUSED);
-        assertThat(snapshotOf(target())).isEqualTo(before);
+        assertRefusedLeavingTheTargetAlone(request());
     }
 
     @Test
     default void aForeignMetadataThatIsNotFlinkMetadataIsRefusedUnlessForced() throws Exception {
         tree().checkpoint(JOB, 3, 1);
         put(target().resolve(FlinkLayout.METADATA), "hello".getBytes(StandardCharsets.UTF_8));
-        Map<String, String> before = snapshotOf(target());
 
-        assertThat(promote(request()).status()).isEqualTo(PromotionStatus.REFUSED);
-        assertThat(snapshotOf(target())).isEqualTo(before);
+        assertRefusedLeavingTheTargetAlone(request());
+
         assertThat(promote(request().toBuilder().force(true).build()).status()).isEqualTo(PromotionStatus.PROMOTED);
     }
 
     @Test
     default void aPromoterStoppedBetweenCommitAndRecordIsRepairedByTheNextRun() throws Exception {
-        CheckpointTree tree = tree();
-        tree.checkpoint(JOB, 10, 1);
-        promote(request());
+        CheckpointTree tree = promoted(10);
         StoreUri chk12 = tree.checkpoint(JOB, 12, 2);
         // A promoter copied chk-12 and committed its _metadata, then stopped before writing the record.
         for (String name : CheckpointTree.fileNames(JOB, 12, 2)) {
@@ -465,18 +463,12 @@ public interface PromotionContract extends TckSupport {
 
     @Test
     default void aStaleRecordDoesNotLetAnOlderCheckpointReplaceANewerCommit() throws Exception {
-        CheckpointTree tree = tree();
-        tree.checkpoint(JOB, 10, 1);
-        promote(request());
+        CheckpointTree tree = promoted(10);
         tree.checkpoint(JOB, 11, 1);
         // A promoter committed checkpoint 12's _metadata and stopped before writing its record.
         put(target().resolve(FlinkLayout.METADATA), CheckpointTree.metadata(JOB, 12));
-        Map<String, String> before = snapshotOf(target());
 
-        PromotionResult result = promote(request());
-
-        assertThat(result.status()).isEqualTo(PromotionStatus.REFUSED);
-        assertThat(snapshotOf(target())).isEqualTo(before);
+        assertRefusedLeavingTheTargetAlone(request());
     }
 
     @Test
@@ -533,16 +525,21 @@ public interface PromotionContract extends TckSupport {
                 .hasSize(1);
     }
 
+    /** The store, recorded, with Flink completing checkpoint {@code id} of {@code tree} as the first copy begins. */
+    private RecordingCheckpointStore completingACheckpointAtTheFirstCopy(CheckpointTree tree, long id) {
+        AtomicBoolean completed = new AtomicBoolean();
+        return new RecordingCheckpointStore(store()).onCall(call -> {
+            if (call.operation() == Operation.COPY && completed.compareAndSet(false, true)) {
+                tree.checkpoint(JOB, id, 2);
+            }
+        });
+    }
+
     @Test
     default void aNewerCheckpointCompletingDuringTheCopyIsPromotedInstead() throws Exception {
         CheckpointTree tree = tree();
         tree.checkpoint(JOB, 12, 2);
-        AtomicBoolean completed = new AtomicBoolean();
-        RecordingCheckpointStore recording = new RecordingCheckpointStore(store()).onCall(call -> {
-            if (call.operation() == Operation.COPY && completed.compareAndSet(false, true)) {
-                tree.checkpoint(JOB, 13, 2);
-            }
-        });
+        RecordingCheckpointStore recording = completingACheckpointAtTheFirstCopy(tree, 13);
 
         PromotionResult result = new Promoter(recording).promote(request());
 
@@ -572,12 +569,7 @@ public interface PromotionContract extends TckSupport {
     default void filesCopiedByAnAbandonedAttemptAreRemovedOnceAnAttemptCommits() throws Exception {
         CheckpointTree tree = tree();
         tree.checkpoint(JOB, 12, 3);
-        AtomicBoolean completed = new AtomicBoolean();
-        RecordingCheckpointStore recording = new RecordingCheckpointStore(store()).onCall(call -> {
-            if (call.operation() == Operation.COPY && completed.compareAndSet(false, true)) {
-                tree.checkpoint(JOB, 13, 2);
-            }
-        });
+        RecordingCheckpointStore recording = completingACheckpointAtTheFirstCopy(tree, 13);
 
         PromotionResult result = new Promoter(recording).promote(request().toBuilder().copyConcurrency(1).build());
 

@@ -164,6 +164,16 @@ public interface PromotionSafetyContract extends TckSupport {
         return call.operation() == Operation.WRITE && call.uri().equals(target().resolve(name));
     }
 
+    /** The store, recorded, with {@code hook} run in place of the first write of the target's {@code _metadata}: the commit. */
+    private RecordingCheckpointStore atTheFirstCommit(RecordingCheckpointStore.Hook hook) {
+        AtomicBoolean once = new AtomicBoolean();
+        return new RecordingCheckpointStore(store()).onCall(call -> {
+            if (writes(call, FlinkLayout.METADATA) && once.compareAndSet(false, true)) {
+                hook.before(call);
+            }
+        });
+    }
+
     private PromotionResult promote(RecordingCheckpointStore store) {
         try {
             return new Promoter(store).promote(request().toBuilder().maxAttempts(10).build());
@@ -234,14 +244,10 @@ public interface PromotionSafetyContract extends TckSupport {
     default void aCommitTheStoreCouldNotConfirmIsReadBackAndReportedAsCommitted() throws Exception {
         CheckpointTree tree = twoGenerations();
         checkpoint(tree, 3);
-        AtomicBoolean once = new AtomicBoolean();
-        RecordingCheckpointStore recording = new RecordingCheckpointStore(store()).onCall(call -> {
-            if (writes(call, FlinkLayout.METADATA)
-                    && once.compareAndSet(false, true)) {
-                // The write lands, its answer is lost.
-                store().write(call.uri(), CheckpointTree.metadata(JOB, 3), call.condition().orElseThrow());
-                throw new OutcomeUnknownException(call.uri(), "the answer was lost", null);
-            }
+        RecordingCheckpointStore recording = atTheFirstCommit(call -> {
+            // The write lands, its answer is lost.
+            store().write(call.uri(), CheckpointTree.metadata(JOB, 3), call.condition().orElseThrow());
+            throw new OutcomeUnknownException(call.uri(), "the answer was lost", null);
         });
 
         PromotionResult result = new Promoter(recording).promote(request());
@@ -257,20 +263,15 @@ public interface PromotionSafetyContract extends TckSupport {
     default void aCommitTheStoreCouldNotConfirmThatDidNotLandIsTriedAgain() throws Exception {
         CheckpointTree tree = twoGenerations();
         checkpoint(tree, 3);
-        AtomicBoolean once = new AtomicBoolean();
-        RecordingCheckpointStore recording = new RecordingCheckpointStore(store()).onCall(call -> {
-            if (writes(call, FlinkLayout.METADATA)
-                    && once.compareAndSet(false, true)) {
-                throw new OutcomeUnknownException(call.uri(), "the request never arrived", null);
-            }
+        RecordingCheckpointStore recording = atTheFirstCommit(call -> {
+            throw new OutcomeUnknownException(call.uri(), "the request never arrived", null);
         });
 
         PromotionResult result = new Promoter(recording).promote(request());
 
         assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
         assertThat(failureWarnings(result)).isEmpty();
-        assertThat(recording.calls()).filteredOn(c -> c.operation() == Operation.WRITE
-                && c.uri().equals(target().resolve(FlinkLayout.METADATA))).hasSize(2);
+        assertThat(recording.calls()).filteredOn(c -> writes(c, FlinkLayout.METADATA)).hasSize(2);
         assertThat(lastState().record().current().checkpointId()).hasValue(3);
         assertThat(objects(target()).keySet()).containsExactlyInAnyOrderElementsOf(holding(3, 2));
     }

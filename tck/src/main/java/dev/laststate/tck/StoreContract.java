@@ -369,75 +369,42 @@ public interface StoreContract extends TckSupport {
     @Test
     @RequiresCapability(CONDITIONAL_CREATE)
     default void ifAbsentCreatesAMissingObject() throws Exception {
-        StoreUri uri = root().resolve("dir/object");
+        ConditionalWrite write = ifAbsentOnAMissingObject();
 
-        ObjectInfo written = store().write(uri, utf8("created"), WriteCondition.ifAbsent());
+        ObjectInfo written = store().write(write.uri(), utf8("new"), write.condition());
 
-        assertThat(text(uri)).isEqualTo("created");
-        assertSameObject(store().stat(uri).orElseThrow(), written);
+        assertThat(text(write.uri())).isEqualTo("new");
+        assertSameObject(store().stat(write.uri()).orElseThrow(), written);
     }
 
     @Test
     @RequiresMissingCapability(CONDITIONAL_CREATE)
     default void ifAbsentOnAMissingObjectIsRefusedWithoutConditionalCreate() throws Exception {
-        StoreUri uri = root().resolve("dir/object");
-
-        assertThrowsWithUri(UnsupportedStoreOperationException.class, uri,
-                () -> store().write(uri, utf8("created"), WriteCondition.ifAbsent()));
-
-        assertThat(store().stat(uri)).isEmpty();
-        assertThat(store().list(root().resolve("dir")).objects()).isEmpty();
+        assertRefused(ifAbsentOnAMissingObject(), UnsupportedStoreOperationException.class);
     }
 
     @Test
     @RequiresCapability(CONDITIONAL_CREATE)
     default void ifAbsentRefusesAnExistingObject() throws Exception {
-        StoreUri uri = root().resolve("object");
-        ObjectInfo old = put(uri, utf8("old"));
-
-        assertThrowsWithUri(ObjectAlreadyExistsException.class, uri,
-                () -> store().write(uri, utf8("new"), WriteCondition.ifAbsent()));
-
-        assertUnchanged(uri, old, "old");
+        assertRefused(ifAbsentOnAnExistingObject(), ObjectAlreadyExistsException.class);
     }
 
     @Test
     @RequiresMissingCapability(CONDITIONAL_CREATE)
     default void ifAbsentOnAnExistingObjectIsRefusedWithoutConditionalCreate() throws Exception {
-        StoreUri uri = root().resolve("object");
-        ObjectInfo old = put(uri, utf8("old"));
-
-        assertThrowsWithUri(UnsupportedStoreOperationException.class, uri,
-                () -> store().write(uri, utf8("new"), WriteCondition.ifAbsent()));
-
-        assertUnchanged(uri, old, "old");
+        assertRefused(ifAbsentOnAnExistingObject(), UnsupportedStoreOperationException.class);
     }
 
     @Test
     @RequiresCapability(CONDITIONAL_CREATE)
     default void racingIfAbsentWritersHaveExactlyOneWinner() throws Exception {
-        StoreUri uri = root().resolve("object");
-
-        List<Outcome<ObjectInfo>> outcomes = StoreConcurrency.race(StoreConcurrency.CONTENDERS,
-                contender -> store().write(uri, utf8("contender " + contender), WriteCondition.ifAbsent()));
-
-        Outcome<ObjectInfo> winner = theOnlyWinner(outcomes);
-        assertThat(outcomes).filteredOn(o -> !o.won()).hasSize(StoreConcurrency.CONTENDERS - 1)
-                .allSatisfy(o -> assertFailure(o, ObjectAlreadyExistsException.class, uri));
-        assertUnchanged(uri, winner.result().orElseThrow(), "contender " + winner.contender());
+        assertExactlyOneWinner(ifAbsentOnAMissingObject(), ObjectAlreadyExistsException.class);
     }
 
     @Test
     @RequiresMissingCapability(CONDITIONAL_CREATE)
     default void racingIfAbsentWritersAreAllRefusedWithoutConditionalCreate() throws Exception {
-        StoreUri uri = root().resolve("object");
-
-        List<Outcome<ObjectInfo>> outcomes = StoreConcurrency.race(StoreConcurrency.CONTENDERS,
-                contender -> store().write(uri, utf8("contender " + contender), WriteCondition.ifAbsent()));
-
-        assertThat(outcomes).hasSize(StoreConcurrency.CONTENDERS)
-                .allSatisfy(o -> assertFailure(o, UnsupportedStoreOperationException.class, uri));
-        assertThat(store().stat(uri)).isEmpty();
+        assertAllRefused(ifAbsentOnAMissingObject());
     }
 
     // ---------------------------------------------------------------- conditional replace
@@ -445,113 +412,133 @@ public interface StoreContract extends TckSupport {
     @Test
     @RequiresCapability(CONDITIONAL_REPLACE)
     default void ifVersionMatchesReplacesTheCurrentVersion() throws Exception {
-        StoreUri uri = root().resolve("object");
-        ObjectInfo old = put(uri, utf8("old"));
+        ConditionalWrite write = ifVersionMatchesTheCurrentVersion();
 
-        ObjectInfo written = store().write(uri, utf8("new"), WriteCondition.ifVersionMatches(old.version()));
+        ObjectInfo written = store().write(write.uri(), utf8("new"), write.condition());
 
-        assertThat(text(uri)).isEqualTo("new");
-        assertThat(written.version()).isNotEqualTo(old.version());
-        assertSameObject(store().stat(uri).orElseThrow(), written);
+        assertThat(text(write.uri())).isEqualTo("new");
+        assertThat(written.version()).isNotEqualTo(write.before().orElseThrow().version());
+        assertSameObject(store().stat(write.uri()).orElseThrow(), written);
     }
 
     @Test
     @RequiresMissingCapability(CONDITIONAL_REPLACE)
     default void ifVersionMatchesWithTheCurrentVersionIsRefusedWithoutConditionalReplace() throws Exception {
-        StoreUri uri = root().resolve("object");
-        ObjectInfo old = put(uri, utf8("old"));
-
-        assertThrowsWithUri(UnsupportedStoreOperationException.class, uri,
-                () -> store().write(uri, utf8("new"), WriteCondition.ifVersionMatches(old.version())));
-
-        assertUnchanged(uri, old, "old");
+        assertRefused(ifVersionMatchesTheCurrentVersion(), UnsupportedStoreOperationException.class);
     }
 
     @Test
     @RequiresCapability(CONDITIONAL_REPLACE)
     default void ifVersionMatchesRefusesAStaleVersion() throws Exception {
-        StoreUri uri = root().resolve("object");
-        ObjectInfo stale = put(uri, utf8("first"));
-        ObjectInfo current = put(uri, utf8("second"));
-
-        assertThrowsWithUri(ConditionFailedException.class, uri,
-                () -> store().write(uri, utf8("third"), WriteCondition.ifVersionMatches(stale.version())))
+        assertRefused(ifVersionMatchesAStaleVersion(), ConditionFailedException.class)
                 .isNotInstanceOf(ObjectAlreadyExistsException.class);
-
-        assertUnchanged(uri, current, "second");
     }
 
     @Test
     @RequiresMissingCapability(CONDITIONAL_REPLACE)
     default void ifVersionMatchesWithAStaleVersionIsRefusedWithoutConditionalReplace() throws Exception {
-        StoreUri uri = root().resolve("object");
-        ObjectInfo stale = put(uri, utf8("first"));
-        ObjectInfo current = put(uri, utf8("second"));
-
-        assertThrowsWithUri(UnsupportedStoreOperationException.class, uri,
-                () -> store().write(uri, utf8("third"), WriteCondition.ifVersionMatches(stale.version())));
-
-        assertUnchanged(uri, current, "second");
+        assertRefused(ifVersionMatchesAStaleVersion(), UnsupportedStoreOperationException.class);
     }
 
     @Test
     @RequiresCapability(CONDITIONAL_REPLACE)
     default void ifVersionMatchesRefusesAMissingObject() throws Exception {
-        StoreUri uri = root().resolve("object");
-        ObjectInfo deleted = put(uri, utf8("deleted"));
-        store().delete(uri);
+        ConditionalWrite deleted = ifVersionMatchesADeletedObject();
+        ConditionalWrite neverWritten = ConditionalWrite.onAMissingObject(root().resolve("never-written"), deleted.condition());
 
-        assertThrowsWithUri(ConditionFailedException.class, uri,
-                () -> store().write(uri, utf8("new"), WriteCondition.ifVersionMatches(deleted.version())))
-                .isNotInstanceOf(ObjectAlreadyExistsException.class);
-        StoreUri neverWritten = root().resolve("never-written");
-        assertThrowsWithUri(ConditionFailedException.class, neverWritten,
-                () -> store().write(neverWritten, utf8("new"), WriteCondition.ifVersionMatches(deleted.version())));
-
-        assertThat(store().stat(uri)).isEmpty();
-        assertThat(store().stat(neverWritten)).isEmpty();
+        assertRefused(deleted, ConditionFailedException.class).isNotInstanceOf(ObjectAlreadyExistsException.class);
+        assertRefused(neverWritten, ConditionFailedException.class);
     }
 
     @Test
     @RequiresMissingCapability(CONDITIONAL_REPLACE)
     default void ifVersionMatchesOnAMissingObjectIsRefusedWithoutConditionalReplace() throws Exception {
-        StoreUri uri = root().resolve("object");
-        ObjectInfo deleted = put(uri, utf8("deleted"));
-        store().delete(uri);
-
-        assertThrowsWithUri(UnsupportedStoreOperationException.class, uri,
-                () -> store().write(uri, utf8("new"), WriteCondition.ifVersionMatches(deleted.version())));
-
-        assertThat(store().stat(uri)).isEmpty();
+        assertRefused(ifVersionMatchesADeletedObject(), UnsupportedStoreOperationException.class);
     }
 
     @Test
     @RequiresCapability(CONDITIONAL_REPLACE)
     default void racingVersionedWritersHaveExactlyOneWinner() throws Exception {
-        StoreUri uri = root().resolve("object");
-        String observed = put(uri, utf8("observed")).version();
-
-        List<Outcome<ObjectInfo>> outcomes = StoreConcurrency.race(StoreConcurrency.CONTENDERS,
-                contender -> store().write(uri, utf8("contender " + contender), WriteCondition.ifVersionMatches(observed)));
-
-        Outcome<ObjectInfo> winner = theOnlyWinner(outcomes);
-        assertThat(outcomes).filteredOn(o -> !o.won()).hasSize(StoreConcurrency.CONTENDERS - 1)
-                .allSatisfy(o -> assertFailure(o, ConditionFailedException.class, uri));
-        assertUnchanged(uri, winner.result().orElseThrow(), "contender " + winner.contender());
+        assertExactlyOneWinner(ifVersionMatchesTheCurrentVersion(), ConditionFailedException.class);
     }
 
     @Test
     @RequiresMissingCapability(CONDITIONAL_REPLACE)
     default void racingVersionedWritersAreAllRefusedWithoutConditionalReplace() throws Exception {
-        StoreUri uri = root().resolve("object");
-        ObjectInfo observed = put(uri, utf8("observed"));
+        assertAllRefused(ifVersionMatchesTheCurrentVersion());
+    }
 
-        List<Outcome<ObjectInfo>> outcomes = StoreConcurrency.race(StoreConcurrency.CONTENDERS, contender -> store().write(uri,
-                utf8("contender " + contender), WriteCondition.ifVersionMatches(observed.version())));
+    // ---------------------------------------------------------------- the conditional writes, staged
+
+    private ConditionalWrite ifAbsentOnAMissingObject() {
+        return ConditionalWrite.onAMissingObject(root().resolve("dir/object"), WriteCondition.ifAbsent());
+    }
+
+    private ConditionalWrite ifAbsentOnAnExistingObject() throws StoreException {
+        return ConditionalWrite.onAnObject(put(root().resolve("object"), utf8("old")), "old", WriteCondition.ifAbsent());
+    }
+
+    private ConditionalWrite ifVersionMatchesTheCurrentVersion() throws StoreException {
+        ObjectInfo current = put(root().resolve("object"), utf8("old"));
+        return ConditionalWrite.onAnObject(current, "old", WriteCondition.ifVersionMatches(current.version()));
+    }
+
+    private ConditionalWrite ifVersionMatchesAStaleVersion() throws StoreException {
+        StoreUri uri = root().resolve("object");
+        ObjectInfo stale = put(uri, utf8("first"));
+        ObjectInfo current = put(uri, utf8("second"));
+        return ConditionalWrite.onAnObject(current, "second", WriteCondition.ifVersionMatches(stale.version()));
+    }
+
+    private ConditionalWrite ifVersionMatchesADeletedObject() throws StoreException {
+        StoreUri uri = root().resolve("object");
+        ObjectInfo deleted = put(uri, utf8("deleted"));
+        store().delete(uri);
+        return ConditionalWrite.onAMissingObject(uri, WriteCondition.ifVersionMatches(deleted.version()));
+    }
+
+    /** The write is refused with {@code type}, naming the object, and leaves it as it was (or missing). */
+    private AbstractThrowableAssert<?, ? extends Throwable> assertRefused(ConditionalWrite write,
+            Class<? extends StoreException> type) throws StoreException {
+        AbstractThrowableAssert<?, ? extends Throwable> refusal = assertThrowsWithUri(type, write.uri(),
+                () -> store().write(write.uri(), utf8("new"), write.condition()));
+        assertLeftAlone(write);
+        return refusal;
+    }
+
+    /** Writers racing with the same condition: one wins, every other loses with {@code type}; the winner's bytes stay. */
+    private void assertExactlyOneWinner(ConditionalWrite write, Class<? extends StoreException> type) throws Exception {
+        List<Outcome<ObjectInfo>> outcomes = race(write);
+
+        Outcome<ObjectInfo> winner = theOnlyWinner(outcomes);
+        assertThat(outcomes).filteredOn(o -> !o.won()).hasSize(StoreConcurrency.CONTENDERS - 1)
+                .allSatisfy(o -> assertFailure(o, type, write.uri()));
+        assertUnchanged(write.uri(), winner.result().orElseThrow(), "contender " + winner.contender());
+    }
+
+    /** Writers racing with a condition the store does not support: every one refused, the object left alone. */
+    private void assertAllRefused(ConditionalWrite write) throws Exception {
+        List<Outcome<ObjectInfo>> outcomes = race(write);
 
         assertThat(outcomes).hasSize(StoreConcurrency.CONTENDERS)
-                .allSatisfy(o -> assertFailure(o, UnsupportedStoreOperationException.class, uri));
-        assertUnchanged(uri, observed, "observed");
+                .allSatisfy(o -> assertFailure(o, UnsupportedStoreOperationException.class, write.uri()));
+        assertLeftAlone(write);
+    }
+
+    private List<Outcome<ObjectInfo>> race(ConditionalWrite write) throws Exception {
+        return StoreConcurrency.race(StoreConcurrency.CONTENDERS,
+                contender -> store().write(write.uri(), utf8("contender " + contender), write.condition()));
+    }
+
+    /** The object holds what it held before the write, in the same version; a missing one is still missing, and unlisted. */
+    private void assertLeftAlone(ConditionalWrite write) throws StoreException {
+        if (write.before().isPresent()) {
+            assertUnchanged(write.uri(), write.before().get(), write.heldText());
+        } else {
+            assertThat(store().stat(write.uri())).isEmpty();
+            assertThat(store().list(write.uri().parent().orElseThrow()).objects()).extracting(ObjectInfo::uri)
+                    .doesNotContain(write.uri());
+        }
     }
 
     // ---------------------------------------------------------------- copy
