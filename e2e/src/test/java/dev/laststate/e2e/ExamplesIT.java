@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example tree in {@code examples/}: made by a real job, and proven restorable. Each run generates a fresh
@@ -24,14 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplesIT extends FlinkClusterTest {
 
-    ExamplesIT() {
-        super(FlinkCluster.Backend.HASHMAP);
-    }
-
     @Test
-    void generatedTreePromotesVerifiesAndRestores(@TempDir Path dir) throws Exception {
-        Path tree = dir.resolve("examples");
-        Path checkpoints = tree.resolve("checkpoints");
+    void generatedTreePromotesVerifiesAndRestores() throws Exception {
+        // The tree is this test's directory: checkpoints/, savepoints/ and README.md.
+        Path tree = dir;
         Path savepoints = tree.resolve("savepoints");
 
         // An older job: its last checkpoint, made incomplete by removing _metadata (crafted).
@@ -68,9 +63,7 @@ class ExamplesIT extends FlinkClusterTest {
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
         assertThat(promote.outLines().get(0)).startsWith("PROMOTED checkpoint " + newest + " of job " + currentId);
         assertThat(promote.outLines().get(1)).startsWith("RESTORABLE checkpoint " + newest);
-        JobClient restored = flink.start("examples-restored", copy, Optional.of(copy.resolve("last-state")), false);
-        Scenarios.assertCountersContinued("examples-restored", newest);
-        FlinkCluster.cancel(restored);
+        Scenarios.assertRestoresAndContinues(flink, "examples-restored", copy, copy.resolve("last-state"), newest);
 
         if (Boolean.getBoolean("laststate.examples.write")) {
             Path examples = examplesDir();
@@ -85,10 +78,10 @@ class ExamplesIT extends FlinkClusterTest {
 
     /** The committed tree: README.md's first command promotes it, and the promoted state verifies. */
     @Test
-    void committedTreeIsRestorable(@TempDir Path dir) throws Exception {
-        Path copy = copyTree(examplesDir().resolve("checkpoints"), dir.resolve("checkpoints"));
+    void committedTreeIsRestorable() throws Exception {
+        copyTree(examplesDir().resolve("checkpoints"), checkpoints);
 
-        Run promote = laststate.run("promote", "--store", copy.toString(), "--verify");
+        Run promote = laststate.run("promote", "--store", checkpoints.toString(), "--verify");
 
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
         assertThat(promote.outLines().get(1)).startsWith("RESTORABLE checkpoint ");

@@ -96,8 +96,9 @@ final class FlinkCluster implements AutoCloseable {
         return start(run, run, checkpoints, restoreFrom, claim, retained);
     }
 
-    private JobClient start(String run, String jobName, URI checkpoints, Optional<URI> restoreFrom, boolean claim,
-            int retained) throws Exception {
+    /** As above, under the Flink job name {@code jobName}, for directories on any file system Flink serves. */
+    JobClient start(String run, String jobName, URI checkpoints, Optional<URI> restoreFrom, boolean claim, int retained)
+            throws Exception {
         Configuration job = new Configuration();
         job.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
         job.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toString());

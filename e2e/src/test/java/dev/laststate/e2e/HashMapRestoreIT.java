@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenarios 1, 2 and 6 with the hashmap state backend: what {@code laststate promote} copies to
@@ -17,14 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HashMapRestoreIT extends FlinkClusterTest {
 
-    HashMapRestoreIT() {
-        super(FlinkCluster.Backend.HASHMAP);
-    }
-
     /** Scenario 1: promote after cancel, restore from last-state; the old _metadata-only seed fails to restore. */
     @Test
-    void promotedCheckpointRestoresAndMetadataOnlyCopyDoesNot(@TempDir Path dir) throws Exception {
-        Path checkpoints = dir.resolve("checkpoints");
+    void promotedCheckpointRestoresAndMetadataOnlyCopyDoesNot() throws Exception {
         FlinkCluster.StoppedJob first = flink.checkpointThenCancel("s1-first", checkpoints, 3);
         String jobId = first.jobId();
         long id = first.lastCheckpoint();
@@ -33,7 +27,6 @@ class HashMapRestoreIT extends FlinkClusterTest {
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
         assertThat(promote.outLines().get(0)).startsWith("PROMOTED checkpoint " + id + " of job " + jobId);
         assertThat(promote.outLines().get(1)).startsWith("RESTORABLE checkpoint " + id);
-        Path lastState = checkpoints.resolve("last-state");
         assertThat(FlinkCluster.countFiles(lastState)).as("state files, _metadata and the pointer record").isGreaterThan(2);
 
         // The old seed: chk-n/_metadata alone. verify catches it; Flink cannot restore it.
@@ -47,21 +40,14 @@ class HashMapRestoreIT extends FlinkClusterTest {
         System.out.println("MEASURED restore from a _metadata-only copy failed:\n" + failure);
         assertThat(failure).contains(seed.toString());
 
-        JobClient restored = flink.start("s1-restored", checkpoints, Optional.of(lastState), false);
-        Scenarios.assertCountersContinued("s1-restored", id);
-        FlinkCluster.cancel(restored);
+        Scenarios.assertRestoresAndContinues(flink, "s1-restored", checkpoints, lastState, id);
     }
 
     /** Scenario 2: the restored job's newer checkpoints (ids continue) promote normally, and restore. */
     @Test
-    void restoredJobsNewerCheckpointsPromote(@TempDir Path dir) throws Exception {
-        Path checkpoints = dir.resolve("checkpoints");
-        FlinkCluster.StoppedJob first = flink.checkpointThenCancel("s2-first", checkpoints, 3);
-        String firstId = first.jobId();
-        long id = first.lastCheckpoint();
-        assertThat(laststate.run("promote", "--store", checkpoints.toString(), "--job-id", firstId).exitCode()).isZero();
+    void restoredJobsNewerCheckpointsPromote() throws Exception {
+        long id = promotedAfterCancel("s2-first", checkpoints).lastCheckpoint();
 
-        Path lastState = checkpoints.resolve("last-state");
         JobClient second = flink.start("s2-second", checkpoints, Optional.of(lastState), false);
         String secondId = second.getJobID().toString();
         Scenarios.assertCountersContinued("s2-second", id);
@@ -75,20 +61,13 @@ class HashMapRestoreIT extends FlinkClusterTest {
         Run status = laststate.run("status", "--store", checkpoints.toString());
         assertThat(status.out()).contains("checkpoint id: " + newer);
 
-        JobClient third = flink.start("s2-third", checkpoints, Optional.of(lastState), false);
-        Scenarios.assertCountersContinued("s2-third", newer);
-        FlinkCluster.cancel(third);
+        Scenarios.assertRestoresAndContinues(flink, "s2-third", checkpoints, lastState, newer);
     }
 
     /** Scenario 6: restoring with CLAIM lets Flink delete last-state; resolve advises NO_CLAIM. */
     @Test
-    void claimModeDeletesThePromotedDirectory(@TempDir Path dir) throws Exception {
-        Path checkpoints = dir.resolve("checkpoints");
-        FlinkCluster.StoppedJob first = flink.checkpointThenCancel("s6-first", checkpoints, 3);
-        String firstId = first.jobId();
-        long id = first.lastCheckpoint();
-        assertThat(laststate.run("promote", "--store", checkpoints.toString(), "--job-id", firstId).exitCode()).isZero();
-        Path lastState = checkpoints.resolve("last-state");
+    void claimModeDeletesThePromotedDirectory() throws Exception {
+        long id = promotedAfterCancel("s6-first", checkpoints).lastCheckpoint();
         long before = FlinkCluster.countFiles(lastState);
 
         Run resolve = laststate.run("resolve", "--store", checkpoints.toString());
@@ -107,5 +86,13 @@ class HashMapRestoreIT extends FlinkClusterTest {
 
         Run verify = laststate.run("verify", "--store", checkpoints.toString());
         assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(6);
+    }
+
+    /** The set-up of scenarios 2 and 6: {@code run} checkpointed until checkpoint 3, cancelled, and promoted. */
+    private FlinkCluster.StoppedJob promotedAfterCancel(String run, Path checkpoints) throws Exception {
+        FlinkCluster.StoppedJob job = flink.checkpointThenCancel(run, checkpoints, 3);
+        Run promote = laststate.run("promote", "--store", checkpoints.toString(), "--job-id", job.jobId());
+        assertThat(promote.exitCode()).as(promote.toString()).isZero();
+        return job;
     }
 }

@@ -128,9 +128,7 @@ class HdfsRestoreIT {
         assertThat(again.outLines().get(0)).startsWith("PROMOTED checkpoint " + newer + " of job " + secondId);
         assertThat(again.outLines().get(1)).startsWith("RESTORABLE checkpoint " + newer);
 
-        JobClient third = flink.start("hdfs-third", checkpoints, Optional.of(lastState), false, 1);
-        Scenarios.assertCountersContinued("hdfs-third", newer);
-        FlinkCluster.cancel(third);
+        Scenarios.assertRestoresAndContinues(flink, "hdfs-third", checkpoints, lastState, newer);
     }
 
     /** The cli's arguments, with the client half of the fast close passed to its Hadoop client as an option. */

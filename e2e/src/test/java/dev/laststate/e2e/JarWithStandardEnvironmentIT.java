@@ -6,6 +6,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import dev.laststate.azure.Azurite;
 import dev.laststate.e2e.LastStateCli.Run;
+import dev.laststate.s3.S3ProxyServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -40,9 +41,6 @@ class JarWithStandardEnvironmentIT {
     private static final String CONTAINER = "flink-state";
     private static final String PREFIX = "flink/checkpoints";
     private static final String NAME_SERVICE = "laststate-ns";
-    private static final String WRONG_SECRET = "laststate-wrong-secret-4711";
-    /** A well-formed account key (Base64, 64 bytes) that is not the account's. */
-    private static final String WRONG_KEY = "V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3Jvbmc=";
 
     /** The newest complete checkpoint of the example tree: what promote must pick. */
     private record Newest(String jobId, long checkpoint) {}
@@ -52,7 +50,7 @@ class JarWithStandardEnvironmentIT {
     private Newest newest;
     private Path scratch;
     private Path home;
-    private S3Emulator s3;
+    private S3ProxyServer s3;
     private MiniDFSCluster hdfs;
     private Azurite azurite;
 
@@ -65,7 +63,7 @@ class JarWithStandardEnvironmentIT {
         scratch = Files.createDirectories(Path.of("target", "jar-env")).toAbsolutePath();
         home = Files.createTempDirectory(scratch, "empty-home");
 
-        s3 = S3Emulator.start();
+        s3 = S3ProxyServer.start();
         s3.createBucket(BUCKET);
         for (String file : files(tree)) {
             s3.put(BUCKET, PREFIX + "/" + file, tree.resolve(file));
@@ -91,7 +89,7 @@ class JarWithStandardEnvironmentIT {
 
     @AfterAll
     void stop() throws Exception {
-        try (S3Emulator s3Closing = s3; Azurite azuriteClosing = azurite) {
+        try (S3ProxyServer s3Closing = s3; Azurite azuriteClosing = azurite) {
             if (hdfs != null) {
                 hdfs.shutdown(true);
             }
@@ -101,10 +99,11 @@ class JarWithStandardEnvironmentIT {
     @Test
     void s3WithTheAwsEnvironmentVariablesOnly() {
         String store = "s3://" + BUCKET + "/" + PREFIX;
-        promoteVerifyPromoteAgain(store, s3Environment(S3Emulator.SECRET_KEY));
+        promoteVerifyPromoteAgain(store, s3Environment(S3ProxyServer.SECRET_KEY));
 
-        Run denied = laststate(s3Environment(WRONG_SECRET), "promote", "--store", store, "--job-id", newest.jobId());
-        assertOneLineFailure(denied, WRONG_SECRET, S3Emulator.SECRET_KEY);
+        String wrongSecret = "laststate-wrong-secret-4711";
+        Run denied = laststate(s3Environment(wrongSecret), "promote", "--store", store, "--job-id", newest.jobId());
+        assertOneLineFailure(denied, wrongSecret, S3ProxyServer.SECRET_KEY);
     }
 
     @Test
@@ -137,9 +136,11 @@ class JarWithStandardEnvironmentIT {
         String store = "abfss://" + CONTAINER + "@" + Azurite.ACCOUNT + ".dfs.core.windows.net/" + PREFIX;
         promoteVerifyPromoteAgain(store, Map.of("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(Azurite.KEY)));
 
-        Run denied = laststate(Map.of("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(WRONG_KEY)),
+        // A well-formed account key (Base64, 64 bytes) that is not the account's.
+        String wrongKey = "V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3Jvbmc=";
+        Run denied = laststate(Map.of("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(wrongKey)),
                 "promote", "--store", store, "--job-id", newest.jobId());
-        assertOneLineFailure(denied, WRONG_KEY, Azurite.KEY);
+        assertOneLineFailure(denied, wrongKey, Azurite.KEY);
     }
 
     /**
@@ -216,8 +217,8 @@ class JarWithStandardEnvironmentIT {
     }
 
     private Map<String, String> s3Environment(String secret) {
-        return Map.of("AWS_ACCESS_KEY_ID", S3Emulator.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", secret,
-                "AWS_REGION", S3Emulator.REGION, "AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        return Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", secret,
+                "AWS_REGION", S3ProxyServer.REGION, "AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
     }
 
     /** A Hadoop configuration directory with one core-site.xml naming {@code namenode} as the default file system. */

@@ -9,7 +9,6 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * laststate asking the MiniCluster's REST endpoint ({@code --jobmanager http://127.0.0.1:<port>}): scenario 1
@@ -21,10 +20,6 @@ class RestIT extends FlinkClusterTest {
 
     private String jobManager;
 
-    RestIT() {
-        super(FlinkCluster.Backend.HASHMAP);
-    }
-
     @BeforeAll
     void start() {
         jobManager = "http://127.0.0.1:" + flink.restAddress().getPort();
@@ -32,8 +27,7 @@ class RestIT extends FlinkClusterTest {
 
     /** Scenario 1 through REST: the running job is found by name, promoted, cancelled, promoted again, restored. */
     @Test
-    void promoteAskingTheJobManager(@TempDir Path dir) throws Exception {
-        Path checkpoints = dir.resolve("checkpoints");
+    void promoteAskingTheJobManager() throws Exception {
         JobClient first = flink.start("r1-first", "r1-job", checkpoints, Optional.empty(), false, 1);
         String jobId = first.getJobID().toString();
         FlinkCluster.awaitCheckpoint(checkpoints.resolve(jobId), 3);
@@ -51,15 +45,12 @@ class RestIT extends FlinkClusterTest {
         assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
         assertThat(stopped.outLines().get(0)).matches("(PROMOTED|UNCHANGED) checkpoint " + id + " of job " + jobId + ".*");
 
-        JobClient restored = flink.start("r1-restored", "r1-job", checkpoints, Optional.of(checkpoints.resolve("last-state")), false, 1);
-        Scenarios.assertCountersContinued("r1-restored", id);
-        FlinkCluster.cancel(restored);
+        Scenarios.assertRestoresAndContinues(flink, "r1-restored", "r1-job", checkpoints, lastState, id);
     }
 
     /** Scenario 3: the job redeployed without its state is refused (exit 5); last-state still restores. */
     @Test
-    void jobStartedEmptyIsRefused(@TempDir Path dir) throws Exception {
-        Path checkpoints = dir.resolve("checkpoints");
+    void jobStartedEmptyIsRefused() throws Exception {
         FlinkCluster.StoppedJob first = flink.checkpointThenCancel("r3-first", "r3-job", checkpoints, 3);
         String firstId = first.jobId();
         long id = first.lastCheckpoint();
@@ -75,15 +66,12 @@ class RestIT extends FlinkClusterTest {
         Run status = laststate.run("status", "--store", checkpoints.toString());
         assertThat(status.out()).contains("job id:        " + firstId, "checkpoint id: " + id);
 
-        JobClient restored = flink.start("r3-restored", "r3-job", checkpoints, Optional.of(checkpoints.resolve("last-state")), false, 1);
-        Scenarios.assertCountersContinued("r3-restored", id);
-        FlinkCluster.cancel(restored);
+        Scenarios.assertRestoresAndContinues(flink, "r3-restored", "r3-job", checkpoints, lastState, id);
     }
 
     /** Scenario 4: savepoint (the job keeps running), savepoint --stop (the job stops), restore from last-state. */
     @Test
-    void savepointAndStopWithSavepoint(@TempDir Path dir) throws Exception {
-        Path checkpoints = dir.resolve("checkpoints");
+    void savepointAndStopWithSavepoint() throws Exception {
         Path savepoints = dir.resolve("savepoints");
         JobClient first = flink.start("r4-first", "r4-job", checkpoints, Optional.empty(), false, 1);
         String jobId = first.getJobID().toString();
@@ -104,8 +92,6 @@ class RestIT extends FlinkClusterTest {
         long id = Long.parseLong(verify.out().replaceFirst("(?s).*\"checkpointId\":(\\d+).*", "$1"));
         System.out.println("MEASURED savepoint --stop promoted: " + stop.out().strip());
 
-        JobClient restored = flink.start("r4-restored", "r4-job", checkpoints, Optional.of(checkpoints.resolve("last-state")), false, 1);
-        Scenarios.assertCountersContinued("r4-restored", id);
-        FlinkCluster.cancel(restored);
+        Scenarios.assertRestoresAndContinues(flink, "r4-restored", "r4-job", checkpoints, lastState, id);
     }
 }

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenario 5, incremental RocksDB: the checkpoint's SST files live in {@code <job>/shared/}, referenced by
@@ -23,8 +22,7 @@ class RocksDbIncrementalIT extends FlinkClusterTest {
     }
 
     @Test
-    void copyOfARunningJobIsCaughtByVerifyAndCopyAfterStopRestores(@TempDir Path dir) throws Exception {
-        Path checkpoints = dir.resolve("checkpoints");
+    void copyOfARunningJobIsCaughtByVerifyAndCopyAfterStopRestores() throws Exception {
         JobClient running = flink.start("s5-running", checkpoints, Optional.empty(), false);
         String jobId = running.getJobID().toString();
         Path jobDir = checkpoints.resolve(jobId);
@@ -48,7 +46,7 @@ class RocksDbIncrementalIT extends FlinkClusterTest {
         assertThat(verify.get().out()).contains("missing: " + uri(jobDir.resolve("shared")));
 
         // Flink agrees: restoring that copy fails on the missing shared file.
-        JobClient fromStale = flink.start("s5-stale", checkpoints, Optional.of(checkpoints.resolve("last-state")), false);
+        JobClient fromStale = flink.start("s5-stale", checkpoints, Optional.of(lastState), false);
         String failure = Scenarios.awaitFailure(fromStale);
         assertThat(failure).contains("Could not restore keyed state backend");
         // RocksDB downloads the files in parallel: the missing one fails its download and closes the
@@ -63,9 +61,7 @@ class RocksDbIncrementalIT extends FlinkClusterTest {
         assertThat(afterStop.outLines().get(0)).startsWith("PROMOTED checkpoint " + last + " of job " + jobId);
         assertThat(afterStop.outLines().get(1)).startsWith("RESTORABLE checkpoint " + last).contains(" absolute)");
 
-        JobClient restored = flink.start("s5-restored", checkpoints, Optional.of(checkpoints.resolve("last-state")), false);
-        Scenarios.assertCountersContinued("s5-restored", last);
-        FlinkCluster.cancel(restored);
+        Scenarios.assertRestoresAndContinues(flink, "s5-restored", checkpoints, lastState, last);
     }
 
     private static String uri(Path path) {

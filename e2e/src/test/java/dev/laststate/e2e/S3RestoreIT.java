@@ -3,6 +3,7 @@ package dev.laststate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.laststate.e2e.LastStateCli.Run;
+import dev.laststate.s3.S3ProxyServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -39,21 +40,21 @@ class S3RestoreIT {
     private static final String PREFIX = "e2e/checkpoints";
     // The cli's S3 store reads its credentials from the environment it is given, as from a pod's.
     private static final Map<String, String> S3_ENVIRONMENT = Map.of(
-            "AWS_ACCESS_KEY_ID", S3Emulator.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Emulator.SECRET_KEY);
+            "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
 
-    private S3Emulator s3;
+    private S3ProxyServer s3;
     private FlinkCluster flink;
     private LastStateCli laststate;
 
     @BeforeAll
     void start() throws Exception {
-        s3 = S3Emulator.start();
+        s3 = S3ProxyServer.start();
         s3.createBucket(BUCKET);
         Configuration s3Settings = new Configuration();
         s3Settings.setString("s3.endpoint", s3.endpoint().toString());
         s3Settings.setString("s3.path.style.access", "true");
-        s3Settings.setString("s3.access-key", S3Emulator.ACCESS_KEY);
-        s3Settings.setString("s3.secret-key", S3Emulator.SECRET_KEY);
+        s3Settings.setString("s3.access-key", S3ProxyServer.ACCESS_KEY);
+        s3Settings.setString("s3.secret-key", S3ProxyServer.SECRET_KEY);
         // Fail fast instead of Hadoop's minutes of retries when something is wrong with the emulator.
         s3Settings.setString("fs.s3a.attempts.maximum", "2");
         s3Settings.setString("fs.s3a.retry.limit", "2");
@@ -125,9 +126,7 @@ class S3RestoreIT {
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
 
         URI lastState = URI.create(store + "/last-state");
-        JobClient restored = flink.start("s3-restored", checkpoints, Optional.of(lastState), false, 1);
-        Scenarios.assertCountersContinued("s3-restored", id);
-        FlinkCluster.cancel(restored);
+        Scenarios.assertRestoresAndContinues(flink, "s3-restored", checkpoints, lastState, id);
         assertThat(s3.keys(BUCKET, PREFIX + "/last-state/")).as("NO_CLAIM leaves last-state alone")
                 .containsExactlyInAnyOrderElementsOf(promoted);
     }
@@ -138,7 +137,7 @@ class S3RestoreIT {
         all[args.length] = "-o";
         all[args.length + 1] = "s3.endpoint=" + s3.endpoint();
         all[args.length + 2] = "-o";
-        all[args.length + 3] = "s3.region=" + S3Emulator.REGION;
+        all[args.length + 3] = "s3.region=" + S3ProxyServer.REGION;
         return all;
     }
 

@@ -3,9 +3,12 @@ package dev.laststate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.laststate.e2e.CounterJob.Observation;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +37,35 @@ final class Scenarios {
         assertThat(observed).as("counters above 1").anyMatch(o -> o.count() > 1);
         System.out.printf("MEASURED %s restored checkpoint %d: first element %d, %d observations, all continued%n",
                 run, restoredCheckpoint, first, observed.size());
+    }
+
+    /** As below, on the local file system, under the Flink job name {@code run}. */
+    static void assertRestoresAndContinues(FlinkCluster flink, String run, Path checkpoints, Path restoreFrom, long id)
+            throws Exception {
+        assertRestoresAndContinues(flink, run, run, checkpoints.toUri(), restoreFrom.toUri(), id);
+    }
+
+    /** As below, on the local file system. */
+    static void assertRestoresAndContinues(FlinkCluster flink, String run, String jobName, Path checkpoints, Path restoreFrom,
+            long id) throws Exception {
+        assertRestoresAndContinues(flink, run, jobName, checkpoints.toUri(), restoreFrom.toUri(), id);
+    }
+
+    /** As below, under the Flink job name {@code run}. */
+    static void assertRestoresAndContinues(FlinkCluster flink, String run, URI checkpoints, URI restoreFrom, long id)
+            throws Exception {
+        assertRestoresAndContinues(flink, run, run, checkpoints, restoreFrom, id);
+    }
+
+    /**
+     * Starts the counter job {@code run} (Flink job name {@code jobName}) from {@code restoreFrom} in NO_CLAIM mode,
+     * checks that it continued every counter of checkpoint {@code id} ({@link #assertCountersContinued}), and cancels it.
+     */
+    static void assertRestoresAndContinues(FlinkCluster flink, String run, String jobName, URI checkpoints, URI restoreFrom,
+            long id) throws Exception {
+        JobClient restored = flink.start(run, jobName, checkpoints, Optional.of(restoreFrom), false, 1);
+        assertCountersContinued(run, id);
+        FlinkCluster.cancel(restored);
     }
 
     /** Waits for the job to fail and returns its failure, flattened to one line per cause. */

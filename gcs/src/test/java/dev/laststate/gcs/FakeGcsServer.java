@@ -446,22 +446,13 @@ final class FakeGcsServer implements AutoCloseable {
     private void get(HttpExchange exchange, String bucketName, String name, Map<String, String> query)
             throws IOException, ApiError {
         count("get");
-        StoredObject object;
-        synchronized (lock) {
-            object = live(bucketName, name, query.get("generation"));
-            checkPreconditions(Optional.of(object), query, "");
-        }
-        sendJson(exchange, 200, objectJson(object));
+        sendJson(exchange, 200, objectJson(addressed(bucketName, name, query)));
     }
 
     private void download(HttpExchange exchange, String bucketName, String name, Map<String, String> query)
             throws IOException, ApiError {
         count("download");
-        StoredObject object;
-        synchronized (lock) {
-            object = live(bucketName, name, query.get("generation"));
-            checkPreconditions(Optional.of(object), query, "");
-        }
+        StoredObject object = addressed(bucketName, name, query);
         long size = object.bytes().length;
         long start = 0;
         long end = size - 1;
@@ -503,11 +494,19 @@ final class FakeGcsServer implements AutoCloseable {
             throws IOException, ApiError {
         count("delete");
         synchronized (lock) {
-            StoredObject object = live(bucketName, name, query.get("generation"));
-            checkPreconditions(Optional.of(object), query, "");
+            addressed(bucketName, name, query); // under the same lock as the removal
             bucket(bucketName).remove(name);
         }
         exchange.sendResponseHeaders(204, -1);
+    }
+
+    /** The live object a request addresses (the generation it names, if any), once the request's preconditions hold. */
+    private StoredObject addressed(String bucketName, String name, Map<String, String> query) throws ApiError {
+        synchronized (lock) {
+            StoredObject object = live(bucketName, name, query.get("generation"));
+            checkPreconditions(Optional.of(object), query, "");
+            return object;
+        }
     }
 
     // ---------------------------------------------------------------- objects.rewrite

@@ -3,20 +3,16 @@ package dev.laststate.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.api.gax.retrying.RetrySettings;
-import com.google.cloud.NoCredentials;
-import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.StorageOptions;
 import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.OutcomeUnknownException;
+import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,16 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 class GcsCheckpointStoreTest {
 
     private static final String BUCKET = "laststate-test";
-    private static final RetrySettings FAST_RETRIES = RetrySettings.newBuilder()
-            .setMaxAttempts(4)
-            .setInitialRetryDelayDuration(Duration.ofMillis(5))
-            .setMaxRetryDelayDuration(Duration.ofMillis(20))
-            .setRetryDelayMultiplier(2)
-            .setTotalTimeoutDuration(Duration.ofSeconds(30))
-            .setInitialRpcTimeoutDuration(Duration.ofSeconds(10))
-            .setMaxRpcTimeoutDuration(Duration.ofSeconds(10))
-            .setRpcTimeoutMultiplier(1)
-            .build();
+    private static final int ATTEMPTS = 4;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private FakeGcsServer server;
     private GcsCheckpointStore store;
@@ -52,7 +40,7 @@ class GcsCheckpointStoreTest {
     void startServer() throws Exception {
         server = FakeGcsServer.start(FakeGcsServer.DEFAULT_LIST_PAGE_SIZE, FakeGcsServer.DEFAULT_REWRITE_BYTES_PER_CALL);
         server.createBucket(BUCKET);
-        store = store(server.endpoint());
+        store = EmulatorStore.open(server.endpoint(), ATTEMPTS, TIMEOUT);
     }
 
     @AfterAll
@@ -76,7 +64,7 @@ class GcsCheckpointStoreTest {
 
         assertThat(server.requestCount("upload.query")).as("status queries").isGreaterThan(queriesBefore);
         assertThat(written.version()).isEqualTo(Long.toString(server.generation(BUCKET, uri.path()).orElseThrow()));
-        assertThat(new String(store.read(uri).bytes(), StandardCharsets.UTF_8)).isEqualTo("mine");
+        assertThat(text(uri)).isEqualTo("mine");
         // A later 412 is the condition failing, without a retry in between.
         assertThatThrownBy(() -> store.write(uri, utf8("other"), WriteCondition.ifAbsent()))
                 .isInstanceOf(ObjectAlreadyExistsException.class);
@@ -96,8 +84,8 @@ class GcsCheckpointStoreTest {
                 .isInstanceOf(OutcomeUnknownException.class);
 
         // Both had taken effect: reading back is how a caller learns it.
-        assertThat(new String(store.read(created).bytes(), StandardCharsets.UTF_8)).isEqualTo("mine");
-        assertThat(new String(store.read(replaced).bytes(), StandardCharsets.UTF_8)).isEqualTo("after");
+        assertThat(text(created)).isEqualTo("mine");
+        assertThat(text(replaced)).isEqualTo("after");
     }
 
     @Test
@@ -121,7 +109,7 @@ class GcsCheckpointStoreTest {
         try (FakeGcsServer stopped = FakeGcsServer.start()) {
             endpoint = stopped.endpoint();
         }
-        try (GcsCheckpointStore unreachable = store(endpoint)) {
+        try (GcsCheckpointStore unreachable = EmulatorStore.open(endpoint, ATTEMPTS, TIMEOUT)) {
             assertThatThrownBy(() -> unreachable.write(root.resolve("x"), utf8("x"), WriteCondition.ifAbsent()))
                     .isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.retryable()).isTrue())
                     .isNotInstanceOf(OutcomeUnknownException.class);
@@ -187,10 +175,9 @@ class GcsCheckpointStoreTest {
     }
 
     /** The store as the provider builds it for an emulator, with the client's retry delays shortened. */
-    private static GcsCheckpointStore store(String endpoint) {
-        Storage storage = StorageOptions.http().setHost(endpoint).setProjectId("laststate-test")
-                .setCredentials(NoCredentials.getInstance()).setRetrySettings(FAST_RETRIES).build().getService();
-        return new GcsCheckpointStore(uri -> storage, Optional.empty());
+    /** The object's bytes as the UTF-8 text they were written from. */
+    private String text(StoreUri uri) throws StoreException {
+        return new String(store.read(uri).bytes(), StandardCharsets.UTF_8);
     }
 
     private static byte[] utf8(String text) {

@@ -3,11 +3,6 @@ package dev.laststate.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.google.api.gax.retrying.RetrySettings;
-import com.google.cloud.NoCredentials;
-import com.google.cloud.http.HttpTransportOptions;
-import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.StorageOptions;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.OutcomeUnknownException;
@@ -27,12 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,17 +48,6 @@ class GcsFaultsTest {
 
     private static final String BUCKET = "laststate-faults";
     private static final Duration TIMEOUT = Duration.ofMillis(300);
-    private static final RetrySettings FAST_RETRIES = RetrySettings.newBuilder()
-            .setMaxAttempts(2)
-            .setInitialRetryDelayDuration(Duration.ofMillis(1))
-            .setMaxRetryDelayDuration(Duration.ofMillis(5))
-            .setRetryDelayMultiplier(2)
-            .setTotalTimeoutDuration(Duration.ofSeconds(5))
-            .setInitialRpcTimeoutDuration(TIMEOUT)
-            .setMaxRpcTimeoutDuration(TIMEOUT)
-            .setRpcTimeoutMultiplier(1)
-            .build();
-
     private FakeGcsServer server;
     private FaultProxy proxy;
     /** The store under test, through the proxy. */
@@ -74,17 +56,14 @@ class GcsFaultsTest {
     private GcsCheckpointStore direct;
     private final AtomicInteger roots = new AtomicInteger();
     private SeededObjects seeded;
-    private StoreUri root;
-    private ObjectInfo source;
-    private ObjectInfo other;
 
     @BeforeAll
     void start() throws Exception {
         server = FakeGcsServer.start();
         server.createBucket(BUCKET);
         proxy = FaultProxy.start(URI.create(server.endpoint()));
-        faulty = store(proxy.endpoint().toString());
-        direct = store(server.endpoint());
+        faulty = EmulatorStore.open(proxy.endpoint().toString(), 2, TIMEOUT);
+        direct = EmulatorStore.open(server.endpoint(), 2, TIMEOUT);
     }
 
     @AfterAll
@@ -94,17 +73,11 @@ class GcsFaultsTest {
         }
     }
 
+    /** Each test (each case of a parameterized one) starts without a fault, on objects seeded under a fresh root. */
     @BeforeEach
-    void seed() throws Exception {
-        seeded = SeededObjects.seed(direct, StoreUri.parse("gs://" + BUCKET + "/faults/root-" + roots.getAndIncrement()));
-        root = seeded.root();
-        source = seeded.source();
-        other = seeded.other();
-    }
-
-    @AfterEach
-    void clear() {
+    void clearAndSeed() throws Exception {
         proxy.clear();
+        seeded = SeededObjects.seed(direct, StoreUri.parse("gs://" + BUCKET + "/faults/root-" + roots.getAndIncrement()));
     }
 
     /** One operation of the store under faults, and what a correct answer is, read without faults once it returned. */
@@ -123,8 +96,10 @@ class GcsFaultsTest {
     }
 
     private Operation operation(String name) {
+        ObjectInfo source = seeded.source();
+        ObjectInfo other = seeded.other();
         StoreUri dir = seeded.dir();
-        StoreUri target = root.resolve("copies/target");
+        StoreUri target = seeded.root().resolve("copies/target");
         StoreUri fresh = seeded.fresh();
         return switch (name) {
             case "list" -> new Operation("list", () -> faulty.list(dir), List.of(dir), false, () -> direct.list(dir));
@@ -256,6 +231,7 @@ class GcsFaultsTest {
 
     @Test
     void aDownloadWithoutItsHeadersIsTheBytesOrAStoreFailureNeverOtherBytes() throws Exception {
+        ObjectInfo source = seeded.source();
         byte[] bytes = utf8(text(source));
         for (String header : List.of("x-goog-generation", "Content-Length", "Content-Range", "x-goog-hash", "Content-Type")) {
             proxy.inject(r -> r.target().contains("alt=media"), Fault.dropHeader(header));
@@ -286,13 +262,13 @@ class GcsFaultsTest {
 
     /** The seeded objects in their versions, and no copy made. */
     private boolean unchanged() throws Exception {
-        return seeded.unchanged(direct) && direct.stat(root.resolve("copies/target")).isEmpty();
+        return seeded.unchanged(direct) && direct.stat(seeded.root().resolve("copies/target")).isEmpty();
     }
 
     /** The seeded objects in their versions, nothing written besides them. */
     private void assertUnchanged() throws Exception {
         seeded.assertUnchanged(direct);
-        assertThat(direct.stat(root.resolve("copies/target"))).isEmpty();
+        assertThat(direct.stat(seeded.root().resolve("copies/target"))).isEmpty();
     }
 
     /** A read's answer as a value: its object and its bytes. */
@@ -302,16 +278,6 @@ class GcsFaultsTest {
 
     private String text(ObjectInfo info) throws StoreException {
         return new String(direct.read(info.uri()).bytes(), StandardCharsets.UTF_8);
-    }
-
-    /** The store as the provider builds it for an emulator, with short timeouts and fast retries. */
-    private static GcsCheckpointStore store(String endpoint) {
-        HttpTransportOptions transport = HttpTransportOptions.newBuilder()
-                .setConnectTimeout((int) TIMEOUT.toMillis()).setReadTimeout((int) TIMEOUT.toMillis()).build();
-        Storage storage = StorageOptions.http().setHost(endpoint).setProjectId("laststate-test")
-                .setCredentials(NoCredentials.getInstance()).setTransportOptions(transport).setRetrySettings(FAST_RETRIES)
-                .build().getService();
-        return new GcsCheckpointStore(uri -> storage, Optional.empty());
     }
 
     private static byte[] utf8(String text) {

@@ -51,6 +51,13 @@ class FlinkRestClientTest {
         server.shutdown();
     }
 
+    /** Queues the answers recorded from Flink {@code version}, in the order the client asks. */
+    private void enqueue(String version, String... recorded) {
+        for (String name : recorded) {
+            server.enqueue(RestFixtures.json(version, name));
+        }
+    }
+
     private FlinkRestClient client() {
         return client(JobManagerConnection.of(server.url("/").uri()));
     }
@@ -62,7 +69,7 @@ class FlinkRestClientTest {
     @ParameterizedTest
     @FieldSource("VERSIONS")
     void readsTheJobOverview(String version) throws Exception {
-        server.enqueue(RestFixtures.json(version, "jobs-overview-restored.json"));
+        enqueue(version, "jobs-overview-restored.json");
         try (FlinkRestClient client = client()) {
             List<JobOverview> jobs = client.jobs();
             assertThat(jobs).extracting(JobOverview::state).containsExactlyInAnyOrder("RUNNING", "CANCELED", "CANCELED");
@@ -78,8 +85,7 @@ class FlinkRestClientTest {
     @FieldSource("VERSIONS")
     void readsLatestCompletedSavepointAndRestored(String version) throws Exception {
         Map<String, String> ids = RestFixtures.ids(version);
-        server.enqueue(RestFixtures.json(version, "checkpoints-after-savepoint.json"));
-        server.enqueue(RestFixtures.json(version, "checkpoints-restored.json"));
+        enqueue(version, "checkpoints-after-savepoint.json", "checkpoints-restored.json");
         try (FlinkRestClient client = client()) {
             CheckpointStats running = client.checkpoints(ids.get("first"));
             assertThat(running.completed()).hasValueSatisfying(c -> assertThat(c.externalPath()).hasValueSatisfying(p ->
@@ -129,7 +135,7 @@ class FlinkRestClientTest {
     @Test
     void a503IsRetriedThenTheAnswerIsUsed() throws Exception {
         server.enqueue(new MockResponse().setResponseCode(503).setBody("{\"errors\":[\"Service temporarily unavailable due to an ongoing leader election. Please refresh.\"]}"));
-        server.enqueue(RestFixtures.json("2.3.0", "jobs-overview-one-running.json"));
+        enqueue("2.3.0", "jobs-overview-one-running.json");
         try (FlinkRestClient client = client()) {
             assertThat(client.jobs()).hasSize(1);
         }
@@ -181,7 +187,7 @@ class FlinkRestClientTest {
     @Test
     void redirectsAreFollowedOnGet() throws Exception {
         server.enqueue(new MockResponse().setResponseCode(307).setHeader("Location", "/leader/jobs/overview"));
-        server.enqueue(RestFixtures.json("1.20.5", "jobs-overview-one-running.json"));
+        enqueue("1.20.5", "jobs-overview-one-running.json");
         try (FlinkRestClient client = client()) {
             assertThat(client.jobs()).hasSize(1);
         }
@@ -223,7 +229,7 @@ class FlinkRestClientTest {
 
     @Test
     void basicAuthIsSent() throws Exception {
-        server.enqueue(RestFixtures.json("2.3.0", "jobs-overview-empty.json"));
+        enqueue("2.3.0", "jobs-overview-empty.json");
         JobManagerConnection connection = JobManagerConnection.of(server.url("/").uri())
                 .withAuth(Optional.of(JobManagerAuth.basic("flink", "pa55")));
         try (FlinkRestClient client = client(connection)) {
@@ -248,8 +254,7 @@ class FlinkRestClientTest {
                 .addSubjectAlternativeName("localhost").build();
         HandshakeCertificates serverTls = new HandshakeCertificates.Builder().heldCertificate(serverCert, ca.certificate()).build();
         server.useHttps(serverTls.sslSocketFactory(), false);
-        server.enqueue(RestFixtures.json("2.3.0", "jobs-overview-one-running.json"));
-        server.enqueue(RestFixtures.json("2.3.0", "jobs-overview-one-running.json"));
+        enqueue("2.3.0", "jobs-overview-one-running.json", "jobs-overview-one-running.json");
         Path caFile = dir.resolve("ca.pem");
         Files.writeString(caFile, ca.certificatePem());
         URI url = URI.create("https://127.0.0.1:" + server.getPort() + "/");
@@ -276,10 +281,8 @@ class FlinkRestClientTest {
     void triggersASavepointAndReadsItsStatus(String version) throws Exception {
         Map<String, String> ids = RestFixtures.ids(version);
         String job = ids.get("first");
-        server.enqueue(RestFixtures.json(version, "savepoint-trigger.json"));
-        server.enqueue(RestFixtures.json(version, "savepoint-status-first.json"));
-        server.enqueue(RestFixtures.json(version, "savepoint-status-completed.json"));
-        server.enqueue(RestFixtures.json(version, "savepoint-status-failed.json"));
+        enqueue(version, "savepoint-trigger.json",
+                "savepoint-status-first.json", "savepoint-status-completed.json", "savepoint-status-failed.json");
         try (FlinkRestClient client = client()) {
             String trigger = client.triggerSavepoint(job, Optional.of("file:///sp"), false);
             assertThat(trigger).matches("[0-9a-f]{32}");
@@ -302,8 +305,7 @@ class FlinkRestClientTest {
     void stopWithSavepointIntoTheDefaultDirectory(String version) throws Exception {
         Map<String, String> ids = RestFixtures.ids(version);
         String job = ids.get("restored");
-        server.enqueue(RestFixtures.json(version, "stop-trigger.json"));
-        server.enqueue(RestFixtures.json(version, "stop-status-completed.json"));
+        enqueue(version, "stop-trigger.json", "stop-status-completed.json");
         try (FlinkRestClient client = client()) {
             String trigger = client.triggerSavepoint(job, Optional.empty(), true);
             assertThat(client.savepointStatus(job, trigger).location()).hasValueSatisfying(l ->

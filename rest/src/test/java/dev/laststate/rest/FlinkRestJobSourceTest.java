@@ -67,8 +67,33 @@ class FlinkRestJobSourceTest {
         answers.put(path, RestFixtures.body(version, fixture).replace(RestFixtures.ids(version).get("root"), dir.toString()));
     }
 
+    /** Serves {@code overview} as the job overview and {@code checkpoints} as the checkpoint statistics of each of {@code jobs}. */
+    private void serveJobs(String version, String overview, String checkpoints, String... jobs) {
+        serve(version, "/jobs/overview", overview);
+        for (String job : jobs) {
+            serve(version, "/jobs/" + job + "/checkpoints", checkpoints);
+        }
+    }
+
+    /**
+     * Serves an overview in which one job runs, the recording's job {@code key}, with its checkpoint statistics, and
+     * checks that the source, given neither a job name nor a job id, picks that job.
+     */
+    private JobInfo theOneRunningJob(String version, String overview, String checkpoints, String key) throws Exception {
+        String job = RestFixtures.ids(version).get(key);
+        serveJobs(version, overview, checkpoints, job);
+        JobInfo info = source().job();
+        assertThat(info.jobId()).isEqualTo(job);
+        return info;
+    }
+
     private StoreUri checkpoints() {
         return StoreUri.parse(dir.resolve("checkpoints").toString());
+    }
+
+    /** The source given neither a job name nor a job id. */
+    private FlinkRestJobSource source() {
+        return source(Optional.empty(), Optional.empty());
     }
 
     private FlinkRestJobSource source(Optional<String> name, Optional<String> id) {
@@ -85,13 +110,8 @@ class FlinkRestJobSourceTest {
     @ParameterizedTest
     @FieldSource("VERSIONS")
     void aRestoredJobContinuesItsLineageWithTheReportedCheckpointAsLowerBound(String version) throws Exception {
-        String job = RestFixtures.ids(version).get("restored");
-        serve(version, "/jobs/overview", "jobs-overview-restored.json");
-        serve(version, "/jobs/" + job + "/checkpoints", "checkpoints-restored.json");
+        JobInfo info = theOneRunningJob(version, "jobs-overview-restored.json", "checkpoints-restored.json", "restored");
 
-        JobInfo info = source(Optional.empty(), Optional.empty()).job();
-
-        assertThat(info.jobId()).isEqualTo(job);
         assertThat(info.name()).contains("counter");
         assertThat(info.lineage()).isEqualTo(Lineage.RESTORED);
         long completed = Long.parseLong(RestFixtures.body(version, "checkpoints-restored.json")
@@ -103,13 +123,8 @@ class FlinkRestJobSourceTest {
     @ParameterizedTest
     @FieldSource("VERSIONS")
     void aJobWithoutLatestRestoredStartedEmpty(String version) throws Exception {
-        String job = RestFixtures.ids(version).get("first");
-        serve(version, "/jobs/overview", "jobs-overview-one-running.json");
-        serve(version, "/jobs/" + job + "/checkpoints", "checkpoints-running.json");
+        JobInfo info = theOneRunningJob(version, "jobs-overview-one-running.json", "checkpoints-running.json", "first");
 
-        JobInfo info = source(Optional.empty(), Optional.empty()).job();
-
-        assertThat(info.jobId()).isEqualTo(job);
         assertThat(info.lineage()).isEqualTo(Lineage.STARTED_EMPTY);
         assertThat(info.minCheckpointId()).isPresent();
     }
@@ -118,10 +133,9 @@ class FlinkRestJobSourceTest {
     @FieldSource("VERSIONS")
     void severalRunningJobsAreNamedAndRefused(String version) throws Exception {
         Map<String, String> ids = RestFixtures.ids(version);
-        serve(version, "/jobs/overview", "jobs-overview-two-running.json");
-        serve(version, "/jobs/" + ids.get("first") + "/checkpoints", "checkpoints-running.json");
+        serveJobs(version, "jobs-overview-two-running.json", "checkpoints-running.json", ids.get("first"));
 
-        assertThatThrownBy(() -> source(Optional.empty(), Optional.empty()).job())
+        assertThatThrownBy(() -> source().job())
                 .isInstanceOf(JobSelectionException.class)
                 .hasMessageContaining("2 jobs are running")
                 .hasMessageContaining(ids.get("first")).hasMessageContaining(ids.get("other"))
@@ -134,12 +148,10 @@ class FlinkRestJobSourceTest {
     @FieldSource("VERSIONS")
     void withNoJobRunningTheMostRecentlyStartedMatchingJobIsTakenIfStorageStillHoldsItsSnapshots(String version) throws Exception {
         Map<String, String> ids = RestFixtures.ids(version);
-        serve(version, "/jobs/overview", "jobs-overview-none-running.json");
-        serve(version, "/jobs/" + ids.get("first") + "/checkpoints", "checkpoints-canceled.json");
-        serve(version, "/jobs/" + ids.get("other") + "/checkpoints", "checkpoints-canceled.json");
+        serveJobs(version, "jobs-overview-none-running.json", "checkpoints-canceled.json", ids.get("first"), ids.get("other"));
 
         // other-counter started last, but its snapshots are gone
-        assertThatThrownBy(() -> source(Optional.empty(), Optional.empty()).job())
+        assertThatThrownBy(() -> source().job())
                 .isInstanceOf(NothingToPromoteException.class)
                 .hasMessageContaining("no job is running")
                 .hasMessageContaining(ids.get("other"))
@@ -174,7 +186,7 @@ class FlinkRestJobSourceTest {
         answers.put("/jobs/overview", RestFixtures.body(version, "jobs-overview-one-running.json"));
         answers.put("/jobs/" + job + "/checkpoints", RestFixtures.body(version, "checkpoints-running.json")); // root not replaced
 
-        assertThatThrownBy(() -> source(Optional.empty(), Optional.empty()).job())
+        assertThatThrownBy(() -> source().job())
                 .isInstanceOf(JobSelectionException.class)
                 .hasMessageContaining("writes its checkpoints to file:/tmp/flink-rest-fixture/" + version + "/checkpoints/" + job + "/chk-")
                 .hasMessageContaining("not in --store " + checkpoints());

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Finding the job and promoting its newest checkpoint sends the same requests, by type, whether the job's
@@ -31,24 +31,14 @@ class PromotionRequestCountTest {
     private final S3RequestCounter counter = new S3RequestCounter();
     /** The requests of each promotion, without those of finding the job. */
     private final List<Map<String, Long>> promotionOnly = new ArrayList<>();
-    private S3ProxyServer server;
     private S3CheckpointStore store;
 
-    @BeforeAll
-    void start() throws Exception {
-        server = S3ProxyServer.start();
-        server.createBucket(BUCKET);
-        store = server.store(Map.of(), List.of(counter));
-    }
+    @RegisterExtension
+    static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
 
-    @AfterAll
-    void stop() throws Exception {
-        if (store != null) {
-            store.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    @BeforeAll
+    void openStore() {
+        store = S3.store(Map.of(), List.of(counter));
     }
 
     @Test

@@ -28,10 +28,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -42,26 +40,13 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * process: the surefire configuration removes every AWS variable from this JVM's environment (checked below),
  * so a store that signs S3Proxy's checked signatures can only have its keys from the map.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class S3EnvironmentTest {
 
     private static final String BUCKET = "laststate-env";
     private static final String NO_HOME = "/nonexistent-laststate-home";
 
-    private S3ProxyServer server;
-
-    @BeforeAll
-    void start() throws Exception {
-        server = S3ProxyServer.start();
-        server.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
 
     @Test
     void thisJvmHasNoAwsSettingsOfItsOwn() {
@@ -73,7 +58,7 @@ class S3EnvironmentTest {
     @Test
     void credentialsEndpointAndRegionOnlyFromTheMapPromoteAndList() throws Exception {
         Map<String, String> environment = Map.of(
-                "AWS_ENDPOINT_URL_S3", server.endpoint().toString(),
+                "AWS_ENDPOINT_URL_S3", S3.endpoint().toString(),
                 "AWS_REGION", "us-east-1",
                 "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
@@ -93,7 +78,7 @@ class S3EnvironmentTest {
     void aWrongSecretInTheMapIsAccessDeniedAndNeverPrinted() throws Exception {
         String wrongSecret = "not-the-secret-0123456789";
         StoreUri object = StoreUri.parse("s3://" + BUCKET + "/wrong-secret/object");
-        try (CheckpointStore store = new S3CheckpointStoreProvider().open(Map.of(S3StoreConfig.ENDPOINT, server.endpoint().toString()),
+        try (CheckpointStore store = new S3CheckpointStoreProvider().open(Map.of(S3StoreConfig.ENDPOINT, S3.endpoint().toString()),
                 Map.of("AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
                         "AWS_SECRET_ACCESS_KEY", wrongSecret, "HOME", NO_HOME))) {
             assertThatThrownBy(() -> store.write(object, new byte[1], WriteCondition.overwrite()))
@@ -111,7 +96,7 @@ class S3EnvironmentTest {
                 + "aws_secret_access_key = wrong\n\n[laststate]\naws_access_key_id = " + S3ProxyServer.ACCESS_KEY
                 + "\naws_secret_access_key = " + S3ProxyServer.SECRET_KEY + "\n");
         Path config = Files.writeString(dir.resolve("config"), "[profile laststate]\nregion = us-east-1\n");
-        Map<String, String> environment = Map.of("AWS_ENDPOINT_URL", server.endpoint().toString(),
+        Map<String, String> environment = Map.of("AWS_ENDPOINT_URL", S3.endpoint().toString(),
                 "AWS_SHARED_CREDENTIALS_FILE", credentials.toString(), "AWS_CONFIG_FILE", config.toString(),
                 "AWS_PROFILE", "laststate", "HOME", NO_HOME);
         StoreUri object = StoreUri.parse("s3://" + BUCKET + "/profile/object");
@@ -120,7 +105,7 @@ class S3EnvironmentTest {
             store.write(object, new byte[] {1}, WriteCondition.overwrite());
             assertThat(store.list(object.parent().orElseThrow()).objects()).extracting(ObjectInfo::uri).containsExactly(object);
         }
-        try (CheckpointStore store = new S3CheckpointStoreProvider().open(Map.of(), Map.of("AWS_ENDPOINT_URL", server.endpoint().toString(),
+        try (CheckpointStore store = new S3CheckpointStoreProvider().open(Map.of(), Map.of("AWS_ENDPOINT_URL", S3.endpoint().toString(),
                 "AWS_SHARED_CREDENTIALS_FILE", credentials.toString(), "AWS_REGION", "us-east-1", "HOME", NO_HOME))) {
             assertThatThrownBy(() -> store.stat(object)).as("the default profile's wrong keys").isInstanceOf(StoreAccessDeniedException.class);
         }
@@ -163,7 +148,7 @@ class S3EnvironmentTest {
         };
         try {
             Map<String, String> environment = Map.of(
-                    "AWS_ENDPOINT_URL_S3", server.endpoint().toString(),
+                    "AWS_ENDPOINT_URL_S3", S3.endpoint().toString(),
                     "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:" + sts.getAddress().getPort(),
                     "AWS_REGION", "us-east-1",
                     "AWS_WEB_IDENTITY_TOKEN_FILE", token.toString(),

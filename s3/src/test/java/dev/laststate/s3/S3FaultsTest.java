@@ -20,13 +20,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Malformed and cut-off answers are store failures: with {@link FaultProxy} between the store and S3Proxy,
@@ -41,55 +41,45 @@ class S3FaultsTest {
     private static final String BUCKET = "laststate-faults";
     private static final Duration TIMEOUT = Duration.ofMillis(400);
 
-    private S3ProxyServer server;
+    @RegisterExtension
+    static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
+
     private FaultProxy proxy;
     /** The store under test, through the proxy. */
     private S3CheckpointStore faulty;
     /** The same storage without faults, to set up and check. */
     private S3CheckpointStore direct;
-    private final AtomicInteger roots = new AtomicInteger();
     private SeededObjects seeded;
-    private StoreUri root;
-    private ObjectInfo source;
-    private ObjectInfo other;
 
     @BeforeAll
     void start() throws Exception {
-        server = S3ProxyServer.start();
-        server.createBucket(BUCKET);
-        proxy = FaultProxy.start(server.endpoint());
-        S3StoreConfig config = S3ProxyServer.config(proxy.endpoint(), Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"));
-        Map<String, String> environment = new HashMap<>(S3ProxyServer.environment());
+        proxy = FaultProxy.start(S3.endpoint());
+        S3StoreConfig config = S3ProxyBucket.config(proxy.endpoint(), Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"));
+        Map<String, String> environment = new HashMap<>(S3ProxyBucket.environment());
         environment.put("AWS_MAX_ATTEMPTS", "2");
-        faulty = new S3CheckpointStore(config, S3Environment.from(environment, config).withTimeouts(TIMEOUT, TIMEOUT), List.of());
-        direct = server.store(Map.of(), List.of());
+        faulty = S3.store(config, S3Environment.from(environment, config).withTimeouts(TIMEOUT, TIMEOUT), List.of());
+        direct = S3.store(Map.of(), List.of());
     }
 
     @AfterAll
-    void stop() throws Exception {
-        try (S3ProxyServer s = server; FaultProxy p = proxy; S3CheckpointStore f = faulty; S3CheckpointStore d = direct) {
-            // closed in reverse order
-        }
+    void stopProxy() throws Exception {
+        proxy.close();
     }
 
+    /** Each test starts without a fault, on objects seeded under a root named after it. */
     @BeforeEach
-    void seed() throws Exception {
-        seeded = SeededObjects.seed(direct, StoreUri.parse("s3://" + BUCKET + "/faults/root-" + roots.getAndIncrement()));
-        root = seeded.root();
-        source = seeded.source();
-        other = seeded.other();
-    }
-
-    @AfterEach
-    void clear() {
+    void clearAndSeed(TestInfo test) throws Exception {
         proxy.clear();
+        seeded = SeededObjects.seed(direct, StoreUri.parse("s3://" + BUCKET + "/faults/" + test.getTestMethod().orElseThrow().getName()));
     }
 
     /** Every operation of the store, by name, with the locations its failure may name. */
     private Map<String, FaultedOperation> operations() {
         Map<String, FaultedOperation> all = new LinkedHashMap<>();
+        ObjectInfo source = seeded.source();
+        ObjectInfo other = seeded.other();
         StoreUri dir = seeded.dir();
-        StoreUri target = root.resolve("copies/target");
+        StoreUri target = seeded.root().resolve("copies/target");
         StoreUri fresh = seeded.fresh();
         List.of(FaultedOperation.reading("list", () -> faulty.list(dir), dir),
                 FaultedOperation.reading("stat", () -> faulty.stat(source.uri()), source.uri()),
@@ -147,14 +137,14 @@ class S3FaultsTest {
     @Test
     void anAnswerWithoutContentLengthOrETagIsAStoreFailureNeverANullPointer() throws Exception {
         proxy.inject(Fault.dropHeader("Content-Length"));
-        assertThat(catchThrowable(() -> faulty.stat(source.uri()))).as("stat without Content-Length")
+        assertThat(catchThrowable(() -> faulty.stat(seeded.source().uri()))).as("stat without Content-Length")
                 .isInstanceOfSatisfying(StoreException.class, e -> {
-                    assertThat(e.uri()).isEqualTo(source.uri());
+                    assertThat(e.uri()).isEqualTo(seeded.source().uri());
                     assertThat(e).hasMessageContaining("Content-Length");
                 });
         // Without Content-Length the body ends where the connection does, which is a whole answer: the bytes or a
         // store failure, never other bytes.
-        Throwable read = catchThrowable(() -> assertThat(faulty.read(source.uri()).bytes()).isEqualTo(utf8(text(source))));
+        Throwable read = catchThrowable(() -> assertThat(faulty.read(seeded.source().uri()).bytes()).isEqualTo(utf8(text(seeded.source()))));
         assertThat(read).as("read without Content-Length").satisfiesAnyOf(t -> assertThat(t).isNull(),
                 t -> assertThat(t).isInstanceOf(StoreException.class));
 
@@ -163,7 +153,7 @@ class S3FaultsTest {
             assertThat(failsNamingItsLocation(operations().get(name))).as(name).hasMessageContaining("ETag");
         }
         // The PUT took effect, but without its ETag the version written is unknown: read before assuming.
-        StoreUri written = root.resolve("dir/written");
+        StoreUri written = seeded.root().resolve("dir/written");
         assertThat(catchThrowable(() -> faulty.write(written, utf8("w"), WriteCondition.ifAbsent())))
                 .isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.uri()).isEqualTo(written));
         proxy.clear();

@@ -1,41 +1,55 @@
 package dev.laststate.s3;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * S3Proxy in this JVM: an in-memory store behind a real S3 HTTP endpoint on 127.0.0.1 (free port), which
- * checks AWS v2/v4 signatures against one key pair. Started once per test class.
+ * checks AWS v2/v4 signatures against one key pair and decides a conditional PUT atomically, as S3 does.
+ * Started once per test class, by this module's tests and by the e2e module's, which takes this module's test
+ * jar without its dependencies: nothing here names a laststate class (the stores are {@link S3ProxyBucket}'s).
+ * The bucket set-up and the view of what landed go straight to its blob store, not through S3, so they depend
+ * on no S3 client.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
-    static final String ACCESS_KEY = "laststate-test-access";
-    static final String SECRET_KEY = "laststate-test-secret";
+    public static final String ACCESS_KEY = "laststate-test-access";
+    public static final String SECRET_KEY = "laststate-test-secret";
+    public static final String REGION = "us-east-1";
 
     private final S3Proxy proxy;
+    private final BlobStore blobs;
     private final URI endpoint;
 
-    private S3ProxyServer(S3Proxy proxy, URI endpoint) {
+    private S3ProxyServer(S3Proxy proxy, BlobStore blobs, URI endpoint) {
         this.proxy = proxy;
+        this.blobs = blobs;
         this.endpoint = endpoint;
     }
 
-    static S3ProxyServer start() throws Exception {
+    public static S3ProxyServer start() throws Exception {
+        BlobStore blobs = new AtomicConditionalPuts(new TransientNio2BlobStore());
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(new AtomicConditionalPuts(new TransientNio2BlobStore()))
+                .blobStore(blobs)
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
@@ -48,58 +62,47 @@ final class S3ProxyServer implements AutoCloseable {
             }
             Thread.sleep(5);
         }
-        return new S3ProxyServer(proxy, URI.create("http://127.0.0.1:" + proxy.getPort()));
+        return new S3ProxyServer(proxy, blobs, URI.create("http://127.0.0.1:" + proxy.getPort()));
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
-    static AwsCredentialsProvider credentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    /** Creates a bucket (the store never creates buckets). */
+    public void createBucket(String bucket) {
+        blobs.createContainer(bucket);
     }
 
-    /** The store's configuration for this server, with more {@code s3.*} options. */
-    S3StoreConfig config(Map<String, String> options) {
-        return config(endpoint, options);
-    }
-
-    /** The store's configuration for {@code via} (a proxy in front of this server), with more {@code s3.*} options. */
-    static S3StoreConfig config(URI via, Map<String, String> options) {
-        Map<String, String> all = new TreeMap<>(options);
-        all.put(S3StoreConfig.ENDPOINT, via.toString());
-        all.putIfAbsent(S3StoreConfig.REGION, "us-east-1");
-        return S3StoreConfig.fromOptions(all, Map.of());
-    }
-
-    /** The environment a store is given for this server: its key pair and nothing else. */
-    static Map<String, String> environment() {
-        return environment(SECRET_KEY);
-    }
-
-    /** The environment with this server's access key and {@code secret}. */
-    static Map<String, String> environment(String secret) {
-        // HOME points nowhere, so no developer's ~/.aws files take part.
-        return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", secret, "HOME", "/nonexistent-laststate-home");
-    }
-
-    /** A store on this server with the right key pair. */
-    S3CheckpointStore store(Map<String, String> options, List<? extends ExecutionInterceptor> interceptors) {
-        S3StoreConfig config = config(options);
-        return new S3CheckpointStore(config, S3Environment.from(environment(), config), interceptors);
-    }
-
-    /** A plain SDK client with the right key pair, for what the store never does (creating buckets, planting odd keys). */
-    S3Client admin() {
-        return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials()).forcePathStyle(true).build();
-    }
-
-    /** Creates a bucket with a plain SDK client (the store never creates buckets). */
-    void createBucket(String bucket) {
-        try (S3Client admin = admin()) {
-            admin.createBucket(r -> r.bucket(bucket));
+    /** Stores {@code file} as {@code key}. */
+    public void put(String bucket, String key, Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            blobs.putBlob(PutObjectRequest.builder().bucket(bucket).key(key).contentLength(Files.size(file)).build(), in);
         }
+    }
+
+    /** The keys of every object below {@code prefix} (a "directory" ending in /), all pages. */
+    public List<String> keys(String bucket, String prefix) {
+        List<String> keys = new ArrayList<>();
+        ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build();
+        while (true) {
+            ListObjectsV2Response page = blobs.list(request);
+            page.contents().stream().map(S3Object::key).forEach(keys::add);
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+                return keys;
+            }
+            request = request.toBuilder().continuationToken(page.nextContinuationToken()).build();
+        }
+    }
+
+    /**
+     * A plain SDK client with the right key pair, for what the store never does (planting odd keys). Needs an SDK
+     * HTTP client on the class path, which the e2e module's test class path does not have.
+     */
+    S3Client admin() {
+        return S3Client.builder().endpointOverride(endpoint).region(Region.of(REGION)).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
     }
 
     @Override

@@ -26,7 +26,7 @@ class S3StoreTckTest extends CheckpointStoreTck {
         server.createBucket(BUCKET);
         server.createBucket(OTHER_BUCKET);
         S3Client admin = server.admin();
-        S3CheckpointStore store = server.store(Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"), List.of());
+        S3CheckpointStore store = S3ProxyBucket.openStore(server.endpoint(), Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"), List.of());
         // No capability narrowed: S3Proxy 4.1 enforces If-None-Match and If-Match on PUT, x-amz-copy-source-if-match
         // on CopyObject and UploadPartCopy, and implements UploadPartCopy (the TCK's racing writers and copies of a
         // changed version, and S3StoreTest's request counts show it).

@@ -22,11 +22,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -45,26 +45,16 @@ class S3StoreTest {
     private final S3RequestCounter counter = new S3RequestCounter();
     /** When set, the next PutObject's answer is turned into a 503 after S3Proxy carried it out. */
     private final AtomicBoolean losePutAnswer = new AtomicBoolean();
-    private S3ProxyServer server;
     private S3CheckpointStore store;
     private final AtomicInteger roots = new AtomicInteger();
     private StoreUri root;
 
-    @BeforeAll
-    void start() throws Exception {
-        server = S3ProxyServer.start();
-        server.createBucket(BUCKET);
-        store = server.store(Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"), List.of(counter, new LoseAnswer()));
-    }
+    @RegisterExtension
+    static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
 
-    @AfterAll
-    void stop() throws Exception {
-        if (store != null) {
-            store.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    @BeforeAll
+    void openStore() {
+        store = S3.store(Map.of(S3StoreConfig.MULTIPART_COPY_THRESHOLD, "5MiB"), List.of(counter, new LoseAnswer()));
     }
 
     @BeforeEach
@@ -81,7 +71,7 @@ class S3StoreTest {
         Listing listing = store.list(s3a.resolve("dir"));
 
         assertThat(listing.objects()).extracting(ObjectInfo::uri).containsExactly(s3a.resolve("dir/object"));
-        assertThat(new String(store.read(s3a.resolve("dir/object")).bytes(), StandardCharsets.UTF_8)).isEqualTo("via s3");
+        assertThat(text(s3a.resolve("dir/object"))).isEqualTo("via s3");
         ObjectInfo copy = store.copy(listing.objects().get(0), root.resolve("dir/copy"));
         assertThat(copy.uri().scheme()).isEqualTo("s3");
         assertThat(store.stat(s3a.resolve("dir/copy"))).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(copy.version()));
@@ -110,8 +100,8 @@ class S3StoreTest {
     @Test
     void wrongCredentialsAreAccessDeniedAndNeverPrinted() throws Exception {
         String wrongSecret = "wrong-secret-value-1234";
-        Map<String, String> options = Map.of(S3StoreConfig.ENDPOINT, server.endpoint().toString(), S3StoreConfig.REGION, "us-east-1");
-        try (var wrong = new S3CheckpointStoreProvider().open(options, S3ProxyServer.environment(wrongSecret));
+        Map<String, String> options = Map.of(S3StoreConfig.ENDPOINT, S3.endpoint().toString(), S3StoreConfig.REGION, S3ProxyServer.REGION);
+        try (var wrong = new S3CheckpointStoreProvider().open(options, S3ProxyBucket.environment(wrongSecret));
              var unknownKey = new S3CheckpointStoreProvider().open(options, Map.of("AWS_ACCESS_KEY_ID", "unknown-key",
                      "AWS_SECRET_ACCESS_KEY", wrongSecret, "HOME", "/nonexistent-laststate-home"))) {
             for (var bad : List.of(wrong, unknownKey)) {
@@ -214,7 +204,7 @@ class S3StoreTest {
         assertThatThrownBy(() -> store.write(uri, utf8("mine"), WriteCondition.ifAbsent()))
                 .isInstanceOf(OutcomeUnknownException.class).hasMessageContaining("may have created it");
         assertThat(counter.count("PutObject")).isEqualTo(2);
-        assertThat(new String(store.read(uri).bytes(), StandardCharsets.UTF_8)).isEqualTo("mine");
+        assertThat(text(uri)).isEqualTo("mine");
 
         // Without a retry the same 412 is a plain "already exists".
         assertThatThrownBy(() -> store.write(uri, utf8("other"), WriteCondition.ifAbsent()))
@@ -225,7 +215,7 @@ class S3StoreTest {
     void aServerErrorOnEveryAttemptIsRetriedByTheSdkOnlyAndReportedUnavailable() throws Exception {
         // Not conditional: the answer of every attempt is lost, so the SDK's own attempts are all that is made.
         StoreUri uri = root.resolve("object");
-        try (S3CheckpointStore failing = server.store(Map.of(), List.of(counter, new ExecutionInterceptor() {
+        try (S3CheckpointStore failing = S3ProxyBucket.openStore(S3.endpoint(), Map.of(), List.of(counter, new ExecutionInterceptor() {
             @Override
             public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
                 return context.httpResponse().toBuilder().statusCode(503).build();
@@ -248,6 +238,11 @@ class S3StoreTest {
         } catch (StoreException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The object's bytes as the UTF-8 text they were written from. */
+    private String text(StoreUri uri) throws StoreException {
+        return new String(store.read(uri).bytes(), StandardCharsets.UTF_8);
     }
 
     private static byte[] utf8(String text) {
