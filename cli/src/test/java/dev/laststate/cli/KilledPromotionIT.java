@@ -147,7 +147,7 @@ class KilledPromotionIT {
         Files.move(temp, chk.resolve(FlinkLayout.METADATA), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Flink subsumes a checkpoint: its state files first, {@code _metadata} last. */
+    /** A checkpoint subsumed in the order hardest on a promoter: state files first, {@code _metadata} last (Flink reverses it). */
     private void subsume(long id) throws IOException {
         Path chk = dir.resolve(JOB).resolve("chk-" + id);
         if (!Files.isDirectory(chk)) {

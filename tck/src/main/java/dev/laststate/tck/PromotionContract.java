@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -502,18 +503,10 @@ public interface PromotionContract extends TckSupport {
     default void aCheckpointDeletedWhileBeingCopiedIsReplacedByTheNewerOne() throws Exception {
         CheckpointTree tree = tree();
         StoreUri chk12 = tree.checkpoint(JOB, 12, 3);
-        AtomicBoolean flinkMovedOn = new AtomicBoolean();
-        RecordingCheckpointStore recording = new RecordingCheckpointStore(store());
-        recording.onCall(call -> {
-            if (call.operation() == Operation.COPY && call.source().orElseThrow().toString().contains("chk-12")
-                    && flinkMovedOn.compareAndSet(false, true)) {
-                // Flink completes checkpoint 13 and discards 12: state files first, _metadata last.
-                tree.checkpoint(JOB, 13, 2);
-                for (String name : CheckpointTree.fileNames(JOB, 12, 3)) {
-                    store().delete(chk12.resolve(name));
-                }
-            }
-        });
+        // chk-12 goes in the order hardest on a promoter, which a deleter other than Flink may use: state files
+        // first, _metadata last (CheckpointTree.fileNames ends with it).
+        RecordingCheckpointStore recording = completing13AndDeleting12(tree, chk12, CheckpointTree.fileNames(JOB, 12, 3),
+                call -> call.operation() == Operation.COPY && call.source().orElseThrow().toString().contains("chk-12"));
 
         PromotionResult result = new Promoter(recording).promote(request());
 
@@ -523,6 +516,44 @@ public interface PromotionContract extends TckSupport {
         assertThat(recording.calls()).filteredOn(c -> c.operation() == Operation.WRITE
                         && c.uri().equals(target().resolve(FlinkLayout.METADATA)))
                 .hasSize(1);
+    }
+
+    @Test
+    default void aCheckpointFlinkDiscardsAfterItWasListedIsReplacedByTheNewerOne() throws Exception {
+        CheckpointTree tree = tree();
+        StoreUri chk12 = tree.checkpoint(JOB, 12, 3);
+        // chk-12 goes as Flink discards a checkpoint: _metadata first, then the state files
+        // (CompletedCheckpointDiscardObject.discard), once the promotion has listed chk-12.
+        List<String> flinksOrder = new ArrayList<>(List.of(FlinkLayout.METADATA));
+        CheckpointTree.fileNames(JOB, 12, 3).stream().filter(n -> !n.equals(FlinkLayout.METADATA)).forEach(flinksOrder::add);
+        RecordingCheckpointStore recording = completing13AndDeleting12(tree, chk12, flinksOrder,
+                call -> call.operation() == Operation.READ && call.uri().equals(chk12.resolve(FlinkLayout.METADATA)));
+
+        PromotionResult result = new Promoter(recording).promote(request());
+
+        assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
+        assertThat(result.snapshot().checkpointId()).hasValue(13);
+        List<String> expected = new ArrayList<>(CheckpointTree.fileNames(JOB, 13, 2));
+        expected.add(FlinkLayout.POINTER_RECORD);
+        assertThat(targetFiles()).as("nothing of chk-12 was copied, so nothing of it is left")
+                .containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /**
+     * The store, recorded, with Flink completing checkpoint 13 of {@code tree} and deleting {@code chk12}'s files
+     * in {@code order} just before the first call that {@code when} matches.
+     */
+    private RecordingCheckpointStore completing13AndDeleting12(CheckpointTree tree, StoreUri chk12, List<String> order,
+                                                               Predicate<RecordingCheckpointStore.Call> when) {
+        AtomicBoolean flinkMovedOn = new AtomicBoolean();
+        return new RecordingCheckpointStore(store()).onCall(call -> {
+            if (when.test(call) && flinkMovedOn.compareAndSet(false, true)) {
+                tree.checkpoint(JOB, 13, 2);
+                for (String name : order) {
+                    store().delete(chk12.resolve(name));
+                }
+            }
+        });
     }
 
     /** The store, recorded, with Flink completing checkpoint {@code id} of {@code tree} as the first copy begins. */

@@ -85,7 +85,10 @@ public interface PromotionSafetyContract extends TckSupport {
         return tree.checkpoint(JOB, id, stateFiles(id));
     }
 
-    /** Flink subsumes a checkpoint: its state files first, its {@code _metadata} last. */
+    /**
+     * A subsumed checkpoint goes in the order hardest on a promoter, state files first and {@code _metadata} last
+     * (Flink itself drops {@code _metadata} first; a promotion must be safe either way).
+     */
     private void subsume(StoreUri checkpoint, long id) throws StoreException {
         for (String name : CheckpointTree.fileNames(JOB, id, stateFiles(id))) {
             store().delete(checkpoint.resolve(name));

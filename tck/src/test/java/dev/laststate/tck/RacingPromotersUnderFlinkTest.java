@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Eight promoters started at once, again and again, on the local store while "Flink" keeps completing
- * checkpoints and subsuming the older ones (state files first, {@code _metadata} last), as the attack that
- * once saw the previous generation's files deleted while the next was served ran it.
+ * checkpoints and subsuming the older ones (state files first, {@code _metadata} last: the order hardest on a
+ * promoter, which Flink itself reverses), as the attack that once saw the previous generation's files deleted
+ * while the next was served ran it.
  */
 class RacingPromotersUnderFlinkTest {
 
