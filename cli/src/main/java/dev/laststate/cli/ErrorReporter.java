@@ -11,7 +11,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns every failure into one line on stderr ({@code laststate: <message>}) and its exit code; stack traces only with
+ * Turns every failure into one line on stderr ({@code laststate: <message>}) and its exit code, and with
+ * {@code --output json} also one JSON object on stdout ({@link Json#error}); stack traces only with
  * {@code --verbose}. Nothing here masks: the streams it writes to are masked ({@link Redactor#mask}).
  */
 final class ErrorReporter implements IParameterExceptionHandler, IExecutionExceptionHandler {
@@ -30,7 +31,9 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine command = ex.getCommandLine();
         String message = message(ex) + " (see '" + command.getCommandSpec().qualifiedName() + " --help')";
-        report(command.getErr(), message, Optional.empty());
+        // Parsing stopped at the error, perhaps before --output: the raw arguments say what was asked for.
+        boolean json = OutputOptions.declared(command.getCommandSpec()) && OutputOptions.requested(this.args, env) == OutputFormat.JSON;
+        report(command.getOut(), command.getErr(), json, ExitCodes.USAGE, message, Optional.empty());
         return ExitCodes.USAGE;
     }
 
@@ -42,19 +45,26 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
             message = "internal error: " + ex.getClass().getName() + ": " + message
                     + (verbose.getAsBoolean() ? "" : " (rerun with --verbose for the stack trace)");
         }
-        report(command.getErr(), message, Optional.of(ex));
+        report(command.getOut(), command.getErr(), OutputOptions.parsed(command.getCommandSpec()) == OutputFormat.JSON,
+                code, message, Optional.of(ex));
         return code;
     }
 
     /** For failures that escape picocli (errors such as a linkage error from a broken class path). */
     int handleUncaught(Throwable failure, PrintWriter out, PrintWriter err) {
-        report(err, "internal error: " + failure.getClass().getName() + ": " + message(failure), Optional.of(failure));
+        // Which command failed is not known here: the arguments and the environment decide.
+        boolean json = OutputOptions.requested(args, env) == OutputFormat.JSON;
+        report(out, err, json, ExitCodes.INTERNAL_ERROR,
+                "internal error: " + failure.getClass().getName() + ": " + message(failure), Optional.of(failure));
         return ExitCodes.INTERNAL_ERROR;
     }
 
-    /** One line on stderr, whatever line breaks the message had; the trace after it. */
-    private void report(PrintWriter err, String message, Optional<Throwable> failure) {
+    /** One line on stderr, whatever line breaks the message had; the JSON object first; the trace last. */
+    private void report(PrintWriter out, PrintWriter err, boolean json, int code, String message, Optional<Throwable> failure) {
         String line = message.strip().replaceAll("\\s*\\R\\s*", " ");
+        if (json) {
+            Json.print(out, Json.error(code, line));
+        }
         err.println("laststate: " + line);
         if (verbose.getAsBoolean()) {
             failure.ifPresent(f -> f.printStackTrace(err));
