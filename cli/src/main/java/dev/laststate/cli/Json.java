@@ -59,6 +59,31 @@ final class Json {
         return node;
     }
 
+    /**
+     * A failure: {@code error}, the kind of failure (the name of its exit code: {@code USAGE},
+     * {@code NOTHING_TO_PROMOTE}, {@code STORE_FAILURE}, ...), {@code message}, the line stderr has, and
+     * {@code exitCode}, the process's.
+     */
+    static ObjectNode error(int exitCode, String message) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("error", errorKind(exitCode));
+        node.put("message", message);
+        node.put("exitCode", exitCode);
+        return node;
+    }
+
+    private static String errorKind(int exitCode) {
+        return switch (exitCode) {
+            case ExitCodes.USAGE -> "USAGE";
+            case ExitCodes.NOTHING_TO_PROMOTE -> "NOTHING_TO_PROMOTE";
+            case ExitCodes.STORE_FAILURE -> "STORE_FAILURE";
+            case ExitCodes.REFUSED -> "REFUSED";
+            case ExitCodes.VERIFICATION_FAILED -> "VERIFICATION_FAILED";
+            case ExitCodes.UNPROMOTABLE_SNAPSHOT -> "UNPROMOTABLE_SNAPSHOT";
+            default -> "INTERNAL_ERROR";
+        };
+    }
+
     /** {@code verify}. */
     static ObjectNode verification(Verification verification) {
         ObjectNode node = MAPPER.createObjectNode();

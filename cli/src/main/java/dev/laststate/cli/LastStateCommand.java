@@ -52,20 +52,34 @@ public final class LastStateCommand implements Callable<Integer> {
         System.exit(run(args));
     }
 
-    /** Runs with the process's streams and environment. */
+    /**
+     * Runs with the process's streams and environment. {@code System.out} and {@code System.err} are masked
+     * before anything prints (java.util.logging's console handler, created on first use, writes to the masked
+     * stderr too).
+     */
     static int run(String[] args) {
-        return run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv());
+        Map<String, String> env = System.getenv();
+        Redactor redactor = Redactor.of(args, env);
+        System.setOut(redactor.mask(System.out));
+        System.setErr(redactor.mask(System.err));
+        return execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), env);
     }
 
     /** Runs in-process: results go to {@code out}, diagnostics to {@code err}; {@code env} replaces the environment. */
     static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        Redactor redactor = Redactor.of(args, env);
+        return execute(args, redactor.mask(out), redactor.mask(err), env);
+    }
+
+    /** Runs on streams that are masked already: every secret of {@code args} and {@code env} is kept out of them. */
+    private static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
         LastStateCommand root = new LastStateCommand();
         root.environment = Map.copyOf(env);
-        ErrorReporter reporter = new ErrorReporter(Redactor.fromArguments(args).withEnvironment(env), () -> root.verbose);
+        ErrorReporter reporter = new ErrorReporter(args, env, () -> root.verbose);
         try {
             return commandLine(root, out, err, env, reporter).execute(args);
         } catch (Throwable failure) { // picocli lets Errors through; they still get one line and exit 1
-            return reporter.handleUncaught(failure, err);
+            return reporter.handleUncaught(failure, out, err);
         } finally {
             out.flush();
             err.flush();

@@ -2,18 +2,25 @@ package dev.laststate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code --output}, shared by the commands that print a result, and the printing of that result. */
 final class OutputOptions {
 
+    static final String NAME = "--output";
+    static final String VARIABLE = "LASTSTATE_OUTPUT";
+
     @Spec(Spec.Target.MIXEE)
     private CommandSpec command;
 
-    @Option(names = "--output", paramLabel = "text|json", defaultValue = "${env:LASTSTATE_OUTPUT:-text}",
-            description = "Print text (default) or one JSON object. Env: LASTSTATE_OUTPUT.")
+    @Option(names = NAME, paramLabel = "text|json", defaultValue = "${env:" + VARIABLE + ":-text}",
+            description = "Print text (default) or one JSON object, also on failure. Env: LASTSTATE_OUTPUT.")
     private OutputFormat format = OutputFormat.TEXT;
 
     /** Prints the result on stdout: {@code json} on one line with {@code --output json}, else {@code text}. */
@@ -25,5 +32,33 @@ final class OutputOptions {
         }
         out.println(text);
         out.flush();
+    }
+
+    /** Whether {@code command} has {@code --output}. */
+    static boolean declared(CommandSpec command) {
+        return command.findOption(NAME) != null;
+    }
+
+    /** The format {@code command} was parsed with; text for a command without {@code --output}. */
+    static OutputFormat parsed(CommandSpec command) {
+        OptionSpec option = command.findOption(NAME);
+        return option != null && option.getValue() == OutputFormat.JSON ? OutputFormat.JSON : OutputFormat.TEXT;
+    }
+
+    /**
+     * The format the raw arguments ask for (the last {@code --output}), else the environment's: for a failure
+     * before or while the arguments were parsed.
+     */
+    static OutputFormat requested(String[] args, Map<String, String> env) {
+        Optional<String> value = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(NAME) && i + 1 < args.length) {
+                value = Optional.of(args[++i]);
+            } else if (args[i].startsWith(NAME + "=")) {
+                value = Optional.of(args[i].substring(NAME.length() + 1));
+            }
+        }
+        String chosen = value.orElseGet(() -> env.getOrDefault(VARIABLE, ""));
+        return chosen.strip().toLowerCase(Locale.ROOT).equals("json") ? OutputFormat.JSON : OutputFormat.TEXT;
     }
 }

@@ -43,10 +43,11 @@ class ExitCodesTest {
 
     @Test
     void anUnexpectedFailureIsOneLineWithItsType() {
-        ErrorReporter reporter = new ErrorReporter(Redactor.fromArguments(new String[0]), () -> false);
+        ErrorReporter reporter = new ErrorReporter(new String[0], java.util.Map.of(), () -> false);
         java.io.StringWriter err = new java.io.StringWriter();
 
-        int code = reporter.handleUncaught(new IllegalStateException("first\nsecond"), new java.io.PrintWriter(err));
+        int code = reporter.handleUncaught(new IllegalStateException("first\nsecond"),
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
 
         assertThat(code).isEqualTo(ExitCodes.INTERNAL_ERROR);
         assertThat(err.toString().lines()).containsExactly(
