@@ -72,7 +72,11 @@ class ListCommandTest {
     }
 
     @Test
-    void aStoreWithoutJobsIsNothingToPromote() {
+    void aStoreWithoutJobsIsUnknownUntilInitialized() {
+        Cli.Run unknown = Cli.run("list", "--store", dir.toString());
+        assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
+        Cli.succeeds("init", "--store", dir.toString());
+
         Cli.Run run = Cli.run("list", "--store", dir.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
@@ -81,8 +85,10 @@ class ListCommandTest {
     }
 
     @Test
-    void jobsWithoutCompleteCheckpointsAreNothingToPromote() throws Exception {
+    void jobsWithoutCompleteCheckpointsAreUnknownUntilInitialized() throws Exception {
         CheckpointTree.inDirectory(dir).incompleteCheckpoint(JOB, 1, 2);
+        assertThat(Cli.run("list", "--store", dir.toString()).exitCode()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
+        Cli.succeeds("init", "--store", dir.toString());
 
         Cli.Run run = Cli.run("list", "--store", dir.toString());
 
