@@ -146,9 +146,9 @@ public final class ManagedTargets {
         Knowledge knowledge = knowledge(target);
         if (knowledge == Knowledge.UNKNOWN) {
             throw new UnknownTargetException(target, nothing.getMessage() + ", and laststate manages nothing at " + target
-                    + " (no " + FlinkLayout.POINTER_RECORD + ", no " + FlinkLayout.INIT_MARKER + "): a mistyped location? "
-                    + "For a new job's first deployment run 'laststate init" + checkpoints.map(c -> " --store " + c).orElse("")
-                    + "' once");
+                    + " (no " + FlinkLayout.POINTER_RECORD + ", no " + FlinkLayout.INIT_MARKER + "): a mistyped location, "
+                    + "or a new job: declare it once with 'laststate init" + checkpoints.map(c -> " --store " + c).orElse("")
+                    + "'");
         }
         return new NothingToPromoteException(nothing.getMessage() + "; " + target + (knowledge == Knowledge.PROMOTED
                 ? " keeps serving what was promoted there"
