@@ -24,6 +24,11 @@ public final class FlinkLayout {
     public static final String POINTER_RECORD = "_laststate.json";
     /** The directory beside it holding the pending records of promotions in progress (or that died). */
     public static final String PENDING_RECORDS = "_laststate-pending";
+    /**
+     * The marker {@code laststate init} creates in a target before anything was promoted there: a new job's
+     * target that laststate manages (see {@link ManagedTargets}).
+     */
+    public static final String INIT_MARKER = "_laststate-init.json";
 
     /** Bytes at the start of {@code _metadata} that hold its checkpoint id. */
     public static final int METADATA_HEADER_BYTES = 16;
@@ -50,6 +55,11 @@ public final class FlinkLayout {
             throw new IllegalArgumentException("invalid job id '" + jobId + "': a Flink job id is 32 lower-case hex digits");
         }
         return jobId;
+    }
+
+    /** Whether {@code name} is one of laststate's own names in a target, which no snapshot may bring along. */
+    public static boolean isReservedInTarget(String name) {
+        return name.equals(POINTER_RECORD) || name.equals(PENDING_RECORDS) || name.equals(INIT_MARKER);
     }
 
     /** The checkpoint id of a {@code chk-<n>} directory name, read as a number. */

@@ -521,7 +521,7 @@ public final class Promoter {
     private static String recordableName(Snapshot candidate, ObjectInfo object) throws UnpromotableSnapshotException {
         String name = candidate.directory().relativize(object.uri());
         String first = name.split("/", 2)[0];
-        if (first.equals(FlinkLayout.POINTER_RECORD) || first.equals(FlinkLayout.PENDING_RECORDS)) {
+        if (FlinkLayout.isReservedInTarget(first)) {
             throw new UnpromotableSnapshotException(candidate.directory(), candidate.directory() + " holds '" + first
                     + "', a name laststate reserves for its own records in the target");
         }
@@ -662,6 +662,7 @@ public final class Promoter {
         unkept.removeAll(protectedNames(state, old, run));
         unkept.remove(FlinkLayout.METADATA);
         unkept.remove(FlinkLayout.POINTER_RECORD);
+        unkept.remove(FlinkLayout.INIT_MARKER);
         return List.copyOf(unkept);
     }
 
@@ -701,6 +702,7 @@ public final class Promoter {
         names.removeAll(retained);
         names.remove(FlinkLayout.METADATA);
         names.remove(FlinkLayout.POINTER_RECORD);
+        names.remove(FlinkLayout.INIT_MARKER);
         Set<String> withheld = new LinkedHashSet<>(names);
         withheld.retainAll(live);
         names.removeAll(live);

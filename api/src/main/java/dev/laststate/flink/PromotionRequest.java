@@ -80,7 +80,7 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
      * Refuses a target that is not a place of its own: promoting writes its files there and later deletes
      * those of older generations, so it must not overlap a directory Flink or another snapshot owns.
      */
-    private static void checkTarget(StoreUri checkpoints, StoreUri target, Optional<StoreUri> snapshot) {
+    static void checkTarget(StoreUri checkpoints, StoreUri target, Optional<StoreUri> snapshot) {
         if (target.contains(checkpoints)) {
             throw new IllegalArgumentException("the target " + target + " must not be the checkpoint directory or contain it");
         }

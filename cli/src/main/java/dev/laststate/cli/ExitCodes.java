@@ -4,6 +4,7 @@ import dev.laststate.flink.CorruptPointerRecordException;
 import dev.laststate.flink.NotRestorableException;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.PromotionAbortedException;
+import dev.laststate.flink.UnknownTargetException;
 import dev.laststate.flink.UnpromotableSnapshotException;
 import dev.laststate.job.JobSelectionException;
 import dev.laststate.store.StoreException;
@@ -24,7 +25,11 @@ public final class ExitCodes {
     public static final int INTERNAL_ERROR = 1;
     /** Bad flags, locations, store options or job id. */
     public static final int USAGE = 2;
-    /** No job, no complete snapshot, or (status, resolve) nothing promoted yet. */
+    /**
+     * Nothing (new) at a target laststate manages: no job, no complete snapshot, or (status, resolve, verify)
+     * nothing promoted yet, while the target holds a pointer record or the marker of {@code laststate init}.
+     * After an init and before the first promotion this is a new job's first deployment.
+     */
     public static final int NOTHING_TO_PROMOTE = 3;
     /** The store or the JobManager failed. */
     public static final int STORE_FAILURE = 4;
@@ -38,6 +43,12 @@ public final class ExitCodes {
     /** The newest snapshot cannot be promoted: corrupt or empty _metadata, or entries laststate cannot copy. */
     public static final int UNPROMOTABLE_SNAPSHOT = 7;
 
+    /**
+     * Nothing found, and laststate knows nothing at the target either (no pointer record, no init marker): a
+     * mistyped location, or a new job nobody declared with {@code laststate init}. Never a first deployment.
+     */
+    public static final int UNKNOWN_TARGET = 8;
+
     private ExitCodes() {}
 
     /** The exit code list of {@code --help}. */
@@ -46,11 +57,12 @@ public final class ExitCodes {
         codes.put(String.valueOf(OK), "done: promoted, unchanged, dry run, or printed");
         codes.put(String.valueOf(INTERNAL_ERROR), "internal error");
         codes.put(String.valueOf(USAGE), "usage or bad input (flags, URIs, -o options, job id)");
-        codes.put(String.valueOf(NOTHING_TO_PROMOTE), "nothing to promote: no job, no complete snapshot, nothing promoted yet");
+        codes.put(String.valueOf(NOTHING_TO_PROMOTE), "nothing (new) for a target laststate manages: no job, no complete snapshot, nothing promoted yet");
         codes.put(String.valueOf(STORE_FAILURE), "storage or JobManager failure");
         codes.put(String.valueOf(REFUSED), "refused by a guard, or a corrupt pointer record");
         codes.put(String.valueOf(VERIFICATION_FAILED), "not restorable (files missing or _metadata unreadable); promote --verify committed nothing");
         codes.put(String.valueOf(UNPROMOTABLE_SNAPSHOT), "the newest snapshot cannot be promoted (corrupt _metadata, links or reserved names); nothing committed");
+        codes.put(String.valueOf(UNKNOWN_TARGET), "nothing found and nothing laststate knows at the target (no _laststate.json, no init marker): a typo, or run 'laststate init' for a new job");
         return codes;
     }
 
@@ -70,6 +82,9 @@ public final class ExitCodes {
         }
         if (failure instanceof CorruptPointerRecordException) {
             return REFUSED;
+        }
+        if (failure instanceof UnknownTargetException) {
+            return UNKNOWN_TARGET;
         }
         if (failure instanceof NothingToPromoteException || failure instanceof NothingToVerifyException) {
             return NOTHING_TO_PROMOTE;

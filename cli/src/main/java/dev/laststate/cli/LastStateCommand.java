@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = "Promotes the newest complete Apache Flink checkpoint or savepoint to one stable restore "
                 + "directory, <checkpoint-dir>/last-state/.",
         subcommands = {PromoteCommand.class, ListCommand.class, StatusCommand.class, ResolveCommand.class,
-                SavepointCommand.class, VerifyCommand.class})
+                SavepointCommand.class, VerifyCommand.class, InitCommand.class})
 public final class LastStateCommand implements Callable<Integer> {
 
     @Spec
@@ -112,6 +112,6 @@ public final class LastStateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: promote, savepoint, list, status, resolve or verify");
+        throw new ParameterException(spec.commandLine(), "missing command: init, promote, savepoint, list, status, resolve or verify");
     }
 }

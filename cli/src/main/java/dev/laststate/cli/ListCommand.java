@@ -1,6 +1,7 @@
 package dev.laststate.cli;
 
 import dev.laststate.flink.FlinkLayout;
+import dev.laststate.flink.ManagedTargets;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.Snapshot;
 import dev.laststate.flink.SnapshotFinder;
@@ -44,17 +45,19 @@ final class ListCommand extends StoreCommand {
         try (CheckpointStore opened = store.open(checkpoints)) {
             SnapshotFinder finder = new SnapshotFinder(opened);
             List<String> jobIds = onlyJob.isPresent() ? List.of(onlyJob.get()) : finder.jobIds(checkpoints);
-            if (jobIds.isEmpty()) {
-                throw new NothingToPromoteException("no job directory (32 hex digits) in " + checkpoints
-                        + " (is this the checkpoint directory, execution.checkpointing.dir?)");
-            }
             for (String id : jobIds) {
                 jobs.add(find(finder, checkpoints, savepointDir, id));
             }
-        }
-        if (jobs.stream().allMatch(j -> j.snapshots().isEmpty())) {
-            throw new NothingToPromoteException("no complete checkpoint" + (savepointDir.isPresent() ? " or savepoint" : "")
-                    + " of " + (onlyJob.isPresent() ? "job " + onlyJob.get() : "any job") + " in " + checkpoints);
+            if (jobIds.isEmpty() || jobs.stream().allMatch(j -> j.snapshots().isEmpty())) {
+                NothingToPromoteException nothing = jobIds.isEmpty()
+                        ? new NothingToPromoteException("no job directory (32 hex digits) in " + checkpoints
+                                + " (is this the checkpoint directory, execution.checkpointing.dir?)")
+                        : new NothingToPromoteException("no complete checkpoint" + (savepointDir.isPresent() ? " or savepoint" : "")
+                                + " of " + (onlyJob.isPresent() ? "job " + onlyJob.get() : "any job") + " in " + checkpoints);
+                // list has no --target: whether laststate manages this checkpoint directory is read at its default target.
+                throw new ManagedTargets(opened).explain(Optional.of(checkpoints),
+                        checkpoints.resolve(FlinkLayout.DEFAULT_TARGET), nothing);
+            }
         }
         output.print(Json.jobs(jobs), text(jobs));
         return ExitCodes.OK;

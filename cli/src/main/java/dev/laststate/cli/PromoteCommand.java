@@ -1,6 +1,8 @@
 package dev.laststate.cli;
 
+import dev.laststate.flink.ManagedTargets;
 import dev.laststate.flink.NotRestorableException;
+import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.PreCommitCheck;
 import dev.laststate.flink.PromotionMode;
 import dev.laststate.flink.PromotionRequest;
@@ -79,12 +81,17 @@ final class PromoteCommand extends StoreCommand {
              FlinkRestClient client = rest.map(FlinkRestClient::new).orElse(null)) {
             JobSource source = client != null
                     ? jobManager.source(client, named.map(s -> jobId), opened, checkpoints, savepointDir)
-                    : named.orElseGet(() -> new StorageScanJobSource(opened, checkpoints));
-            PromotionRequest request = request(checkpoints, savepointDir, targetDir, source.job());
+                    : named.orElseGet(() -> new StorageScanJobSource(opened, checkpoints, savepointDir));
             AtomicReference<Verification> checked = new AtomicReference<>();
             Promoter promoter = verify ? promotion.promoter(opened).withPreCommitCheck(restorable(opened, checked))
                     : promotion.promoter(opened);
-            PromotionResult result = promoter.promote(request);
+            PromotionResult result;
+            try {
+                result = promoter.promote(request(checkpoints, savepointDir, targetDir, source.job()));
+            } catch (NothingToPromoteException nothing) {
+                // Exit 3 only for a target laststate manages; at any other, nothing found is exit 8, never a first deployment.
+                throw new ManagedTargets(opened).explain(Optional.of(checkpoints), targetDir, nothing);
+            }
             // A copy was verified before its commit; what else the target serves (unchanged, pointer mode) is verified now.
             Optional<Verification> verification = Optional.ofNullable(checked.get());
             if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {

@@ -3,9 +3,11 @@ package dev.laststate.cli;
 import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.LastState;
 import dev.laststate.flink.LastStateReader;
+import dev.laststate.flink.ManagedTargets;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** {@code --target}, shared by promote, savepoint, status and resolve. */
@@ -23,14 +25,20 @@ final class TargetOption {
         return store.target(target, checkpoints);
     }
 
-    /** What the target in the store of {@code --store} holds; nothing promoted yet is exit 3. */
+    /**
+     * What the target in the store of {@code --store} holds; nothing promoted yet is exit 3 at a target laststate
+     * manages (an initialized one), exit 8 at any other.
+     */
     LastState read(StoreOptions store) throws Exception {
         StoreUri checkpoints = store.checkpoints();
         StoreUri targetDir = resolve(store, checkpoints);
         try (CheckpointStore opened = store.open(checkpoints)) {
-            return new LastStateReader(opened).read(targetDir).orElseThrow(() -> new NothingToPromoteException(
-                    "nothing has been promoted to " + targetDir + " yet (no " + FlinkLayout.POINTER_RECORD
-                            + "); run 'laststate promote' first"));
+            Optional<LastState> state = new LastStateReader(opened).read(targetDir);
+            if (state.isEmpty()) {
+                throw new ManagedTargets(opened).explain(Optional.of(checkpoints), targetDir, new NothingToPromoteException(
+                        "nothing has been promoted to " + targetDir + " yet (no " + FlinkLayout.POINTER_RECORD + ")"));
+            }
+            return state.get();
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.laststate.cli;
 import dev.laststate.flink.FlinkLayout;
 import dev.laststate.flink.LastState;
 import dev.laststate.flink.LastStateReader;
+import dev.laststate.flink.ManagedTargets;
+import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.file.LocalPaths;
@@ -43,7 +45,14 @@ final class VerifyCommand extends StoreCommand {
             targetDir = store.target(target, checkpoints);
         }
         try (CheckpointStore opened = store.open(checkpoints)) {
-            Verification verification = verify(opened, targetDir);
+            Verification verification;
+            try {
+                verification = verify(opened, targetDir);
+            } catch (NothingToVerifyException nothing) {
+                // A --target given alone names no checkpoint directory to check; the target's marker still decides 3 or 8.
+                Optional<StoreUri> checked = store.given() ? Optional.of(checkpoints) : Optional.empty();
+                throw new ManagedTargets(opened).explain(checked, targetDir, new NothingToPromoteException(nothing.getMessage()));
+            }
             output.print(Json.verification(verification), text(verification));
             return exitCode(verification, err());
         }
@@ -63,7 +72,7 @@ final class VerifyCommand extends StoreCommand {
             directory = targetDir;
         } else {
             throw new NothingToVerifyException(targetDir, "nothing to verify in " + targetDir + ": no " + FlinkLayout.POINTER_RECORD
-                    + " and no " + FlinkLayout.METADATA + "; run 'laststate promote' first");
+                    + " and no " + FlinkLayout.METADATA);
         }
         return new SnapshotVerifier(store).verify(directory);
     }

@@ -1,6 +1,7 @@
 package dev.laststate.cli;
 
 import static dev.laststate.cli.LocalFiles.fingerprint;
+import static dev.laststate.cli.LocalFiles.uriOf;
 import static dev.laststate.tck.CheckpointTree.JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,14 +70,27 @@ class BadInputTest {
                 bad("store that reads as a URI", 2, "write ./:x if a local name was meant", "list", "--store", ":x"),
                 bad("bad request for a named job, checked before the store", 2, "copy concurrency", "promote",
                         "--store", STORE + "/missing", "--job-id", JOB, "--copy-concurrency", "300"),
-                bad("missing directory", 3, "holds a complete checkpoint", "promote", "--store", STORE + "/missing"),
-                bad("missing directory, named job", 3, "has no complete checkpoint", "promote", "--store",
+                // A missing local directory, a file and a job directory can never be a checkpoint directory: bad input.
+                bad("missing directory", 2, "missing does not exist", "promote", "--store", STORE + "/missing"),
+                bad("missing directory, named job", 2, "missing does not exist", "promote", "--store",
                         STORE + "/missing", "--job-id", JOB),
-                bad("job without checkpoints", 3, "has no complete checkpoint", "promote", "--store", STORE,
+                bad("list of a missing directory", 2, "missing does not exist", "list", "--store", STORE + "/missing"),
+                bad("status of a missing directory", 2, "missing does not exist", "status", "--store", STORE + "/missing"),
+                bad("resolve of a missing directory", 2, "missing does not exist", "resolve", "--store", STORE + "/missing"),
+                bad("verify of a missing directory", 2, "missing does not exist", "verify", "--store", STORE + "/missing"),
+                bad("a file as --store", 2, "_metadata is a file, not a checkpoint directory", "promote",
+                        "--store", STORE + "/" + JOB + "/chk-12/_metadata"),
+                bad("the job directory as --store", 2, "is a job directory (its name is a job id)", "promote",
+                        "--store", STORE + "/" + JOB),
+                bad("the job directory as --store of resolve", 2, "give its parent", "resolve",
+                        "--store", STORE + "/" + JOB),
+                bad("a renamed job directory as --store", 2, "is a job directory (it holds chk-", "promote",
+                        "--store", STORE + "/renamed-job"),
+                // Nothing found at a target laststate does not manage: exit 8, never "nothing yet".
+                bad("job without checkpoints", 8, "has no complete checkpoint", "promote", "--store", STORE,
                         "--job-id", CheckpointTree.OTHER_JOB),
-                bad("list of a missing directory", 3, "no job directory", "list", "--store", STORE + "/missing"),
-                bad("status, nothing promoted", 3, "nothing has been promoted", "status", "--store", STORE),
-                bad("resolve, nothing promoted", 3, "nothing has been promoted", "resolve", "--store", STORE));
+                bad("status, nothing promoted", 8, "nothing has been promoted", "status", "--store", STORE),
+                bad("resolve, nothing promoted", 8, "nothing has been promoted", "resolve", "--store", STORE));
     }
 
     private static Arguments bad(String name, int exitCode, String message, String... args) {
@@ -87,6 +101,8 @@ class BadInputTest {
     @MethodSource("badInputs")
     void exitsWithOneLineAndChangesNothing(List<String> args, int exitCode, String message) throws Exception {
         CheckpointTree.inDirectory(dir).standard();
+        // A job directory under another name: it holds chk-<n> directories.
+        LocalFiles.write(dir.resolve("renamed-job").resolve("chk-3").resolve("state"), new byte[] {1});
         Map<String, String> before = fingerprint(dir);
 
         Cli.Run run = Cli.run(withStore(args));
@@ -96,16 +112,23 @@ class BadInputTest {
     }
 
     @Test
-    void aJobWithoutCompleteCheckpointsExitsThree() throws Exception {
+    void aJobWithoutCompleteCheckpointsExitsEightUntilInitializedThenThree() throws Exception {
         CheckpointTree tree = CheckpointTree.inDirectory(dir);
         tree.incompleteCheckpoint(JOB, 1, 2);
         tree.incompleteCheckpoint(JOB, 2, 2);
         Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString());
+        Cli.Run unknown = Cli.run("promote", "--store", dir.toString());
 
-        assertOneLineError(run, ExitCodes.NOTHING_TO_PROMOTE, "holds a complete checkpoint");
+        assertOneLineError(unknown, ExitCodes.UNKNOWN_TARGET, "holds a complete checkpoint");
+        assertThat(unknown.err()).contains("laststate manages nothing at " + uriOf(dir.resolve("last-state")));
         assertThat(fingerprint(dir)).isEqualTo(before);
+
+        Cli.succeeds("init", "--store", dir.toString());
+        Cli.Run initialized = Cli.run("promote", "--store", dir.toString());
+
+        assertOneLineError(initialized, ExitCodes.NOTHING_TO_PROMOTE, "holds a complete checkpoint");
+        assertThat(initialized.err()).contains("initialized for a new job");
     }
 
     @Test

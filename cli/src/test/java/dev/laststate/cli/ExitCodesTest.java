@@ -3,8 +3,10 @@ package dev.laststate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.laststate.flink.CorruptPointerRecordException;
+import dev.laststate.flink.NotACheckpointDirectoryException;
 import dev.laststate.flink.NothingToPromoteException;
 import dev.laststate.flink.PromotionAbortedException;
+import dev.laststate.flink.UnknownTargetException;
 import dev.laststate.job.JobSelectionException;
 import dev.laststate.store.ContainerNotFoundException;
 import dev.laststate.store.InvalidStoreConfigurationException;
@@ -30,6 +32,8 @@ class ExitCodesTest {
         assertThat(ExitCodes.of(new JobSelectionException("two jobs run"))).isEqualTo(2);
         assertThat(ExitCodes.of(new NothingToPromoteException("none"))).isEqualTo(3);
         assertThat(ExitCodes.of(new NothingToVerifyException(URI, "none"))).isEqualTo(3);
+        assertThat(ExitCodes.of(new UnknownTargetException(URI, "nothing known"))).isEqualTo(8);
+        assertThat(ExitCodes.of(new NotACheckpointDirectoryException(URI, "a file"))).isEqualTo(2);
         assertThat(ExitCodes.of(new StoreException(URI, "failed", null))).isEqualTo(4);
         assertThat(ExitCodes.of(new StoreAccessDeniedException(URI, "denied", null))).isEqualTo(4);
         assertThat(ExitCodes.of(new StoreUnavailableException(URI, "down", null))).isEqualTo(4);

@@ -75,7 +75,7 @@ class LastStateJarIT {
         assertThat(noStore.err().lines()).singleElement().asString().startsWith("laststate: Missing required option");
 
         Result nothing = java("status", "--store", dir.toString());
-        assertThat(nothing.exitCode()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
+        assertThat(nothing.exitCode()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
         assertThat(nothing.err().lines()).singleElement().asString().doesNotContain("at dev.");
     }
 

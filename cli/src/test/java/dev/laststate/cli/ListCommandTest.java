@@ -72,7 +72,32 @@ class ListCommandTest {
     }
 
     @Test
-    void aStoreWithoutJobsIsNothingToPromote() {
+    void promoteChoosesTheSavepointListMarksOfAJobThatHasOnlySavepoints() throws Exception {
+        CheckpointTree tree = CheckpointTree.inDirectory(dir.resolve("checkpoints"));
+        tree.incompleteCheckpoint(JOB, 1, 1); // the job's directory exists, no checkpoint completed
+        Path savepoints = dir.resolve("savepoints");
+        tree.savepoint(location(savepoints), JOB, 4, 2, CheckpointTree.BASE.plusSeconds(4 * 60));
+        String store = tree.checkpoints().toLocalPath().toString();
+
+        Cli.Run list = Cli.succeeds("list", "--store", store, "--savepoints", savepoints.toString());
+        Cli.Run promote = Cli.succeeds("promote", "--store", store, "--savepoints", savepoints.toString(), "--output", "json");
+
+        assertThat(list.outLines()).singleElement().asString().startsWith("* " + JOB).contains(" savepoint ", " 4 ");
+        String marked = list.outLines().get(0).substring(list.outLines().get(0).lastIndexOf(' ') + 1);
+        assertThat(promote.json().get("status").asText()).isEqualTo("PROMOTED");
+        assertThat(promote.json().get("kind").asText()).isEqualTo("SAVEPOINT");
+        assertThat(promote.json().get("source").asText()).isEqualTo(marked);
+        // Without --savepoints the job has no complete snapshot, for both.
+        assertThat(Cli.run("list", "--store", store).exitCode()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
+        assertThat(Cli.run("promote", "--store", store).exitCode()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
+    }
+
+    @Test
+    void aStoreWithoutJobsIsUnknownUntilInitialized() {
+        Cli.Run unknown = Cli.run("list", "--store", dir.toString());
+        assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
+        Cli.succeeds("init", "--store", dir.toString());
+
         Cli.Run run = Cli.run("list", "--store", dir.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
@@ -81,8 +106,10 @@ class ListCommandTest {
     }
 
     @Test
-    void jobsWithoutCompleteCheckpointsAreNothingToPromote() throws Exception {
+    void jobsWithoutCompleteCheckpointsAreUnknownUntilInitialized() throws Exception {
         CheckpointTree.inDirectory(dir).incompleteCheckpoint(JOB, 1, 2);
+        assertThat(Cli.run("list", "--store", dir.toString()).exitCode()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
+        Cli.succeeds("init", "--store", dir.toString());
 
         Cli.Run run = Cli.run("list", "--store", dir.toString());
 

@@ -76,12 +76,15 @@ class RestPromoteCommandTest {
     @Test
     void storageOlderThanTheJobManagerReportsIsExit3NotAnOlderPromotion() throws Exception {
         running(15, true);
+        Cli.Run unmanaged = Cli.run("promote", "--store", store(), "--jobmanager", jm.url());
+        Cli.succeeds("init", "--store", store());
 
         Cli.Run run = Cli.run("promote", "--store", store(), "--jobmanager", jm.url());
 
+        assertThat(unmanaged.exitCode()).as(unmanaged.toString()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
         assertThat(run.err()).contains("the JobManager reports checkpoint 15 of job " + JOB).contains("checkpoint 12");
-        assertThat(tree.lastState().toLocalPath()).doesNotExist();
+        assertThat(tree.lastState().toLocalPath().resolve("_metadata")).doesNotExist();
     }
 
     @Test
@@ -118,8 +121,10 @@ class RestPromoteCommandTest {
     }
 
     @Test
-    void noRunningJobWithoutSnapshotsInStorageIsExit3() {
+    void noRunningJobWithoutSnapshotsInStorageIsExit3AtAManagedTarget() {
         jm.answer("GET", "/jobs/overview", jm.body("jobs-overview-none-running.json", Map.of("first", OTHER_JOB, "other", OTHER_JOB)));
+        assertThat(Cli.run("promote", "--store", store(), "--jobmanager", jm.url()).exitCode()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
+        Cli.succeeds("init", "--store", store());
 
         Cli.Run run = Cli.run("promote", "--store", store(), "--jobmanager", jm.url());
 

@@ -83,22 +83,40 @@ class StatusAndResolveTest {
         Path target = dir.resolve("elsewhere");
         Cli.succeeds("promote", "--store", tree.checkpoints().toLocalPath().toString(), "--target", target.toString());
 
-        assertThat(Cli.run("resolve", "--store", tree.checkpoints().toLocalPath().toString()).exitCode()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
+        // The default target was never promoted to nor initialized: laststate knows nothing there.
+        assertThat(Cli.run("resolve", "--store", tree.checkpoints().toLocalPath().toString()).exitCode()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
         Cli.Run run = Cli.succeeds("resolve", "--store", tree.checkpoints().toLocalPath().toString(), "--target", target.toString());
         assertThat(run.outLines()).containsExactly(uriOf(target));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"status", "resolve"})
-    void nothingPromotedYetExitsThree(String command) throws Exception {
+    void nothingPromotedYetExitsThreeOnceInitialized(String command) throws Exception {
         CheckpointTree.inDirectory(dir).standard();
+        Cli.succeeds("init", "--store", dir.toString());
         Map<String, String> before = fingerprint(dir);
 
         Cli.Run run = Cli.run(command, "--store", dir.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
         assertThat(run.out()).isEmpty();
-        assertThat(run.errLines()).singleElement().asString().startsWith("laststate: nothing has been promoted to ");
+        assertThat(run.errLines()).singleElement().asString().startsWith("laststate: nothing has been promoted to ")
+                .contains("initialized for a new job").contains("without a restore path");
+        assertThat(fingerprint(dir)).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"status", "resolve"})
+    void nothingPromotedToAnUnknownTargetExitsEight(String command) throws Exception {
+        CheckpointTree.inDirectory(dir).standard();
+        Map<String, String> before = fingerprint(dir);
+
+        Cli.Run run = Cli.run(command, "--store", dir.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).singleElement().asString().startsWith("laststate: nothing has been promoted to ")
+                .contains("laststate manages nothing at").contains("laststate init");
         assertThat(fingerprint(dir)).isEqualTo(before);
     }
 

@@ -102,7 +102,7 @@ class SymbolicLinkLocationsTest {
         Cli.Run withStore = Cli.run("verify", "--store", link.toString(), "--target", link.resolve("nothing").toString());
 
         for (Cli.Run run : new Cli.Run[] {alone, withStore}) {
-            BadInputTest.assertOneLineError(run, ExitCodes.NOTHING_TO_PROMOTE, "nothing to verify in " + uriOf(real.resolve("nothing")));
+            BadInputTest.assertOneLineError(run, ExitCodes.UNKNOWN_TARGET, "nothing to verify in " + uriOf(real.resolve("nothing")));
         }
     }
 

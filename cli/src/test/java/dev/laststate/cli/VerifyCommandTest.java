@@ -166,11 +166,22 @@ class VerifyCommandTest {
     }
 
     @Test
-    void nothingToVerifyExitsThree() {
+    void nothingToVerifyExitsThreeOnceInitialized() {
+        Cli.succeeds("init", "--store", dir.toString());
+
         Cli.Run run = Cli.run("verify", "--store", dir.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
         assertThat(run.errLines()).singleElement().asString().startsWith("laststate: nothing to verify in ");
+    }
+
+    @Test
+    void nothingToVerifyAtAnUnknownTargetExitsEight() {
+        Cli.Run run = Cli.run("verify", "--store", dir.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
+        assertThat(run.errLines()).singleElement().asString().startsWith("laststate: nothing to verify in ")
+                .contains("laststate init");
     }
 
     @Test

@@ -188,6 +188,22 @@ public interface SelectionContract extends TckSupport {
     }
 
     @Test
+    default void storageScanFindsAJobWhoseOnlySnapshotIsASavepoint() throws Exception {
+        CheckpointTree tree = tree();
+        StoreUri savepoints = root().resolve("savepoints");
+        tree.incompleteCheckpoint(JOB, 1, 1);
+        StoreUri savepoint = tree.savepoint(savepoints, JOB, 4, 1);
+
+        JobInfo job = new StorageScanJobSource(store(), root(), Optional.of(savepoints)).job();
+
+        assertThat(job.jobId()).isEqualTo(JOB);
+        assertThat(new SnapshotFinder(store()).newest(root(), Optional.of(savepoints), job.jobId()))
+                .hasValueSatisfying(s -> assertThat(s.directory()).isEqualTo(savepoint));
+        assertThatThrownBy(() -> new StorageScanJobSource(store(), root()).job())
+                .isInstanceOf(NothingToPromoteException.class);
+    }
+
+    @Test
     default void storageScanOfAnEmptyOrMissingRootFindsNothing() {
         assertThatThrownBy(() -> new StorageScanJobSource(store(), root()).job())
                 .isInstanceOf(NothingToPromoteException.class)
