@@ -32,7 +32,7 @@ class BadInputTest {
                 bad("blank --store", 2, "Missing required option: '--store", "promote", "--store", " "),
                 bad("s3 URI without //", 2, "invalid location 's3:/nobucket'", "promote", "--store", "s3:/nobucket"),
                 bad("file URI with a host", 2, "file URIs name no host", "promote", "--store", "file://host/x"),
-                bad("'..' in a path", 2, "'..'", "promote", "--store", "/tmp/a/../b"),
+                bad("'..' in a URI", 2, "'..'", "promote", "--store", "file:///tmp/a/../b"),
                 bad("unknown scheme", 2, "no store for the scheme 'foo'", "promote", "--store", "foo://bucket/x"),
                 bad("target in another store", 2, "no store for the scheme 'foo'", "promote", "--store", STORE,
                         "--target", "foo://bucket/x"),
