@@ -79,7 +79,7 @@ public final class LastStateCommand implements Callable<Integer> {
         cli.setInterpolateVariables(false);
         cli.setDefaultValueProvider(new EnvironmentDefaults(env));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setParameterExceptionHandler(reporter);
+        cli.setParameterExceptionHandler(new Suggestions(reporter));
         cli.setExecutionExceptionHandler(reporter);
         cli.setExitCodeExceptionMapper(ExitCodes::of);
         cli.setOut(out);

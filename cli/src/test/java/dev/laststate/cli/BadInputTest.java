@@ -52,7 +52,7 @@ class BadInputTest {
                 bad("option without a namespace", 2, "not of the form", "status", "--store", STORE, "-o", "endpoint=x"),
                 bad("option without =", 2, "KEY=VALUE", "promote", "--store", STORE, "-o", "file.x"),
                 bad("unknown flag", 2, "Unknown option: '--frobnicate'", "promote", "--store", STORE, "--frobnicate"),
-                bad("unknown command", 2, "Unmatched argument", "demote", "--store", STORE),
+                bad("unknown command", 2, "unknown command 'xyzzy'", "xyzzy", "--store", STORE),
                 bad("no command", 2, "missing command"),
                 bad("target inside the job directory", 2, "must not lie inside the job directory", "promote",
                         "--store", STORE, "--target", STORE + "/" + JOB + "/x"),
