@@ -131,10 +131,14 @@ final class PromoteCommand extends StoreCommand {
      */
     static String text(PromotionResult result, Optional<Verification> verification) {
         String head = result.status() + " " + result.snapshot().describe() + " -> " + result.target() + ": ";
-        String line = result.status() == PromotionStatus.PROMOTED
-                ? head + result.filesCopied() + " files, " + result.bytesCopied() + " bytes in "
-                        + result.duration().toMillis() + " ms" + result.reason().map(r -> "; " + r).orElse("")
-                : head + result.reason().orElse(result.status().name().toLowerCase(java.util.Locale.ROOT));
+        // The head names the snapshot and the target once; a refusal's reason is stderr's one line.
+        String line = switch (result.status()) {
+            case PROMOTED -> head + result.filesCopied() + " files, " + result.bytesCopied() + " bytes in "
+                    + result.duration().toMillis() + " ms" + result.reason().map(r -> "; " + r).orElse("");
+            case UNCHANGED -> head + "the target holds it already";
+            case DRY_RUN -> head + "would promote it; nothing written";
+            case REFUSED -> head + "refused (the reason is on stderr)";
+        };
         return verification.map(v -> line + System.lineSeparator() + VerifyCommand.text(v)).orElse(line);
     }
 }
