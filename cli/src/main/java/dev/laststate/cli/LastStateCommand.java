@@ -43,24 +43,37 @@ public final class LastStateCommand implements Callable<Integer> {
     /** The environment of this run (the process's, or a test's); credentials are read from it. */
     private Map<String, String> environment = Map.of();
 
+    /** What Ctrl-C and SIGTERM stop: nothing in-process, unless a test says so. */
+    private Interruptions interruptions;
+
     /** The environment of the run {@code command} (a subcommand or one of its mixins) belongs to. */
     static Map<String, String> environment(CommandSpec command) {
         return ((LastStateCommand) command.root().userObject()).environment;
     }
 
-    public static void main(String[] args) {
-        System.exit(run(args));
+    /** What a signal stops in the run {@code command} belongs to. */
+    static Interruptions interruptions(CommandSpec command) {
+        return ((LastStateCommand) command.root().userObject()).interruptions;
     }
 
-    /** Runs with the process's streams and environment. */
-    static int run(String[] args) {
-        return run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv());
+    public static void main(String[] args) {
+        PrintWriter err = new PrintWriter(System.err, true);
+        Interruptions interruptions = Interruptions.install(err);
+        int code = run(args, new PrintWriter(System.out, true), err, System.getenv(), interruptions);
+        interruptions.finished();
+        System.exit(code);
     }
 
     /** Runs in-process: results go to {@code out}, diagnostics to {@code err}; {@code env} replaces the environment. */
     static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        return run(args, out, err, env, Interruptions.none(err));
+    }
+
+    /** Runs with {@code interruptions} deciding what a signal stops. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, Interruptions interruptions) {
         LastStateCommand root = new LastStateCommand();
         root.environment = Map.copyOf(env);
+        root.interruptions = interruptions;
         ErrorReporter reporter = new ErrorReporter(Redactor.fromArguments(args).withEnvironment(env), () -> root.verbose);
         try {
             return commandLine(root, out, err, env, reporter).execute(args);

@@ -62,6 +62,9 @@ final class PromoteCommand extends StoreCommand {
     @Mixin
     private OutputOptions output;
 
+    @Mixin
+    private ProgressOptions progress;
+
     @Override
     public Integer call() throws Exception {
         // Inputs are checked before the store is opened; the request's own checks too when the job is named
@@ -73,6 +76,7 @@ final class PromoteCommand extends StoreCommand {
         if (named.isPresent()) {
             request(checkpoints, savepointDir, targetDir, named.get().job()); // a named job's request is checked now
         }
+        progress.interval(); // checked before anything is opened
         Optional<JobManagerConnection> rest = jobManager.given() ? Optional.of(jobManager.connection()) : Optional.empty();
 
         try (CheckpointStore opened = store.open(checkpoints);
@@ -84,15 +88,33 @@ final class PromoteCommand extends StoreCommand {
             AtomicReference<Verification> checked = new AtomicReference<>();
             Promoter promoter = verify ? promotion.promoter(opened).withPreCommitCheck(restorable(opened, checked))
                     : promotion.promoter(opened);
-            PromotionResult result = promoter.promote(request);
-            // A copy was verified before its commit; what else the target serves (unchanged, pointer mode) is verified now.
-            Optional<Verification> verification = Optional.ofNullable(checked.get());
-            if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {
-                verification = Optional.of(VerifyCommand.verify(opened, targetDir));
+            // Ctrl-C or SIGTERM before the commit abandons the promotion; the signal's hook prints the one line.
+            try (Interruptions.Promotion running = LastStateCommand.interruptions(spec).promotion(err());
+                 ProgressRenderer shown = progress.start(err())) {
+                PromotionResult result;
+                try {
+                    result = promoter.withProgress(running.guard(shown)).promote(request);
+                } catch (Exception e) {
+                    if (running.interrupted()) {
+                        return Interruptions.EXIT_CODE;
+                    }
+                    throw e;
+                }
+                shown.close();
+                if (result.status() == PromotionStatus.PROMOTED) {
+                    running.promoted();
+                } else if (running.interrupted()) {
+                    return Interruptions.EXIT_CODE;
+                }
+                // A copy was verified before its commit; what else the target serves (unchanged, pointer mode) is verified now.
+                Optional<Verification> verification = Optional.ofNullable(checked.get());
+                if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {
+                    verification = Optional.of(VerifyCommand.verify(opened, targetDir));
+                }
+                output.print(Json.result(result, verification), text(result, verification));
+                int exit = PromotionOptions.exitCode(result, err());
+                return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), err()) : exit;
             }
-            output.print(Json.result(result, verification), text(result, verification));
-            int exit = PromotionOptions.exitCode(result, err());
-            return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), err()) : exit;
         }
     }
 
