@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Promotes a job's newest complete snapshot to a stable target, for every store alike.
@@ -78,6 +79,7 @@ public final class Promoter {
     private final Clock clock;
     private final Duration staleRunGrace;
     private final Optional<PreCommitCheck> preCommitCheck;
+    private final PromotionProgress progress;
 
     public Promoter(CheckpointStore store) {
         this(store, Clock.systemUTC());
@@ -93,6 +95,11 @@ public final class Promoter {
      * @param preCommitCheck run on the copied snapshot before its commit
      */
     public Promoter(CheckpointStore store, Clock clock, Duration staleRunGrace, Optional<PreCommitCheck> preCommitCheck) {
+        this(store, clock, staleRunGrace, preCommitCheck, PromotionProgress.NONE);
+    }
+
+    private Promoter(CheckpointStore store, Clock clock, Duration staleRunGrace, Optional<PreCommitCheck> preCommitCheck,
+                     PromotionProgress progress) {
         if (staleRunGrace.isNegative() || staleRunGrace.isZero()) {
             throw new IllegalArgumentException("the stale-run grace period must be positive, not " + staleRunGrace);
         }
@@ -102,11 +109,21 @@ public final class Promoter {
         this.clock = clock;
         this.staleRunGrace = staleRunGrace;
         this.preCommitCheck = preCommitCheck;
+        this.progress = progress;
     }
 
     /** This promoter, checking each copied snapshot with {@code check} before committing it. */
     public Promoter withPreCommitCheck(PreCommitCheck check) {
-        return new Promoter(store, clock, staleRunGrace, Optional.of(check));
+        return new Promoter(store, clock, staleRunGrace, Optional.of(check), progress);
+    }
+
+    /**
+     * This promoter, reporting its copies to {@code progress}. A caller may stop a promotion by interrupting the
+     * promoting thread until {@link PromotionProgress#committing} has returned: the promotion is then abandoned and
+     * what it copied is discarded.
+     */
+    public Promoter withProgress(PromotionProgress progress) {
+        return new Promoter(store, clock, staleRunGrace, preCommitCheck, progress);
     }
 
     /**
@@ -190,6 +207,12 @@ public final class Promoter {
             return attempts(request, run, started);
         } catch (UnpromotableSnapshotException | NotRestorableException | PromotionAbortedException e) {
             discard(run, request.target());
+            throw e;
+        } catch (StoreException e) {
+            // An interrupted store call (a closed channel, an aborted request) before the commit: abandoned too.
+            if (Thread.currentThread().isInterrupted()) {
+                discard(run, request.target());
+            }
             throw e;
         }
     }
@@ -428,6 +451,7 @@ public final class Promoter {
         long pendingWritten = System.nanoTime();
 
         long bytes = metadataBytes.length;
+        progress.copying(candidate, exclusive.size(), exclusive.stream().mapToLong(ObjectInfo::size).sum());
         Optional<String> vanished = copyAll(candidate.directory(), exclusive, target, request.copyConcurrency());
         if (vanished.isPresent()) {
             return Attempt.retry(vanished.get() + " vanished while it was copied (Flink deleted the subsumed checkpoint)");
@@ -457,6 +481,11 @@ public final class Promoter {
         }
         if (preCommitCheck.isPresent()) {
             preCommitCheck.get().check(target, metadataBytes);
+        }
+        progress.committing(candidate);
+        if (Thread.currentThread().isInterrupted()) {
+            throw new PromotionAbortedException("interrupted before the commit of " + candidate.describe()
+                    + "; nothing was committed", null);
         }
 
         StoreUri metadataUri = target.resolve(FlinkLayout.METADATA);
@@ -546,7 +575,11 @@ public final class Promoter {
         try {
             CompletionService<ObjectInfo> copies = new ExecutorCompletionService<>(pool);
             for (ObjectInfo source : objects) {
-                copies.submit(() -> store.copy(source, target.resolve(sourceDir.relativize(source.uri()))));
+                copies.submit(() -> {
+                    ObjectInfo copy = store.copy(source, target.resolve(sourceDir.relativize(source.uri())));
+                    progress.copied(source.size());
+                    return copy;
+                });
             }
             for (int done = 0; done < objects.size(); done++) {
                 Future<ObjectInfo> copy = copies.take();
@@ -572,7 +605,25 @@ public final class Promoter {
             Thread.currentThread().interrupt();
             throw new PromotionAbortedException("interrupted while copying into " + target, e);
         } finally {
-            pool.shutdownNow();
+            stop(pool);
+        }
+    }
+
+    /**
+     * Stops the copies still running and waits for them (bounded), so that none lands after the run has
+     * discarded its copies; an interrupt of the promoting thread is kept for its caller.
+     */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        boolean interrupted = Thread.interrupted();
+        try {
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -830,6 +881,8 @@ public final class Promoter {
         if (run.pendingRecords.isEmpty()) {
             return;
         }
+        // An interrupted run still removes its copies: the store's calls would fail on the interrupt.
+        boolean interrupted = Thread.interrupted();
         try {
             TargetState now = readTarget(target);
             if (!now.knowsServed()) {
@@ -838,6 +891,10 @@ public final class Promoter {
             sweep(Set.of(), now.trusted(), protectedNames(now, now.trusted(), run), List.of(), target, run);
         } catch (StoreException | PromotionAbortedException | RuntimeException e) {
             // The pending records stay and name the copies; a later run removes them once stale.
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -59,10 +59,11 @@ public final class ExitCodes {
         codes.put(String.valueOf(USAGE), "usage or bad input (flags, URIs, -o options, job id)");
         codes.put(String.valueOf(NOTHING_TO_PROMOTE), "nothing (new) for a target laststate manages: no job, no complete snapshot, nothing promoted yet");
         codes.put(String.valueOf(STORE_FAILURE), "storage or JobManager failure");
-        codes.put(String.valueOf(REFUSED), "refused by a guard, or a corrupt pointer record");
+        codes.put(String.valueOf(REFUSED), "refused by a guard, or a corrupt pointer record; status: consistent: no");
         codes.put(String.valueOf(VERIFICATION_FAILED), "not restorable (files missing or _metadata unreadable); promote --verify committed nothing");
         codes.put(String.valueOf(UNPROMOTABLE_SNAPSHOT), "the newest snapshot cannot be promoted (corrupt _metadata, links or reserved names); nothing committed");
         codes.put(String.valueOf(UNKNOWN_TARGET), "nothing found and nothing laststate knows at the target (no _laststate.json, no init marker): a typo, or run 'laststate init' for a new job");
+        codes.put("130, 143", "stopped by Ctrl-C (SIGINT) or SIGTERM; promote committed nothing unless it says so");
         return codes;
     }
 

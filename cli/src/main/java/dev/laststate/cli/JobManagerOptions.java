@@ -69,7 +69,7 @@ final class JobManagerOptions {
         try {
             uri = new URI(url.endsWith("/") ? url : url + "/");
         } catch (URISyntaxException e) {
-            throw new ParameterException(command.commandLine(), "--jobmanager " + url + " is not a URL: " + e.getReason());
+            throw new ParameterException(command.commandLine(), EnvironmentDefaults.given(command, "--jobmanager", url) + " is not a URL: " + e.getReason());
         }
         try {
             return JobManagerConnection.of(uri)
@@ -109,7 +109,7 @@ final class JobManagerOptions {
     /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT5S}). */
     Duration duration(String value, String flag) {
         return parseDuration(value).orElseThrow(() -> new ParameterException(command.commandLine(),
-                flag + " " + value + " is not a positive duration such as 500ms, 5s, 2m or 1h"));
+                EnvironmentDefaults.given(command, flag, value) + " is not a positive duration such as 500ms, 5s, 2m or 1h"));
     }
 
     static Optional<Duration> parseDuration(String value) {

@@ -80,6 +80,7 @@ final class Json {
             case ExitCodes.REFUSED -> "REFUSED";
             case ExitCodes.VERIFICATION_FAILED -> "VERIFICATION_FAILED";
             case ExitCodes.UNPROMOTABLE_SNAPSHOT -> "UNPROMOTABLE_SNAPSHOT";
+            case ExitCodes.UNKNOWN_TARGET -> "UNKNOWN_TARGET";
             default -> "INTERNAL_ERROR";
         };
     }

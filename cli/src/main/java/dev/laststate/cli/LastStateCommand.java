@@ -43,9 +43,17 @@ public final class LastStateCommand implements Callable<Integer> {
     /** The environment of this run (the process's, or a test's); credentials are read from it. */
     private Map<String, String> environment = Map.of();
 
+    /** What Ctrl-C and SIGTERM stop: nothing in-process, unless a test says so. */
+    private Interruptions interruptions;
+
     /** The environment of the run {@code command} (a subcommand or one of its mixins) belongs to. */
     static Map<String, String> environment(CommandSpec command) {
         return ((LastStateCommand) command.root().userObject()).environment;
+    }
+
+    /** What a signal stops in the run {@code command} belongs to. */
+    static Interruptions interruptions(CommandSpec command) {
+        return ((LastStateCommand) command.root().userObject()).interruptions;
     }
 
     public static void main(String[] args) {
@@ -53,28 +61,41 @@ public final class LastStateCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs with the process's streams and environment. {@code System.out} and {@code System.err} are masked
-     * before anything prints (java.util.logging's console handler, created on first use, writes to the masked
-     * stderr too).
+     * Runs with the process's streams and environment, Ctrl-C and SIGTERM stopping a promotion cleanly.
+     * {@code System.out} and {@code System.err} are masked before anything prints (java.util.logging's console
+     * handler, created on first use, writes to the masked stderr too).
      */
     static int run(String[] args) {
         Map<String, String> env = System.getenv();
         Redactor redactor = Redactor.of(args, env);
         System.setOut(redactor.mask(System.out));
         System.setErr(redactor.mask(System.err));
-        return execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), env);
+        PrintWriter err = new PrintWriter(System.err, true);
+        Interruptions interruptions = Interruptions.install(err);
+        try {
+            return execute(args, new PrintWriter(System.out, true), err, env, interruptions);
+        } finally {
+            interruptions.finished();
+        }
     }
 
     /** Runs in-process: results go to {@code out}, diagnostics to {@code err}; {@code env} replaces the environment. */
     static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        return run(args, out, err, env, Interruptions.none(err));
+    }
+
+    /** Runs in-process with {@code interruptions} deciding what a signal stops. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, Interruptions interruptions) {
         Redactor redactor = Redactor.of(args, env);
-        return execute(args, redactor.mask(out), redactor.mask(err), env);
+        return execute(args, redactor.mask(out), redactor.mask(err), env, interruptions);
     }
 
     /** Runs on streams that are masked already: every secret of {@code args} and {@code env} is kept out of them. */
-    private static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    private static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env,
+                               Interruptions interruptions) {
         LastStateCommand root = new LastStateCommand();
         root.environment = Map.copyOf(env);
+        root.interruptions = interruptions;
         ErrorReporter reporter = new ErrorReporter(args, env, () -> root.verbose);
         try {
             return commandLine(root, out, err, env, reporter).execute(args);
@@ -93,7 +114,7 @@ public final class LastStateCommand implements Callable<Integer> {
         cli.setInterpolateVariables(false);
         cli.setDefaultValueProvider(new EnvironmentDefaults(env));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setParameterExceptionHandler(reporter);
+        cli.setParameterExceptionHandler(new Suggestions(reporter));
         cli.setExecutionExceptionHandler(reporter);
         cli.setExitCodeExceptionMapper(ExitCodes::of);
         cli.setOut(out);

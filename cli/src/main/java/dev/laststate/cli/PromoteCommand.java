@@ -64,6 +64,9 @@ final class PromoteCommand extends StoreCommand {
     @Mixin
     private OutputOptions output;
 
+    @Mixin
+    private ProgressOptions progress;
+
     @Override
     public Integer call() throws Exception {
         // Inputs are checked before the store is opened; the request's own checks too when the job is named
@@ -75,6 +78,7 @@ final class PromoteCommand extends StoreCommand {
         if (named.isPresent()) {
             request(checkpoints, savepointDir, targetDir, named.get().job()); // a named job's request is checked now
         }
+        progress.interval(); // checked before anything is opened
         Optional<JobManagerConnection> rest = jobManager.given() ? Optional.of(jobManager.connection()) : Optional.empty();
 
         try (CheckpointStore opened = store.open(checkpoints);
@@ -85,21 +89,38 @@ final class PromoteCommand extends StoreCommand {
             AtomicReference<Verification> checked = new AtomicReference<>();
             Promoter promoter = verify ? promotion.promoter(opened).withPreCommitCheck(restorable(opened, checked))
                     : promotion.promoter(opened);
-            PromotionResult result;
-            try {
-                result = promoter.promote(request(checkpoints, savepointDir, targetDir, source.job()));
-            } catch (NothingToPromoteException nothing) {
-                // Exit 3 only for a target laststate manages; at any other, nothing found is exit 8, never a first deployment.
-                throw new ManagedTargets(opened).explain(Optional.of(checkpoints), targetDir, nothing);
+            // Ctrl-C or SIGTERM before the commit abandons the promotion; the signal's hook prints the one line.
+            try (Interruptions.Promotion running = LastStateCommand.interruptions(spec).promotion(err());
+                 ProgressRenderer shown = progress.start(err())) {
+                PromotionResult result;
+                try {
+                    result = promoter.withProgress(running.guard(shown))
+                            .promote(request(checkpoints, savepointDir, targetDir, source.job()));
+                } catch (Exception e) {
+                    if (running.interrupted()) {
+                        return Interruptions.EXIT_CODE;
+                    }
+                    if (e instanceof NothingToPromoteException nothing) {
+                        // Exit 3 only for a target laststate manages; at any other, nothing found is exit 8, never a first deployment.
+                        throw new ManagedTargets(opened).explain(Optional.of(checkpoints), targetDir, nothing);
+                    }
+                    throw e;
+                }
+                shown.close();
+                if (result.status() == PromotionStatus.PROMOTED) {
+                    running.promoted();
+                } else if (running.interrupted()) {
+                    return Interruptions.EXIT_CODE;
+                }
+                // A copy was verified before its commit; what else the target serves (unchanged, pointer mode) is verified now.
+                Optional<Verification> verification = Optional.ofNullable(checked.get());
+                if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {
+                    verification = Optional.of(VerifyCommand.verify(opened, targetDir));
+                }
+                output.print(Json.result(result, verification), text(result, verification));
+                int exit = PromotionOptions.exitCode(result, err());
+                return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), err()) : exit;
             }
-            // A copy was verified before its commit; what else the target serves (unchanged, pointer mode) is verified now.
-            Optional<Verification> verification = Optional.ofNullable(checked.get());
-            if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {
-                verification = Optional.of(VerifyCommand.verify(opened, targetDir));
-            }
-            output.print(Json.result(result, verification), text(result, verification));
-            int exit = PromotionOptions.exitCode(result, err());
-            return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), err()) : exit;
         }
     }
 
@@ -138,10 +159,14 @@ final class PromoteCommand extends StoreCommand {
      */
     static String text(PromotionResult result, Optional<Verification> verification) {
         String head = result.status() + " " + result.snapshot().describe() + " -> " + result.target() + ": ";
-        String line = result.status() == PromotionStatus.PROMOTED
-                ? head + result.filesCopied() + " files, " + result.bytesCopied() + " bytes in "
-                        + result.duration().toMillis() + " ms" + result.reason().map(r -> "; " + r).orElse("")
-                : head + result.reason().orElse(result.status().name().toLowerCase(java.util.Locale.ROOT));
+        // The head names the snapshot and the target once; a refusal's reason is stderr's one line.
+        String line = switch (result.status()) {
+            case PROMOTED -> head + result.filesCopied() + " files, " + result.bytesCopied() + " bytes in "
+                    + result.duration().toMillis() + " ms" + result.reason().map(r -> "; " + r).orElse("");
+            case UNCHANGED -> head + "the target holds it already";
+            case DRY_RUN -> head + "would promote it; nothing written";
+            case REFUSED -> head + "refused (the reason is on stderr)";
+        };
         return verification.map(v -> line + System.lineSeparator() + VerifyCommand.text(v)).orElse(line);
     }
 }

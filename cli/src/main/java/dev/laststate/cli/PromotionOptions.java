@@ -46,7 +46,8 @@ final class PromotionOptions {
     /** The promoter of {@code store} with these flags. */
     Promoter promoter(CheckpointStore store) {
         Duration grace = JobManagerOptions.parseDuration(staleRunGrace).orElseThrow(() -> new ParameterException(
-                command.commandLine(), "--stale-run-grace " + staleRunGrace + " is not a positive duration such as 30m or 2h"));
+                command.commandLine(), EnvironmentDefaults.given(command, "--stale-run-grace", staleRunGrace)
+                        + " is not a positive duration such as 30m or 2h"));
         return new Promoter(store, Clock.systemUTC(), grace, Optional.empty());
     }
 

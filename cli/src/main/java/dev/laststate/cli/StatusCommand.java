@@ -25,6 +25,14 @@ final class StatusCommand extends StoreCommand {
     public Integer call() throws Exception {
         LastState state = target.read(store);
         output.print(Json.lastState(state), text(state));
+        if (!state.consistent()) {
+            // Scripts see it in the exit code too: restoring now may read a generation the record does not name.
+            err().println("laststate: inconsistent: " + state.target().resolve(FlinkLayout.POINTER_RECORD)
+                    + " does not describe its " + FlinkLayout.METADATA + " (a promotion is running or was interrupted;"
+                    + " the next promote finishes it)");
+            err().flush();
+            return ExitCodes.REFUSED;
+        }
         return ExitCodes.OK;
     }
 

@@ -6,6 +6,9 @@ import dev.laststate.store.CheckpointStores;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.file.LocalPaths;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +43,7 @@ final class StoreOptions {
         if (store == null || store.isBlank()) {
             throw new ParameterException(command.commandLine(), "Missing required option: '--store=URI' (or LASTSTATE_STORE)");
         }
-        StoreUri uri = StoreUri.parse(store);
+        StoreUri uri = parseLocation(store);
         registry().provider(uri.scheme()); // an unknown scheme is bad input, found before anything is opened
         return LocalPaths.realPath(uri);
     }
@@ -68,12 +71,31 @@ final class StoreOptions {
         if (value == null) {
             return Optional.empty();
         }
-        StoreUri uri = StoreUri.parse(value);
+        StoreUri uri = parseLocation(value);
         if (registry().provider(uri.scheme()) != registry().provider(checkpoints.scheme())) {
             throw new ParameterException(command.commandLine(), flag + " " + uri + " is not in the store of --store "
                     + checkpoints + ": one run reads and writes one store");
         }
         return Optional.of(uri);
+    }
+
+    /**
+     * A location as {@link StoreUri#parse} reads it, but a bare local path first has its {@code .} and {@code ..}
+     * segments resolved against the working directory, lexically as a shell does ({@code ../x}, {@code ./a/../b});
+     * URIs are taken literally and refuse them.
+     */
+    static StoreUri parseLocation(String value) {
+        int colon = value.indexOf(':');
+        int slash = value.indexOf('/');
+        boolean uri = colon > 0 && (slash < 0 || colon < slash);
+        if (!uri && Arrays.asList(value.split("/")).contains("..")) {
+            try {
+                return StoreUri.parse(Path.of(value).toAbsolutePath().normalize().toString());
+            } catch (InvalidPathException e) {
+                return StoreUri.parse(value); // its own message says what is wrong with it
+            }
+        }
+        return StoreUri.parse(value);
     }
 
     /**

@@ -37,12 +37,15 @@ final class VerifyCommand extends StoreCommand {
     public Integer call() throws Exception {
         StoreUri checkpoints;
         StoreUri targetDir;
-        if (target != null && !store.given()) {
-            targetDir = LocalPaths.realParent(StoreUri.parse(target));
+        // --target .../_metadata means the directory that holds it.
+        String directory = target != null && target.endsWith("/" + FlinkLayout.METADATA)
+                ? target.substring(0, target.length() - FlinkLayout.METADATA.length() - 1) : target;
+        if (directory != null && !store.given()) {
+            targetDir = LocalPaths.realParent(StoreOptions.parseLocation(directory));
             checkpoints = targetDir;
         } else {
             checkpoints = store.checkpoints();
-            targetDir = store.target(target, checkpoints);
+            targetDir = store.target(directory, checkpoints);
         }
         try (CheckpointStore opened = store.open(checkpoints)) {
             Verification verification;
@@ -70,6 +73,10 @@ final class VerifyCommand extends StoreCommand {
             directory = state.get().restorePath();
         } else if (store.stat(targetDir.resolve(FlinkLayout.METADATA)).isPresent()) {
             directory = targetDir;
+        } else if (FlinkLayout.checkpointId(targetDir.name()).isPresent() || targetDir.name().startsWith("savepoint-")) {
+            String kind = targetDir.name().startsWith("savepoint-") ? "savepoint" : "checkpoint";
+            throw new NothingToVerifyException(targetDir, targetDir + " is an incomplete " + kind + ": it holds no "
+                    + FlinkLayout.METADATA + " (Flink is still writing it, or abandoned it); nothing to verify");
         } else {
             throw new NothingToVerifyException(targetDir, "nothing to verify in " + targetDir + ": no " + FlinkLayout.POINTER_RECORD
                     + " and no " + FlinkLayout.METADATA);

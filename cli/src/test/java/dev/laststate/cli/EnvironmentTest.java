@@ -124,6 +124,6 @@ class EnvironmentTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(17 + 4 + 3 + 2 + 17 + 3 + 3); // promote, list, status, resolve, savepoint, verify, init
+        assertThat(checked).isEqualTo(19 + 4 + 3 + 2 + 17 + 3 + 3); // promote, list, status, resolve, savepoint, verify, init
     }
 }

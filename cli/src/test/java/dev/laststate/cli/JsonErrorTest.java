@@ -66,10 +66,21 @@ class JsonErrorTest {
     @ValueSource(strings = {"promote", "list", "status", "verify"})
     void nothingToPromoteIsOneObject(String command) throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
+        Cli.succeeds("init", "--store", empty.toString());
 
         Cli.Run run = Cli.run(command, "--store", empty.toString(), "--output", "json");
 
         assertOneJsonError(run, ExitCodes.NOTHING_TO_PROMOTE, "NOTHING_TO_PROMOTE");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"promote", "list", "status", "verify"})
+    void nothingAtATargetLaststateDoesNotKnowIsOneObject(String command) throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+
+        Cli.Run run = Cli.run(command, "--store", empty.toString(), "--output", "json");
+
+        assertOneJsonError(run, ExitCodes.UNKNOWN_TARGET, "UNKNOWN_TARGET");
     }
 
     @Test
