@@ -52,6 +52,10 @@ final class VerifyCommand extends StoreCommand {
             try {
                 verification = verify(opened, targetDir);
             } catch (NothingToVerifyException nothing) {
+                if (isSnapshotDirectory(targetDir)) {
+                    // An incomplete chk-<n> or savepoint is something Flink wrote, never a typo: exit 3, whoever manages it.
+                    throw new NothingToPromoteException(nothing.getMessage());
+                }
                 // A --target given alone names no checkpoint directory to check; the target's marker still decides 3 or 8.
                 Optional<StoreUri> checked = store.given() ? Optional.of(checkpoints) : Optional.empty();
                 throw new ManagedTargets(opened).explain(checked, targetDir, new NothingToPromoteException(nothing.getMessage()));
@@ -73,7 +77,7 @@ final class VerifyCommand extends StoreCommand {
             directory = state.get().restorePath();
         } else if (store.stat(targetDir.resolve(FlinkLayout.METADATA)).isPresent()) {
             directory = targetDir;
-        } else if (FlinkLayout.checkpointId(targetDir.name()).isPresent() || targetDir.name().startsWith("savepoint-")) {
+        } else if (isSnapshotDirectory(targetDir)) {
             String kind = targetDir.name().startsWith("savepoint-") ? "savepoint" : "checkpoint";
             throw new NothingToVerifyException(targetDir, targetDir + " is an incomplete " + kind + ": it holds no "
                     + FlinkLayout.METADATA + " (Flink is still writing it, or abandoned it); nothing to verify");
@@ -82,6 +86,10 @@ final class VerifyCommand extends StoreCommand {
                     + " and no " + FlinkLayout.METADATA);
         }
         return new SnapshotVerifier(store).verify(directory);
+    }
+
+    private static boolean isSnapshotDirectory(StoreUri directory) {
+        return FlinkLayout.checkpointId(directory.name()).isPresent() || directory.name().startsWith("savepoint-");
     }
 
     /** 0 when restorable; else one line on stderr and 6. */

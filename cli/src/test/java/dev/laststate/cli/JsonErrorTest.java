@@ -109,7 +109,7 @@ class JsonErrorTest {
         // resolve prints a bare path; a script reading it gets nothing on stdout, never an object.
         Cli.Run run = Cli.run(Map.of("LASTSTATE_OUTPUT", "json"), "resolve", "--store", dir.toString());
 
-        BadInputTest.assertOneLineError(run, ExitCodes.NOTHING_TO_PROMOTE, "");
+        BadInputTest.assertOneLineError(run, ExitCodes.UNKNOWN_TARGET, "");
     }
 
     @Test
