@@ -109,7 +109,10 @@ final class ClassDataArchive {
             expect(0, none, "resolve", "--store", local);
             expect(0, none, "verify", "--store", local);
             expect(ExitCodes.USAGE, none, "promote");
-            expect(ExitCodes.NOTHING_TO_PROMOTE, none, "status", "--store", dir.resolve("empty").toString());
+            String empty = Files.createDirectory(dir.resolve("empty")).toString();
+            expect(ExitCodes.UNKNOWN_TARGET, none, "status", "--store", empty);
+            expect(0, none, "init", "--store", empty);
+            expect(ExitCodes.NOTHING_TO_PROMOTE, none, "status", "--store", empty);
 
             // The cloud stores: each opened, its client built and one listing answered (empty), or refused.
             attempt(Map.of("AWS_ACCESS_KEY_ID", "training", "AWS_SECRET_ACCESS_KEY", "training", "AWS_REGION", "us-east-1"),
