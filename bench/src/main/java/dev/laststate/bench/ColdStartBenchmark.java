@@ -1,5 +1,6 @@
 package dev.laststate.bench;
 
+import dev.laststate.s3.S3ProxyServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Times whole laststate processes from start to exit, as a CronJob or an init container starts them: {@code --help},
@@ -33,8 +26,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class ColdStartBenchmark {
 
     private static final String BUCKET = "bench";
-    private static final String ACCESS_KEY = "bench-access";
-    private static final String SECRET_KEY = "bench-secret";
     private static final Path TIME = Path.of("/usr/bin/time");
 
     private ColdStartBenchmark() {}
@@ -67,22 +58,14 @@ public final class ColdStartBenchmark {
                 new Launch("archive only", concat(List.of(java), share, List.of("-jar", jar.toString()))),
                 new Launch("bin/laststate (flags + archive)", List.of("sh", repo.resolve("bin/laststate").toString())));
 
-        S3Proxy proxy = S3Proxy.builder().blobStore(new TransientNio2BlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(5);
-        }
-        URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        Map<String, String> s3Env = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
-                "AWS_REGION", "us-east-1");
         Path scratch = Files.createTempDirectory("laststate-coldstart");
         Map<String, Samples> floor = new LinkedHashMap<>();
         Map<String, Map<String, Samples>> table = new LinkedHashMap<>();
-        try (S3Client admin = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build()) {
-            admin.createBucket(r -> r.bucket(BUCKET));
+        try (S3ProxyServer proxy = S3ProxyServer.start()) {
+            URI endpoint = proxy.endpoint();
+            Map<String, String> s3Env = Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
+                    "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY, "AWS_REGION", S3ProxyServer.REGION);
+            proxy.createBucket(BUCKET);
             int prefix = 0;
             // Round 0 warms the page cache and S3Proxy and is not counted.
             for (int round = 0; round <= runs; round++) {
@@ -99,7 +82,7 @@ public final class ColdStartBenchmark {
                             expectExit0(run(concat(launch.prefix(), List.of("promote", "--store", store.toString())), Map.of(), scratch)));
 
                     String s3Store = "s3://" + BUCKET + "/run-" + prefix;
-                    upload(admin, examples, "run-" + prefix);
+                    upload(proxy, examples, "run-" + prefix);
                     record(round, row.computeIfAbsent("S3 promote", k -> new Samples()),
                             expectExit0(run(concat(launch.prefix(), List.of("promote", "--store", s3Store, "-o", "s3.endpoint=" + endpoint)),
                                     s3Env, scratch)));
@@ -107,7 +90,6 @@ public final class ColdStartBenchmark {
                 }
             }
         } finally {
-            proxy.stop();
             delete(scratch);
         }
         print(java, runs, floor, table);
@@ -149,11 +131,11 @@ public final class ColdStartBenchmark {
         }
     }
 
-    private static void upload(S3Client admin, Path from, String prefix) throws IOException {
+    private static void upload(S3ProxyServer proxy, Path from, String prefix) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String key = prefix + "/" + from.relativize(file).toString().replace('\\', '/');
-                admin.putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromFile(file));
+                proxy.put(BUCKET, key, file);
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.laststate.flink.PromotionResult;
 import dev.laststate.flink.PromotionStatus;
 import dev.laststate.flink.Promoter;
 import dev.laststate.s3.S3CheckpointStoreProvider;
+import dev.laststate.s3.S3ProxyServer;
 import dev.laststate.s3.S3StoreConfig;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
@@ -27,12 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Times {@code promote} (the API's {@link Promoter} on the S3 store) against an in-process S3Proxy while the
@@ -48,8 +43,6 @@ public final class PromoteBenchmark {
 
     private static final String JOB = "5e1ec7ab1e0000000000000000000042";
     private static final String BUCKET = "bench";
-    private static final String ACCESS_KEY = "bench-access";
-    private static final String SECRET_KEY = "bench-secret";
     private static final int STATE_FILES = 20;
     private static final int STATE_FILE_BYTES = 64 * 1024;
     private static final int SEED_THREADS = 64;
@@ -64,33 +57,27 @@ public final class PromoteBenchmark {
     public static void main(String[] args) throws Exception {
         int[] sizes = args.length == 0 ? new int[] {1_000, 10_000, 100_000}
                 : Arrays.stream(args[0].split(",")).mapToInt(s -> Integer.parseInt(s.strip().replace("_", ""))).toArray();
-        S3Proxy proxy = S3Proxy.builder().blobStore(new TransientNio2BlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(5);
+        try (S3ProxyServer proxy = S3ProxyServer.start()) {
+            proxy.createBucket(BUCKET);
+            print(measure(proxy.endpoint(), sizes));
         }
-        URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        try (S3Client admin = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build()) {
-            admin.createBucket(r -> r.bucket(BUCKET));
-        }
+    }
+
+    private static List<Row> measure(URI endpoint, int[] sizes) throws Exception {
         List<Row> rows = new ArrayList<>();
         S3RequestCounter counter = new S3RequestCounter();
         // The store as the CLI opens it, with the key pair in its environment map and the counter observing.
         try (CheckpointStore store = new S3CheckpointStoreProvider().open(
                 Map.of(S3StoreConfig.ENDPOINT, endpoint.toString(), S3StoreConfig.REGION, "us-east-1",
                         S3StoreConfig.MAX_CONCURRENCY, Integer.toString(SEED_THREADS)),
-                Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY), List.of(counter))) {
+                Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY),
+                List.of(counter))) {
             for (int size : sizes) {
                 rows.add(run(store, counter, size));
                 System.err.printf("shared=%d done%n", size);
             }
-        } finally {
-            proxy.stop();
         }
-        print(rows);
+        return rows;
     }
 
     private static Row run(CheckpointStore store, S3RequestCounter counter, int shared) throws Exception {
