@@ -475,9 +475,9 @@ public final class Promoter {
         // Runs whose pending record is older than the grace period count as dead and lose their copies.
         Duration copying = Duration.ofNanos(System.nanoTime() - pendingWritten);
         if (copying.compareTo(staleRunGrace.dividedBy(2)) > 0) {
-            throw new PromotionAbortedException("copying " + candidate.describe() + " took " + copying.toSeconds()
-                    + " s, longer than half the stale-run grace period (" + staleRunGrace.toSeconds()
-                    + " s); nothing was committed", null);
+            throw new PromotionAbortedException("copying " + candidate.describe() + " took " + copying.toMillis()
+                    + " ms, longer than half the stale-run grace period (" + staleRunGrace.toMillis()
+                    + " ms); nothing was committed", null);
         }
         if (preCommitCheck.isPresent()) {
             preCommitCheck.get().check(target, metadataBytes);

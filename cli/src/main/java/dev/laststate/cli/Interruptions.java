@@ -93,8 +93,10 @@ final class Interruptions {
         String line;
         if (!stopped) {
             line = afterCommit
-                    ? "interrupted after the commit; the pointer record was not written within " + wait.toSeconds()
-                            + " s (the next run writes it)"
+                    // The commit began but did not end in time: it may still be waiting for the target (a lock, a
+                    // slow store), so whether it took effect is unknown here; a commit is whole or absent either way.
+                    ? "interrupted during the commit, which did not finish within " + wait.toSeconds() + " s: the target"
+                            + " serves either what it served or the new snapshot, whole (the next run completes the promotion)"
                     : "interrupted; the promotion did not stop within " + wait.toSeconds() + " s: nothing was committed,"
                             + " and what it copied is named by its pending record for a later run to remove";
         } else if (promotion.promoted) {

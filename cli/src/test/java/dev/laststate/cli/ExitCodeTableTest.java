@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -461,6 +462,41 @@ class ExitCodeTableTest {
         assertThat(promote.get(30, TimeUnit.SECONDS)).as(err.toString()).isEqualTo(ExitCodes.OK);
         assertThat(err.toString().lines()).containsExactly("laststate: interrupted after the commit; the promotion was completed");
         assertThat(out.toString()).startsWith("PROMOTED checkpoint 14");
+        assertThat(Cli.succeeds("status", "--store", dir.toString()).out()).contains("checkpoint id: 14", "consistent:    yes");
+    }
+
+    /**
+     * A signal whose wait ends while the commit still waits for the target's lock: the line does not claim a
+     * commit that has not happened, and the target serves what it served until the commit takes it whole.
+     */
+    @Test
+    void stoppedBySignalWhileTheCommitWaitsSaysItMayNotHaveTakenEffect() throws Exception {
+        CheckpointTree tree = servedTree();
+        Path target = tree.lastState().toLocalPath();
+        Path lockFile = target.resolve(".laststate-lock");
+        tree.checkpoint(JOB, 14, 2);
+        byte[] served = Files.readAllBytes(target.resolve(FlinkLayout.METADATA));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Interruptions interruptions = new Interruptions(Duration.ofSeconds(1), new PrintWriter(err));
+        CompletableFuture<Integer> promote;
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            Path opened = lockFile.toRealPath();
+            promote = CompletableFuture.supplyAsync(() -> LastStateCommand.run(new String[] {"promote", "--store", dir.toString(),
+                "--quiet"}, new PrintWriter(out), new PrintWriter(err), Map.of(), interruptions));
+            awaitCondition("the promotion waits for the lock to commit", () -> openDescriptors(opened) >= 2);
+            interruptions.onSignal(); // returns after its wait, the lock still held: the JVM would halt now
+
+            assertThat(err.toString().lines()).containsExactly("laststate: interrupted during the commit, which did not finish"
+                    + " within 1 s: the target serves either what it served or the new snapshot, whole (the next run completes"
+                    + " the promotion)");
+            // Its copies are in, beside the served generation; the target's _metadata is still the one it served.
+            assertThat(Files.readAllBytes(target.resolve(FlinkLayout.METADATA))).isEqualTo(served);
+        }
+        // In this JVM the promotion goes on once the lock is free, and commits whole.
+        assertThat(promote.get(60, TimeUnit.SECONDS)).as(err.toString()).isEqualTo(ExitCodes.OK);
         assertThat(Cli.succeeds("status", "--store", dir.toString()).out()).contains("checkpoint id: 14", "consistent:    yes");
     }
 
