@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InterruptedPromotionIT {
 
-    private static final Path JAR = Path.of("target", "laststate.jar").toAbsolutePath();
     private static final int STATE_FILES = 5000;
     private static final int ROUNDS = 4;
 
@@ -33,7 +32,7 @@ class InterruptedPromotionIT {
 
     @BeforeAll
     static void jarIsBuilt() {
-        assertThat(JAR).as("run 'mvn package' first").isRegularFile();
+        JarProcess.requireJar();
     }
 
     @Test
@@ -89,7 +88,7 @@ class InterruptedPromotionIT {
     private Run promote() throws IOException {
         Path out = Files.createTempFile("run", ".out");
         Path err = Files.createTempFile("run", ".err");
-        ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", JAR.toString(),
+        ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", JarProcess.JAR.toString(),
                 "promote", "--store", dir.toString(), "--copy-concurrency", "1", "--quiet")
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("LASTSTATE_"));

@@ -33,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KilledPromotionIT {
 
-    private static final Path JAR = Path.of("target", "laststate.jar").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KILLS = 24;
     private static final int STATE_FILES = 150;
@@ -43,7 +42,7 @@ class KilledPromotionIT {
 
     @BeforeAll
     static void jarIsBuilt() {
-        assertThat(JAR).as("run 'mvn package' first").isRegularFile();
+        JarProcess.requireJar();
     }
 
     @Test
@@ -127,7 +126,7 @@ class KilledPromotionIT {
 
     private Process promote() throws IOException {
         Path log = Files.createTempFile(dir, "run", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", JAR.toString(),
+        ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", JarProcess.JAR.toString(),
                 "promote", "--store", dir.toString())
                 .redirectOutput(log.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("LASTSTATE_"));

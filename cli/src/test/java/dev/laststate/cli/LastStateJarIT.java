@@ -30,24 +30,21 @@ class LastStateJarIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Failsafe runs in the module directory. */
-    private static final Path JAR = Path.of("target", "laststate.jar").toAbsolutePath();
     private static final Path LAUNCHER = Path.of("..", "bin", "laststate").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
 
-    record Result(int exitCode, String out, String err) {}
-
     @BeforeAll
     static void jarIsBuilt() {
-        assertThat(JAR).as("run 'mvn package' first").isRegularFile();
+        JarProcess.requireJar();
     }
 
     @Test
     void promotesResolvesAndReportsStatus() throws Exception {
         CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
 
-        Result promote = java("promote", "--store", dir.toString(), "--output", "json");
+        JarProcess promote = java("promote", "--store", dir.toString(), "--output", "json");
 
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
         assertThat(promote.err()).isEmpty();
@@ -58,23 +55,23 @@ class LastStateJarIT {
         assertThat(result.get("filesCopied").asLong()).isEqualTo(3);
         assertThat(tree.lastState().toLocalPath().resolve(CheckpointTree.fileNames(JOB, 12, 2).get(1))).isRegularFile();
 
-        Result resolve = java("resolve", "--store", dir.toString());
+        JarProcess resolve = java("resolve", "--store", dir.toString());
         assertThat(resolve.exitCode()).as(resolve.toString()).isZero();
         assertThat(resolve.out()).isEqualTo(uriOf(tree.lastState().toLocalPath()) + System.lineSeparator());
 
-        Result again = java("promote", "--store", dir.toString());
+        JarProcess again = java("promote", "--store", dir.toString());
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.out()).startsWith("UNCHANGED checkpoint 12");
     }
 
     @Test
     void failuresAreOneLineWithTheirExitCode() throws Exception {
-        Result noStore = java("promote");
+        JarProcess noStore = java("promote");
         assertThat(noStore.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(noStore.out()).isEmpty();
         assertThat(noStore.err().lines()).singleElement().asString().startsWith("laststate: Missing required option");
 
-        Result nothing = java("status", "--store", dir.toString());
+        JarProcess nothing = java("status", "--store", dir.toString());
         assertThat(nothing.exitCode()).isEqualTo(ExitCodes.UNKNOWN_TARGET);
         assertThat(nothing.err().lines()).singleElement().asString().doesNotContain("at dev.");
     }
@@ -89,7 +86,7 @@ class LastStateJarIT {
                     root -> ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("latest")).putObject("completed").put("id", 12)
                             .put("external_path", "file:" + tree.jobDir(JOB).toLocalPath().resolve("chk-12"))));
 
-            Result run = java("promote", "--store", dir.resolve("checkpoints").toString(), "--jobmanager", jm.url());
+            JarProcess run = java("promote", "--store", dir.resolve("checkpoints").toString(), "--jobmanager", jm.url());
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.out()).startsWith("PROMOTED checkpoint 12 of job " + JOB);
@@ -98,7 +95,7 @@ class LastStateJarIT {
 
     @Test
     void versionComesFromTheJar() throws Exception {
-        Result version = java("--version");
+        JarProcess version = java("--version");
 
         assertThat(version.exitCode()).isZero();
         assertThat(version.out().strip()).matches("laststate \\d+\\.\\d+\\.\\d+.*");
@@ -120,7 +117,7 @@ class LastStateJarIT {
             }
         }
 
-        Result promote = java("promote", "--store", store.toString(), "--verify");
+        JarProcess promote = java("promote", "--store", store.toString(), "--verify");
 
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
         assertThat(promote.err()).isEmpty();
@@ -132,7 +129,7 @@ class LastStateJarIT {
         CheckpointTree.inDirectory(dir).standard();
         Map<String, String> env = Map.of("LASTSTATE_STORE", dir.toString(), "LASTSTATE_JAVA_OPTS", "-Xmx128m -Xss1m");
 
-        Result run = run(env, List.of("sh", LAUNCHER.toString(), "list"));
+        JarProcess run = run(env, List.of("sh", LAUNCHER.toString(), "list"));
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).startsWith("* " + JOB);
@@ -142,7 +139,7 @@ class LastStateJarIT {
     void theLauncherReportsJavaOptionsTheJvmRejectsInOneLine() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-        Result run = run(Map.of("LASTSTATE_JAVA_OPTS", "-Xmx128m -Xfoo"), List.of("sh", LAUNCHER.toString(), "--version"));
+        JarProcess run = run(Map.of("LASTSTATE_JAVA_OPTS", "-Xmx128m -Xfoo"), List.of("sh", LAUNCHER.toString(), "--version"));
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.out()).isEmpty();
@@ -155,7 +152,7 @@ class LastStateJarIT {
         Path bin = Files.createDirectories(dir.resolve("repo").resolve("bin"));
         Path launcher = Files.copy(LAUNCHER, bin.resolve("laststate"));
 
-        Result run = run(Map.of(), List.of("sh", launcher.toString(), "--version"));
+        JarProcess run = run(Map.of(), List.of("sh", launcher.toString(), "--version"));
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
@@ -170,11 +167,11 @@ class LastStateJarIT {
             Path store = dir.resolve("round-" + round);
             CheckpointTree tree = CheckpointTree.inDirectory(store).standard(); // newest checkpoint: 12
             List<List<String>> commands = new ArrayList<>();
-            commands.add(javaCommand("promote", "--store", store.toString()));
+            commands.add(JarProcess.javaJar("promote", "--store", store.toString()));
             for (int p = 1; p <= 3; p++) {
                 Path savepoints = store.resolve("savepoints-" + p);
                 tree.savepoint(location(savepoints), JOB, 12 + p, 2, CheckpointTree.BASE.plusSeconds(3600L * p));
-                commands.add(javaCommand("promote", "--store", store.toString(), "--savepoints", savepoints.toString()));
+                commands.add(JarProcess.javaJar("promote", "--store", store.toString(), "--savepoints", savepoints.toString()));
             }
             List<Process> running = new ArrayList<>();
             for (List<String> command : commands) {
@@ -190,39 +187,16 @@ class LastStateJarIT {
             assertThat(record.get("checkpointId").asLong()).as("round " + round).isEqualTo(15);
             byte[] metadata = Files.readAllBytes(tree.lastState().toLocalPath().resolve(FlinkLayout.METADATA));
             assertThat(FlinkLayout.metadataCheckpointId(metadata)).as("round " + round).hasValue(15);
-            Result status = java("status", "--store", store.toString(), "--output", "json");
+            JarProcess status = java("status", "--store", store.toString(), "--output", "json");
             assertThat(JSON.readTree(status.out()).get("consistent").asBoolean()).isTrue();
         }
     }
 
-    private List<String> javaCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        return command;
+    private JarProcess java(String... args) throws Exception {
+        return run(Map.of(), JarProcess.javaJar(args));
     }
 
-    private Result java(String... args) throws Exception {
-        return run(Map.of(), javaCommand(args));
-    }
-
-    /** Runs with a clean LASTSTATE_* environment plus {@code env}; output goes through files, so no pipe can block. */
-    private Result run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("LASTSTATE_"));
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
+    private JarProcess run(Map<String, String> env, List<String> command) throws Exception {
+        return JarProcess.run(dir, env, command);
     }
 }

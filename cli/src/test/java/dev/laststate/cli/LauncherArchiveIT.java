@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherArchiveIT {
 
     /** Failsafe runs in the module directory. */
-    private static final Path JAR = Path.of("target", "laststate.jar").toAbsolutePath();
     private static final Path ARCHIVE = Path.of("target", "laststate.jsa").toAbsolutePath();
     private static final Path LAUNCHER = Path.of("..", "bin", "laststate").toAbsolutePath().normalize();
     private static final Path EXAMPLES = Path.of("..", "examples", "checkpoints").toAbsolutePath().normalize();
@@ -32,11 +31,9 @@ class LauncherArchiveIT {
     @TempDir
     Path dir;
 
-    record Result(int exitCode, String out, String err) {}
-
     @BeforeAll
     static void builtByPackage() {
-        assertThat(JAR).as("run 'mvn package' first").isRegularFile();
+        JarProcess.requireJar();
         assertThat(ARCHIVE).as("'mvn package' trains the archive beside the jar").isRegularFile();
     }
 
@@ -44,7 +41,7 @@ class LauncherArchiveIT {
     void theLauncherStartsFromTheArchive() throws Exception {
         Path classLog = dir.resolve("classes.log");
 
-        Result run = run(Map.of("LASTSTATE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), List.of("sh", LAUNCHER.toString(), "--version"));
+        JarProcess run = run(Map.of("LASTSTATE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), List.of("sh", LAUNCHER.toString(), "--version"));
 
         assertThat(run).isEqualTo(plain("--version"));
         assertThat(Files.readString(classLog)).contains("dev.laststate.cli.LastStateCommand source: shared objects file");
@@ -86,7 +83,7 @@ class LauncherArchiveIT {
         Files.setLastModifiedTime(archive, FileTime.fromMillis(0));
         Path classLog = dir.resolve("classes.log");
 
-        Result run = run(Map.of("LASTSTATE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), List.of("sh", launcher.toString(), "--version"));
+        JarProcess run = run(Map.of("LASTSTATE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), List.of("sh", launcher.toString(), "--version"));
 
         assertThat(run).isEqualTo(plain("--version"));
         assertThat(Files.readString(classLog)).contains("dev.laststate.cli.LastStateCommand source: file:");
@@ -99,8 +96,8 @@ class LauncherArchiveIT {
 
         Path plainStore = copyOfTheExamples("plain");
         Path store = copyOfTheExamples("launched");
-        Result expected = plain("promote", "--store", plainStore.toString(), "--output", "json");
-        Result promote = run(Map.of(), List.of("sh", launcher.toString(), "promote", "--store", store.toString(), "--output", "json"));
+        JarProcess expected = plain("promote", "--store", plainStore.toString(), "--output", "json");
+        JarProcess promote = run(Map.of(), List.of("sh", launcher.toString(), "promote", "--store", store.toString(), "--output", "json"));
 
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
         assertThat(promote.err()).isEmpty();
@@ -122,10 +119,10 @@ class LauncherArchiveIT {
         Path bin = Files.createDirectories(repo.resolve("bin"));
         Path target = Files.createDirectories(repo.resolve("cli").resolve("target"));
         Path launcher = Files.copy(LAUNCHER, bin.resolve("laststate"));
-        Files.createSymbolicLink(target.resolve("laststate.jar"), JAR);
+        Files.createSymbolicLink(target.resolve("laststate.jar"), JarProcess.JAR);
         if (archive != null) {
             Path written = Files.write(target.resolve("laststate.jsa"), archive);
-            Files.setLastModifiedTime(written, FileTime.fromMillis(Files.getLastModifiedTime(JAR).toMillis() + 60_000));
+            Files.setLastModifiedTime(written, FileTime.fromMillis(Files.getLastModifiedTime(JarProcess.JAR).toMillis() + 60_000));
         }
         return launcher;
     }
@@ -145,30 +142,11 @@ class LauncherArchiveIT {
         return store;
     }
 
-    private Result plain(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        return run(Map.of(), command);
+    private JarProcess plain(String... args) throws Exception {
+        return run(Map.of(), JarProcess.javaJar(args));
     }
 
-    /** Runs with a clean LASTSTATE_* environment plus {@code env}; output goes through files, so no pipe can block. */
-    private Result run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("LASTSTATE_") || k.startsWith("JAVA_TOOL_OPTIONS"));
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
+    private JarProcess run(Map<String, String> env, List<String> command) throws Exception {
+        return JarProcess.run(dir, env, command);
     }
 }

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretsInTheJarIT {
 
-    private static final Path JAR = Path.of("target", "laststate.jar").toAbsolutePath();
     private static final String TOKEN = "jar-session-token-1";
     private static final String PASSWORD = "jar-uri-password-2";
 
@@ -34,25 +32,17 @@ class SecretsInTheJarIT {
         }
         String endpoint = "s3.endpoint=http://user:" + PASSWORD + "@127.0.0.1:" + deadPort;
         for (List<String> mode : List.of(List.<String>of(), List.of("--output", "json", "--verbose"))) {
-            List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", JAR.toString(), "list", "--store", "s3://bucket/flink", "-o", endpoint,
+            List<String> command = new ArrayList<>(JarProcess.javaJar("list", "--store", "s3://bucket/flink", "-o", endpoint,
                     "--no-such-flag=" + TOKEN));
             command.addAll(mode);
-            Path out = dir.resolve("out.txt");
-            Path err = dir.resolve("err.txt");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().keySet().removeIf(k -> k.startsWith("LASTSTATE_") || k.startsWith("AWS_"));
-            builder.environment().put("AWS_ACCESS_KEY_ID", "AKIAJARKEYID0000001");
-            builder.environment().put("AWS_SECRET_ACCESS_KEY", "jar-secret-access-key-3");
-            builder.environment().put("AWS_SESSION_TOKEN", TOKEN);
-            Process process = builder.start();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            String printed = Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8);
+            JarProcess run = JarProcess.run(dir, Map.of("AWS_ACCESS_KEY_ID", "AKIAJARKEYID0000001",
+                    "AWS_SECRET_ACCESS_KEY", "jar-secret-access-key-3", "AWS_SESSION_TOKEN", TOKEN), command);
+            String printed = run.out() + run.err();
 
-            assertThat(process.exitValue()).as(printed).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.exitCode()).as(printed).isEqualTo(ExitCodes.USAGE);
             assertThat(printed).as(printed).contains("****").doesNotContain(TOKEN).doesNotContain(PASSWORD);
             if (!mode.isEmpty()) {
-                assertThat(new ObjectMapper().readTree(Files.readString(out)).get("exitCode").asInt()).isEqualTo(ExitCodes.USAGE);
+                assertThat(new ObjectMapper().readTree(run.out()).get("exitCode").asInt()).isEqualTo(ExitCodes.USAGE);
             }
         }
     }
