@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -107,14 +108,11 @@ class ExitCodeTableTest {
         Path elsewhere = dir.resolve("elsewhere");
         CheckpointTree.inDirectory(elsewhere).standard();
         running(JOB, 12, dir.resolve("checkpoints"));
-        Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", elsewhere.toString(), "--jobmanager", jm.url());
-
-        assertOneLine(run, ExitCodes.USAGE, "writes its checkpoints to file:" + dir.resolve("checkpoints").resolve(JOB).resolve("chk-12")
-                + ", which is not in --store");
-        assertThat(run.out()).isEmpty();
-        assertThat(fingerprint(dir)).isEqualTo(before);
+        failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.USAGE,
+                "writes its checkpoints to file:" + dir.resolve("checkpoints").resolve(JOB).resolve("chk-12")
+                + ", which is not in --store",
+                "promote", "--store", elsewhere.toString(), "--jobmanager", jm.url());
     }
 
     @Test
@@ -125,27 +123,21 @@ class ExitCodeTableTest {
         LocalFiles.write(savepoint.resolve("state"), "state of savepoint 14".getBytes(StandardCharsets.UTF_8));
         LocalFiles.write(savepoint.resolve(FlinkLayout.METADATA), CheckpointTree.metadata(JOB, 14));
         savepointCompletes(tree, savepoint);
-        Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("savepoint", "--store", tree.checkpoints().toLocalPath().toString(), "--jobmanager", jm.url(),
+        failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.USAGE,
+                "the target " + uriOf(savepoint) + " must not be the snapshot being promoted",
+                "savepoint", "--store", tree.checkpoints().toLocalPath().toString(), "--jobmanager", jm.url(),
                 "--poll-interval", "20ms", "--target", savepoint.toString());
-
-        assertOneLine(run, ExitCodes.USAGE, "the target " + uriOf(savepoint) + " must not be the snapshot being promoted");
-        assertThat(run.out()).isEmpty();
-        assertThat(fingerprint(dir)).isEqualTo(before);
     }
 
     @Test
     void usageCopyModeTargetInAnotherBucket() throws Exception {
         String store = "s3://" + BUCKET + "/copy-across/checkpoints";
         seedS3(store);
-        List<String> before = s3Keys();
 
-        Cli.Run run = Cli.run(s3Env(), "promote", "--store", store, "--target", "s3://" + OTHER_BUCKET + "/copy-across/last-state");
-
-        assertOneLine(run, ExitCodes.USAGE, "must lie in the same container as " + store + " in copy mode");
-        assertThat(run.out()).isEmpty();
-        assertThat(s3Keys()).isEqualTo(before);
+        failsLeavingAlone(ExitCodeTableTest::s3Keys, s3Env(), ExitCodes.USAGE,
+                "must lie in the same container as " + store + " in copy mode",
+                "promote", "--store", store, "--target", "s3://" + OTHER_BUCKET + "/copy-across/last-state");
     }
 
     // ---- 3: nothing (new) at a target laststate manages ----
@@ -156,14 +148,10 @@ class ExitCodeTableTest {
         CheckpointTree.inDirectory(checkpoints).standard();
         Cli.succeeds("init", "--store", checkpoints.toString());
         running(JOB, 12, checkpoints);
-        Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", checkpoints.toString(), "--jobmanager", jm.url(), "--job-name", "no-such-job");
-
-        assertOneLine(run, ExitCodes.NOTHING_TO_PROMOTE, "knows no job");
+        Cli.Run run = failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.NOTHING_TO_PROMOTE, "knows no job",
+                "promote", "--store", checkpoints.toString(), "--jobmanager", jm.url(), "--job-name", "no-such-job");
         assertThat(run.err()).contains("no-such-job");
-        assertThat(run.out()).isEmpty();
-        assertThat(fingerprint(dir)).isEqualTo(before);
     }
 
     @Test
@@ -172,13 +160,10 @@ class ExitCodeTableTest {
         CheckpointTree.inDirectory(checkpoints).standard();
         Cli.succeeds("init", "--store", checkpoints.toString());
         running(JOB, 15, checkpoints);
-        Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", checkpoints.toString(), "--jobmanager", jm.url());
-
-        assertOneLine(run, ExitCodes.NOTHING_TO_PROMOTE, "the JobManager reports checkpoint 15 of job " + JOB);
-        assertThat(run.out()).isEmpty();
-        assertThat(fingerprint(dir)).isEqualTo(before);
+        failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.NOTHING_TO_PROMOTE,
+                "the JobManager reports checkpoint 15 of job " + JOB,
+                "promote", "--store", checkpoints.toString(), "--jobmanager", jm.url());
     }
 
     // ---- 4: storage or JobManager failure ----
@@ -187,27 +172,20 @@ class ExitCodeTableTest {
     void failureAccessDenied() throws Exception {
         String store = "s3://" + BUCKET + "/denied/checkpoints";
         seedS3(store);
-        List<String> before = s3Keys();
         Map<String, String> wrongSecret = new HashMap<>(s3Env());
         wrongSecret.put("AWS_SECRET_ACCESS_KEY", "not-the-secret");
 
-        Cli.Run run = Cli.run(wrongSecret, "promote", "--store", store);
-
-        assertOneLine(run, ExitCodes.STORE_FAILURE, "cannot list " + store + ": access denied");
-        assertThat(run.out()).isEmpty();
+        Cli.Run run = failsLeavingAlone(ExitCodeTableTest::s3Keys, wrongSecret, ExitCodes.STORE_FAILURE,
+                "cannot list " + store + ": access denied",
+                "promote", "--store", store);
         assertThat(run.err()).doesNotContain("not-the-secret");
-        assertThat(s3Keys()).isEqualTo(before);
     }
 
     @Test
-    void failureMissingBucket() {
-        List<String> before = s3Keys();
-
-        Cli.Run run = Cli.run(s3Env(), "promote", "--store", "s3://laststate-no-such-bucket/flink/checkpoints");
-
-        assertOneLine(run, ExitCodes.STORE_FAILURE, "the bucket 'laststate-no-such-bucket' does not exist");
-        assertThat(run.out()).isEmpty();
-        assertThat(s3Keys()).isEqualTo(before);
+    void failureMissingBucket() throws Exception {
+        failsLeavingAlone(ExitCodeTableTest::s3Keys, s3Env(), ExitCodes.STORE_FAILURE,
+                "the bucket 'laststate-no-such-bucket' does not exist",
+                "promote", "--store", "s3://laststate-no-such-bucket/flink/checkpoints");
     }
 
     @Test
@@ -225,15 +203,10 @@ class ExitCodeTableTest {
     void failureJobManagerTimedOut() throws Exception {
         CheckpointTree.inDirectory(dir.resolve("checkpoints")).standard();
         jm.answer("GET", "/jobs/overview", new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
-        Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run(Map.of("LASTSTATE_READ_TIMEOUT", "300ms"), "promote", "--store", dir.resolve("checkpoints").toString(),
-                "--jobmanager", jm.url());
-
-        assertOneLine(run, ExitCodes.STORE_FAILURE, "did not answer GET");
+        Cli.Run run = failsLeavingAlone(() -> fingerprint(dir), Map.of("LASTSTATE_READ_TIMEOUT", "300ms"), ExitCodes.STORE_FAILURE,
+                "did not answer GET", "promote", "--store", dir.resolve("checkpoints").toString(), "--jobmanager", jm.url());
         assertThat(run.err()).contains("read timeout 300 ms");
-        assertThat(run.out()).isEmpty();
-        assertThat(fingerprint(dir)).isEqualTo(before);
     }
 
     @Test
@@ -241,21 +214,17 @@ class ExitCodeTableTest {
         CheckpointTree tree = CheckpointTree.inDirectory(dir.resolve("checkpoints")).standard();
         String trigger = savepointTriggered(tree);
         jm.answer("GET", "/jobs/" + JOB + "/savepoints/" + trigger, jm.body("savepoint-status-first.json", Map.of()));
-        Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("savepoint", "--store", tree.checkpoints().toLocalPath().toString(), "--jobmanager", jm.url(),
+        failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.STORE_FAILURE,
+                "the savepoint of job " + JOB + " did not complete within 0.3s",
+                "savepoint", "--store", tree.checkpoints().toLocalPath().toString(), "--jobmanager", jm.url(),
                 "--poll-interval", "20ms", "--timeout", "300ms");
-
-        assertOneLine(run, ExitCodes.STORE_FAILURE, "the savepoint of job " + JOB + " did not complete within 0.3s");
-        assertThat(run.out()).isEmpty();
-        assertThat(fingerprint(dir)).isEqualTo(before);
     }
 
     /** The lock wait is the file store's fixed 30 s: this test takes that long. */
     @Test
     void failureLocalLockHeldLongerThanTheLockWait() throws Exception {
-        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
-        Cli.succeeds("promote", "--store", dir.toString());
+        CheckpointTree tree = servedTree();
         Path target = tree.lastState().toLocalPath();
         Map<String, String> served = servedBy(target);
         tree.checkpoint(JOB, 14, 2);
@@ -271,15 +240,12 @@ class ExitCodeTableTest {
 
         assertOneLine(run, ExitCodes.STORE_FAILURE, "gave up after 30 s waiting for the lock file");
         assertThat(run.err()).contains("hung-promoter");
-        assertThat(run.out()).isEmpty();
-        assertThat(servedBy(target)).as("nothing was committed").isEqualTo(served);
-        assertThat(Cli.succeeds("promote", "--store", dir.toString()).out()).startsWith("PROMOTED checkpoint 14");
+        nothingWasCommittedAndTheNextRunPromotes(run, target, served);
     }
 
     @Test
     void failurePromotionThatCouldNotFinishConsistently() throws Exception {
-        CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
-        Cli.succeeds("promote", "--store", dir.toString());
+        CheckpointTree tree = servedTree();
         Path target = tree.lastState().toLocalPath();
         Map<String, String> served = servedBy(target);
         tree.checkpoint(JOB, 14, 2);
@@ -289,9 +255,7 @@ class ExitCodeTableTest {
 
         assertOneLine(run, ExitCodes.STORE_FAILURE, "longer than half the stale-run grace period");
         assertThat(run.err()).endsWith("nothing was committed" + System.lineSeparator());
-        assertThat(run.out()).isEmpty();
-        assertThat(servedBy(target)).as("nothing was committed").isEqualTo(served);
-        assertThat(Cli.succeeds("promote", "--store", dir.toString()).out()).startsWith("PROMOTED checkpoint 14");
+        nothingWasCommittedAndTheNextRunPromotes(run, target, served);
     }
 
     // ---- 5: refused by a guard ----
@@ -355,14 +319,11 @@ class ExitCodeTableTest {
         CheckpointTree tree = servedTree();
         Path chk14 = tree.checkpoint(JOB, 14, 2).toLocalPath();
         LocalFiles.write(chk14.resolve(FlinkLayout.METADATA), metadata.getBytes(StandardCharsets.UTF_8));
-        Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString());
-
-        assertOneLine(run, ExitCodes.UNPROMOTABLE_SNAPSHOT, uriOf(chk14.resolve(FlinkLayout.METADATA))
-                + " is not Flink checkpoint metadata (" + metadata.length() + " bytes without Flink's header): empty or corrupt");
-        assertThat(run.out()).isEmpty();
-        assertThat(fingerprint(dir)).isEqualTo(before);
+        failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.UNPROMOTABLE_SNAPSHOT,
+                uriOf(chk14.resolve(FlinkLayout.METADATA))
+                + " is not Flink checkpoint metadata (" + metadata.length() + " bytes without Flink's header): empty or corrupt",
+                "promote", "--store", dir.toString());
     }
 
     @Test
@@ -370,14 +331,11 @@ class ExitCodeTableTest {
         CheckpointTree tree = servedTree();
         Path chk14 = tree.checkpoint(JOB, 14, 2).toLocalPath();
         LocalFiles.write(chk14.resolve(FlinkLayout.METADATA), CheckpointTree.metadata(JOB, 15));
-        Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString());
-
-        assertOneLine(run, ExitCodes.UNPROMOTABLE_SNAPSHOT, uriOf(chk14.resolve(FlinkLayout.METADATA))
-                + " names checkpoint 15, not checkpoint 14");
-        assertThat(run.out()).isEmpty();
-        assertThat(fingerprint(dir)).isEqualTo(before);
+        failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.UNPROMOTABLE_SNAPSHOT,
+                uriOf(chk14.resolve(FlinkLayout.METADATA))
+                + " names checkpoint 15, not checkpoint 14",
+                "promote", "--store", dir.toString());
     }
 
     @Test
@@ -386,13 +344,9 @@ class ExitCodeTableTest {
         Path chk14 = tree.checkpoint(JOB, 14, 2).toLocalPath();
         Path outside = Files.writeString(dir.resolve("not-state.txt"), "not state");
         Files.createSymbolicLink(chk14.resolve("leak"), outside);
-        Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString());
-
-        assertOneLine(run, ExitCodes.UNPROMOTABLE_SNAPSHOT, "leak");
-        assertThat(run.out()).isEmpty();
-        assertThat(fingerprint(dir)).isEqualTo(before);
+        failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.UNPROMOTABLE_SNAPSHOT, "leak",
+                "promote", "--store", dir.toString());
     }
 
     @ParameterizedTest
@@ -401,13 +355,10 @@ class ExitCodeTableTest {
         CheckpointTree tree = servedTree();
         Path chk14 = tree.checkpoint(JOB, 14, 2).toLocalPath();
         LocalFiles.write(chk14.resolve(reserved), "{}".getBytes(StandardCharsets.UTF_8));
-        Map<String, String> before = fingerprint(dir);
 
-        Cli.Run run = Cli.run("promote", "--store", dir.toString());
-
-        assertOneLine(run, ExitCodes.UNPROMOTABLE_SNAPSHOT, "holds '" + reserved + "', a name laststate reserves");
-        assertThat(run.out()).isEmpty();
-        assertThat(fingerprint(dir)).isEqualTo(before);
+        failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.UNPROMOTABLE_SNAPSHOT,
+                "holds '" + reserved + "', a name laststate reserves",
+                "promote", "--store", dir.toString());
     }
 
     @Test
@@ -529,6 +480,13 @@ class ExitCodeTableTest {
     }
 
     /** The standard tree with its checkpoint 12 promoted: the good state a failed run must leave served. */
+    /** A failed run printed nothing on stdout and left what the target serves; the next run promotes checkpoint 14. */
+    private void nothingWasCommittedAndTheNextRunPromotes(Cli.Run run, Path target, Map<String, String> served) {
+        assertThat(run.out()).isEmpty();
+        assertThat(servedBy(target)).as("nothing was committed").isEqualTo(served);
+        assertThat(Cli.succeeds("promote", "--store", dir.toString()).out()).startsWith("PROMOTED checkpoint 14");
+    }
+
     private CheckpointTree servedTree() throws Exception {
         CheckpointTree tree = CheckpointTree.inDirectory(dir).standard();
         Cli.succeeds("promote", "--store", dir.toString());
@@ -544,6 +502,20 @@ class ExitCodeTableTest {
     }
 
     /** The one failure line: its code, exactly one stderr line naming the problem, no stack trace. */
+    /**
+     * Runs a command that must fail with {@code exitCode} and one line naming {@code message}, print nothing on
+     * stdout, and leave what {@code view} shows of the storage as it was.
+     */
+    private static Cli.Run failsLeavingAlone(Callable<?> view, Map<String, String> env, int exitCode, String message, String... args)
+            throws Exception {
+        Object before = view.call();
+        Cli.Run run = Cli.run(env, args);
+        assertOneLine(run, exitCode, message);
+        assertThat(run.out()).isEmpty();
+        assertThat(view.call()).isEqualTo(before);
+        return run;
+    }
+
     private static void assertOneLine(Cli.Run run, int exitCode, String message) {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(exitCode);
         assertThat(run.errLines()).as(run.toString()).singleElement().asString()
