@@ -1,11 +1,7 @@
 package dev.laststate.cli;
 
-import dev.laststate.rest.FlinkRestClient;
-import dev.laststate.rest.FlinkRestJobSource;
 import dev.laststate.rest.JobManagerAuth;
 import dev.laststate.rest.JobManagerConnection;
-import dev.laststate.store.CheckpointStore;
-import dev.laststate.store.StoreUri;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -59,6 +55,7 @@ final class JobManagerOptions {
         return url != null && !url.isBlank();
     }
 
+    /** {@code --job-name}, when given (not blank); only a JobManager can match it. */
     Optional<String> jobName() {
         return Optional.ofNullable(jobName).filter(n -> !n.isBlank());
     }
@@ -79,12 +76,6 @@ final class JobManagerOptions {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), e.getMessage());
         }
-    }
-
-    /** A REST job source; the caller closes the client. */
-    FlinkRestJobSource source(FlinkRestClient client, Optional<String> jobId, CheckpointStore store, StoreUri checkpoints,
-                              Optional<StoreUri> savepoints) {
-        return new FlinkRestJobSource(client, jobName(), jobId, store, checkpoints, savepoints);
     }
 
     private Optional<JobManagerAuth> auth(Map<String, String> env) {

@@ -13,8 +13,6 @@ import dev.laststate.rest.FlinkRestClient;
 import dev.laststate.job.JobInfo;
 import dev.laststate.rest.JobManagerConnection;
 import dev.laststate.job.JobSource;
-import dev.laststate.job.StaticJobSource;
-import dev.laststate.job.StorageScanJobSource;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import dev.laststate.verify.SnapshotVerifier;
@@ -74,18 +72,17 @@ final class PromoteCommand extends StoreCommand {
         StoreUri checkpoints = store.checkpoints();
         Optional<StoreUri> savepointDir = store.location(savepoints, "--savepoints", checkpoints);
         StoreUri targetDir = target.resolve(store, checkpoints);
-        Optional<JobSource> named = Optional.ofNullable(jobId).map(StaticJobSource::new);
+        JobChoice choice = new JobChoice(Optional.ofNullable(jobId), jobManager.jobName());
+        Optional<JobInfo> named = choice.named();
         if (named.isPresent()) {
-            request(checkpoints, savepointDir, targetDir, named.get().job()); // a named job's request is checked now
+            request(checkpoints, savepointDir, targetDir, named.get()); // a named job's request is checked now
         }
         progress.interval(); // checked before anything is opened
         Optional<JobManagerConnection> rest = jobManager.given() ? Optional.of(jobManager.connection()) : Optional.empty();
 
         try (CheckpointStore opened = store.open(checkpoints);
              FlinkRestClient client = rest.map(FlinkRestClient::new).orElse(null)) {
-            JobSource source = client != null
-                    ? jobManager.source(client, named.map(s -> jobId), opened, checkpoints, savepointDir)
-                    : named.orElseGet(() -> new StorageScanJobSource(opened, checkpoints, savepointDir));
+            JobSource source = choice.source(Optional.ofNullable(client), opened, checkpoints, savepointDir);
             AtomicReference<Verification> checked = new AtomicReference<>();
             Promoter promoter = verify ? promotion.promoter(opened).withPreCommitCheck(restorable(opened, checked))
                     : promotion.promoter(opened);
