@@ -67,16 +67,13 @@ final class PromoteCommand extends StoreCommand {
 
     @Override
     public Integer call() throws Exception {
-        // Inputs are checked before the store is opened; the request's own checks too when the job is named
-        // (a scanned job is known only after the scan, but still before anything is written).
+        // Inputs are checked before the store is opened. The request is built once: here for a job --job-id names,
+        // so its checks come first too; for a job found by a scan once it is found, still before anything is written.
         StoreUri checkpoints = store.checkpoints();
         Optional<StoreUri> savepointDir = store.location(savepoints, "--savepoints", checkpoints);
         StoreUri targetDir = target.resolve(store, checkpoints);
         JobChoice choice = new JobChoice(Optional.ofNullable(jobId), jobManager.jobName());
-        Optional<JobInfo> named = choice.named();
-        if (named.isPresent()) {
-            request(checkpoints, savepointDir, targetDir, named.get()); // a named job's request is checked now
-        }
+        Optional<PromotionRequest> named = choice.named().map(job -> request(checkpoints, savepointDir, targetDir, job));
         progress.interval(); // checked before anything is opened
         Optional<JobManagerConnection> rest = jobManager.given() ? Optional.of(jobManager.connection()) : Optional.empty();
 
@@ -91,8 +88,13 @@ final class PromoteCommand extends StoreCommand {
                  ProgressRenderer shown = progress.start(err())) {
                 PromotionResult result;
                 try {
-                    result = promoter.withProgress(running.guard(shown))
-                            .promote(request(checkpoints, savepointDir, targetDir, source.job()));
+                    PromotionRequest request;
+                    if (named.isEmpty()) {
+                        request = request(checkpoints, savepointDir, targetDir, source.job());
+                    } else {
+                        request = client == null ? named.get() : answered(named.get(), source.job());
+                    }
+                    result = promoter.withProgress(running.guard(shown)).promote(request);
                 } catch (Exception e) {
                     if (running.interrupted()) {
                         return Interruptions.EXIT_CODE;
@@ -139,6 +141,7 @@ final class PromoteCommand extends StoreCommand {
         };
     }
 
+    /** The request of this run's flags for {@code job}. */
     private PromotionRequest request(StoreUri checkpoints, Optional<StoreUri> savepointDir, StoreUri targetDir, JobInfo job) {
         return promotion.applyTo(PromotionRequest.builder(checkpoints, job.jobId())
                 .savepoints(savepointDir)
@@ -148,6 +151,15 @@ final class PromoteCommand extends StoreCommand {
                 .dryRun(dryRun)
                 .minCheckpointId(job.minCheckpointId())
                 .build());
+    }
+
+    /**
+     * The request of a job {@code --job-id} named, with what the JobManager answered about that job: whether it
+     * restored state, and the newest checkpoint storage must hold. Its id is the one named: the JobManager's answer
+     * is narrowed to it ({@link JobChoice#source}).
+     */
+    private static PromotionRequest answered(PromotionRequest named, JobInfo job) {
+        return named.toBuilder().lineage(job.lineage()).minCheckpointId(job.minCheckpointId()).build();
     }
 
     /**
