@@ -116,9 +116,7 @@ final class PromoteCommand extends StoreCommand {
                 if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {
                     verification = Optional.of(VerifyCommand.verify(opened, targetDir));
                 }
-                output.print(Json.result(result, verification), text(result, verification));
-                int exit = PromotionOptions.exitCode(result, err());
-                return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), err()) : exit;
+                return output.print(new PromotionReport(result, verification));
             }
         }
     }
@@ -160,22 +158,5 @@ final class PromoteCommand extends StoreCommand {
      */
     private static PromotionRequest answered(PromotionRequest named, JobInfo job) {
         return named.toBuilder().lineage(job.lineage()).minCheckpointId(job.minCheckpointId()).build();
-    }
-
-    /**
-     * {@code PROMOTED checkpoint 12 of job <id> (<dir>) -> <target>: 3 files, 1234 bytes in 15 ms}, and with
-     * {@code --verify} the lines of the verification below it.
-     */
-    static String text(PromotionResult result, Optional<Verification> verification) {
-        String head = result.status() + " " + result.snapshot().describe() + " -> " + result.target() + ": ";
-        // The head names the snapshot and the target once; a refusal's reason is stderr's one line.
-        String line = switch (result.status()) {
-            case PROMOTED -> head + result.filesCopied() + " files, " + result.bytesCopied() + " bytes in "
-                    + result.duration().toMillis() + " ms" + result.reason().map(r -> "; " + r).orElse("");
-            case UNCHANGED -> head + "the target holds it already";
-            case DRY_RUN -> head + "would promote it; nothing written";
-            case REFUSED -> head + "refused (the reason is on stderr)";
-        };
-        return verification.map(v -> line + System.lineSeparator() + VerifyCommand.text(v)).orElse(line);
     }
 }

@@ -79,8 +79,7 @@ final class SavepointCommand extends StoreCommand {
                     .snapshot(Optional.of(snapshot))
                     .build());
             PromotionResult result = promotion.promoter(opened).promote(request);
-            output.print(Json.result(result, Optional.empty()), PromoteCommand.text(result, Optional.empty()));
-            return PromotionOptions.exitCode(result, err());
+            return output.print(new PromotionReport(result, Optional.empty()));
         }
     }
 
