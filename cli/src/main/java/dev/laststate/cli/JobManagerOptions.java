@@ -50,6 +50,13 @@ final class JobManagerOptions {
             description = "PEM certificates to trust for an https JobManager, instead of the JVM's. Env: LASTSTATE_JOBMANAGER_CA.")
     private Path caFile;
 
+    /** The run's environment, the only place credentials are read from. */
+    private final Map<String, String> environment;
+
+    JobManagerOptions(RunContext run) {
+        this.environment = run.environment();
+    }
+
     /** Whether a JobManager was given. */
     boolean given() {
         return url != null && !url.isBlank();
@@ -72,7 +79,7 @@ final class JobManagerOptions {
             return JobManagerConnection.of(uri)
                     .withTimeouts(duration(connectTimeout, "--connect-timeout"), duration(readTimeout, "--read-timeout"))
                     .withCaFile(Optional.ofNullable(caFile))
-                    .withAuth(auth(LastStateCommand.environment(command)));
+                    .withAuth(auth(environment));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), e.getMessage());
         }

@@ -65,6 +65,13 @@ final class PromoteCommand extends StoreCommand {
     @Mixin
     private ProgressOptions progress;
 
+    /** What a signal stops: the promotion of this run. */
+    private final Interruptions interruptions;
+
+    PromoteCommand(RunContext run) {
+        this.interruptions = run.interruptions();
+    }
+
     @Override
     public Integer call() throws Exception {
         // Inputs are checked before the store is opened. The request is built once: here for a job --job-id names,
@@ -84,7 +91,7 @@ final class PromoteCommand extends StoreCommand {
             Promoter promoter = verify ? promotion.promoter(opened).withPreCommitCheck(restorable(opened, checked))
                     : promotion.promoter(opened);
             // Ctrl-C or SIGTERM before the commit abandons the promotion; the signal's hook prints the one line.
-            try (Interruptions.Promotion running = LastStateCommand.interruptions(spec).promotion(err());
+            try (Interruptions.Promotion running = interruptions.promotion(err());
                  ProgressRenderer shown = progress.start(err())) {
                 PromotionResult result;
                 try {
