@@ -3,17 +3,22 @@ package dev.laststate.cli;
 import dev.laststate.flink.CorruptPointerRecordException;
 import dev.laststate.flink.NotRestorableException;
 import dev.laststate.flink.NothingToPromoteException;
+import dev.laststate.flink.LastState;
 import dev.laststate.flink.PromotionAbortedException;
+import dev.laststate.flink.PromotionResult;
+import dev.laststate.flink.PromotionStatus;
 import dev.laststate.flink.UnknownTargetException;
 import dev.laststate.flink.UnpromotableSnapshotException;
 import dev.laststate.job.JobSelectionException;
 import dev.laststate.store.StoreException;
 import dev.laststate.verify.NothingToVerifyException;
 import dev.laststate.verify.UnreadableMetadataException;
+import dev.laststate.verify.Verification;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** The process exit codes of every command, and which failure maps to which. Scripts depend on these: never renumber. */
@@ -65,6 +70,29 @@ public final class ExitCodes {
         codes.put(String.valueOf(UNKNOWN_TARGET), "nothing found and nothing laststate knows at the target (no _laststate.json, no init marker): a typo, or run 'laststate init' for a new job");
         codes.put("130, 143", "stopped by Ctrl-C (SIGINT) or SIGTERM; promote committed nothing unless it says so");
         return codes;
+    }
+
+    /**
+     * A promotion's: {@link #REFUSED} when a guard refused it, else {@link #OK} (what failed after a commit does
+     * not undo it: a warning).
+     */
+    static int of(PromotionResult result) {
+        return result.status() == PromotionStatus.REFUSED ? REFUSED : OK;
+    }
+
+    /** A verification's: {@link #OK} when the snapshot restores, else {@link #VERIFICATION_FAILED}. */
+    static int of(Verification verification) {
+        return verification.restorable() ? OK : VERIFICATION_FAILED;
+    }
+
+    /** {@code promote --verify}: a verification, when there is one, decides in place of the promotion's result. */
+    static int of(PromotionResult result, Optional<Verification> verification) {
+        return verification.map(ExitCodes::of).orElseGet(() -> of(result));
+    }
+
+    /** {@code status}: {@link #REFUSED} when the pointer record does not describe the target's {@code _metadata}. */
+    static int of(LastState state) {
+        return state.consistent() ? OK : REFUSED;
     }
 
     /** The exit code for a failure. */

@@ -1,7 +1,5 @@
 package dev.laststate.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.laststate.flink.ManagedTargets;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
@@ -31,27 +29,7 @@ final class InitCommand extends StoreCommand {
         StoreUri targetDir = target.resolve(store, checkpoints);
         try (CheckpointStore opened = store.open(checkpoints)) {
             ManagedTargets.Init init = new ManagedTargets(opened).init(checkpoints, targetDir);
-            output.print(json(init), text(init));
-            return ExitCodes.OK;
+            return output.print(new InitReport(init));
         }
-    }
-
-    /** {@code INITIALIZED <target> (<marker>)...}: what the target is now, one line. */
-    private static String text(ManagedTargets.Init init) {
-        return switch (init.outcome()) {
-            case CREATED -> "INITIALIZED " + init.target() + " for a new job (" + init.marker()
-                    + "); until a snapshot is promoted, promote and resolve exit 3: start the job without a restore path";
-            case ALREADY_INITIALIZED -> "ALREADY_INITIALIZED " + init.target() + " (" + init.marker() + " exists); nothing written";
-            case ALREADY_PROMOTED -> "ALREADY_PROMOTED " + init.target() + " holds a pointer record: laststate manages it "
-                    + "already; nothing written";
-        };
-    }
-
-    private static ObjectNode json(ManagedTargets.Init init) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("status", init.outcome() == ManagedTargets.InitOutcome.CREATED ? "INITIALIZED" : init.outcome().name());
-        node.put("target", init.target().toString());
-        node.put("marker", init.marker().toString());
-        return node;
     }
 }

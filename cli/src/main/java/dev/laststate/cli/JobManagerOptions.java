@@ -1,11 +1,7 @@
 package dev.laststate.cli;
 
-import dev.laststate.rest.FlinkRestClient;
-import dev.laststate.rest.FlinkRestJobSource;
 import dev.laststate.rest.JobManagerAuth;
 import dev.laststate.rest.JobManagerConnection;
-import dev.laststate.store.CheckpointStore;
-import dev.laststate.store.StoreUri;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -54,11 +50,19 @@ final class JobManagerOptions {
             description = "PEM certificates to trust for an https JobManager, instead of the JVM's. Env: LASTSTATE_JOBMANAGER_CA.")
     private Path caFile;
 
+    /** The run's environment, the only place credentials are read from. */
+    private final Map<String, String> environment;
+
+    JobManagerOptions(RunContext run) {
+        this.environment = run.environment();
+    }
+
     /** Whether a JobManager was given. */
     boolean given() {
         return url != null && !url.isBlank();
     }
 
+    /** {@code --job-name}, when given (not blank); only a JobManager can match it. */
     Optional<String> jobName() {
         return Optional.ofNullable(jobName).filter(n -> !n.isBlank());
     }
@@ -75,16 +79,10 @@ final class JobManagerOptions {
             return JobManagerConnection.of(uri)
                     .withTimeouts(duration(connectTimeout, "--connect-timeout"), duration(readTimeout, "--read-timeout"))
                     .withCaFile(Optional.ofNullable(caFile))
-                    .withAuth(auth(LastStateCommand.environment(command)));
+                    .withAuth(auth(environment));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), e.getMessage());
         }
-    }
-
-    /** A REST job source; the caller closes the client. */
-    FlinkRestJobSource source(FlinkRestClient client, Optional<String> jobId, CheckpointStore store, StoreUri checkpoints,
-                              Optional<StoreUri> savepoints) {
-        return new FlinkRestJobSource(client, jobName(), jobId, store, checkpoints, savepoints);
     }
 
     private Optional<JobManagerAuth> auth(Map<String, String> env) {

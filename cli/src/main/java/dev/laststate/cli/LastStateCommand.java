@@ -40,22 +40,6 @@ public final class LastStateCommand implements Callable<Integer> {
             description = "Print the version and exit.")
     private boolean version;
 
-    /** The environment of this run (the process's, or a test's); credentials are read from it. */
-    private Map<String, String> environment = Map.of();
-
-    /** What Ctrl-C and SIGTERM stop: nothing in-process, unless a test says so. */
-    private Interruptions interruptions;
-
-    /** The environment of the run {@code command} (a subcommand or one of its mixins) belongs to. */
-    static Map<String, String> environment(CommandSpec command) {
-        return ((LastStateCommand) command.root().userObject()).environment;
-    }
-
-    /** What a signal stops in the run {@code command} belongs to. */
-    static Interruptions interruptions(CommandSpec command) {
-        return ((LastStateCommand) command.root().userObject()).interruptions;
-    }
-
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -94,11 +78,9 @@ public final class LastStateCommand implements Callable<Integer> {
     private static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env,
                                Interruptions interruptions) {
         LastStateCommand root = new LastStateCommand();
-        root.environment = Map.copyOf(env);
-        root.interruptions = interruptions;
         ErrorReporter reporter = new ErrorReporter(args, env, () -> root.verbose);
         try {
-            return commandLine(root, out, err, env, reporter).execute(args);
+            return commandLine(root, new RunContext(env, interruptions), out, err, reporter).execute(args);
         } catch (Throwable failure) { // picocli lets Errors through; they still get one line and exit 1
             return reporter.handleUncaught(failure, out, err);
         } finally {
@@ -107,12 +89,13 @@ public final class LastStateCommand implements Callable<Integer> {
         }
     }
 
-    private static CommandLine commandLine(LastStateCommand root, PrintWriter out, PrintWriter err, Map<String, String> env,
+    /** The command line of one run: its commands and mixins are created with {@code context} ({@link RunFactory}). */
+    private static CommandLine commandLine(LastStateCommand root, RunContext context, PrintWriter out, PrintWriter err,
                                            ErrorReporter reporter) {
-        CommandLine cli = new CommandLine(root);
-        // EnvironmentDefaults resolves the ${env:...} defaults against `env`; picocli would read System.getenv.
+        CommandLine cli = new CommandLine(root, new RunFactory(context));
+        // EnvironmentDefaults resolves the ${env:...} defaults against the run's; picocli would read System.getenv.
         cli.setInterpolateVariables(false);
-        cli.setDefaultValueProvider(new EnvironmentDefaults(env));
+        cli.setDefaultValueProvider(new EnvironmentDefaults(context.environment()));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(new Suggestions(reporter));
         cli.setExecutionExceptionHandler(reporter);

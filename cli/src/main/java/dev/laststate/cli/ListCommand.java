@@ -10,7 +10,6 @@ import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,9 +19,6 @@ import picocli.CommandLine.Option;
         description = "List the complete checkpoints (and savepoints) of one job or of every job in the store, "
                 + "newest first; '*' marks the one promote would choose.")
 final class ListCommand extends StoreCommand {
-
-    /** One job's complete snapshots, newest first, and the one promote would choose. */
-    record JobSnapshots(String jobId, Optional<Snapshot> newest, List<Snapshot> snapshots) {}
 
     @Option(names = "--savepoints", paramLabel = "URI", defaultValue = "${env:LASTSTATE_SAVEPOINTS}",
             description = "A savepoint directory to list the jobs' savepoints from as well. Env: LASTSTATE_SAVEPOINTS.")
@@ -59,8 +55,7 @@ final class ListCommand extends StoreCommand {
                         checkpoints.resolve(FlinkLayout.DEFAULT_TARGET), nothing);
             }
         }
-        output.print(Json.jobs(jobs), text(jobs));
-        return ExitCodes.OK;
+        return output.print(new ListReport(jobs));
     }
 
     private static JobSnapshots find(SnapshotFinder finder, StoreUri checkpoints, Optional<StoreUri> savepointDir, String id)
@@ -71,30 +66,5 @@ final class ListCommand extends StoreCommand {
         }
         snapshots.sort(Snapshot.NEWEST_FIRST);
         return new JobSnapshots(id, finder.newest(checkpoints, savepointDir, id), snapshots);
-    }
-
-    /** One line a snapshot (a job without one says so), newest first. */
-    private static String text(List<JobSnapshots> jobs) {
-        List<String> lines = new ArrayList<>();
-        for (JobSnapshots job : jobs) {
-            if (job.snapshots().isEmpty()) {
-                lines.add("  " + job.jobId() + "  (no complete snapshot)");
-            }
-            for (Snapshot snapshot : job.snapshots()) {
-                lines.add(line(snapshot, isNewest(job, snapshot)));
-            }
-        }
-        return String.join(System.lineSeparator(), lines);
-    }
-
-    /** {@code * <job id>  checkpoint  12  <completed at>  <directory>}; '*' marks the newest. */
-    private static String line(Snapshot snapshot, boolean newest) {
-        String id = snapshot.checkpointId().isPresent() ? Long.toString(snapshot.checkpointId().getAsLong()) : "-";
-        return String.format(Locale.ROOT, "%s %s  %-10s  %6s  %s  %s", newest ? "*" : " ", snapshot.jobId(),
-                snapshot.kind().name().toLowerCase(Locale.ROOT), id, snapshot.completedAt(), snapshot.directory());
-    }
-
-    private static boolean isNewest(JobSnapshots job, Snapshot snapshot) {
-        return job.newest().map(n -> n.directory().equals(snapshot.directory())).orElse(false);
     }
 }

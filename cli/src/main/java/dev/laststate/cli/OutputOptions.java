@@ -1,6 +1,5 @@
 package dev.laststate.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +9,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code --output}, shared by the commands that print a result, and the printing of that result. */
+/** {@code --output}, shared by the commands that print a result, and the printing of that result ({@link Report}). */
 final class OutputOptions {
 
     static final String NAME = "--output";
@@ -23,15 +22,24 @@ final class OutputOptions {
             description = "Print text (default) or one JSON object, also on failure. Env: LASTSTATE_OUTPUT.")
     private OutputFormat format = OutputFormat.TEXT;
 
-    /** Prints the result on stdout: {@code json} on one line with {@code --output json}, else {@code text}. */
-    void print(JsonNode json, String text) {
+    /**
+     * Prints {@code report}, the one way every result is printed: on stdout its JSON on one line with
+     * {@code --output json}, else its text; then its stderr lines, {@code laststate: <line>} each.
+     *
+     * @return the report's exit code, for the command to return
+     */
+    int print(Report report) {
         PrintWriter out = command.commandLine().getOut();
         if (format == OutputFormat.JSON) {
-            Json.print(out, json);
-            return;
+            Json.print(out, report.json());
+        } else {
+            report.text().forEach(out::println);
+            out.flush();
         }
-        out.println(text);
-        out.flush();
+        PrintWriter err = command.commandLine().getErr();
+        report.stderr().forEach(line -> err.println("laststate: " + line));
+        err.flush();
+        return report.exitCode();
     }
 
     /** Whether {@code command} has {@code --output}. */

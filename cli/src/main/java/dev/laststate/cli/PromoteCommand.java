@@ -13,8 +13,6 @@ import dev.laststate.rest.FlinkRestClient;
 import dev.laststate.job.JobInfo;
 import dev.laststate.rest.JobManagerConnection;
 import dev.laststate.job.JobSource;
-import dev.laststate.job.StaticJobSource;
-import dev.laststate.job.StorageScanJobSource;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.StoreUri;
 import dev.laststate.verify.SnapshotVerifier;
@@ -67,35 +65,43 @@ final class PromoteCommand extends StoreCommand {
     @Mixin
     private ProgressOptions progress;
 
+    /** What a signal stops: the promotion of this run. */
+    private final Interruptions interruptions;
+
+    PromoteCommand(RunContext run) {
+        this.interruptions = run.interruptions();
+    }
+
     @Override
     public Integer call() throws Exception {
-        // Inputs are checked before the store is opened; the request's own checks too when the job is named
-        // (a scanned job is known only after the scan, but still before anything is written).
+        // Inputs are checked before the store is opened. The request is built once: here for a job --job-id names,
+        // so its checks come first too; for a job found by a scan once it is found, still before anything is written.
         StoreUri checkpoints = store.checkpoints();
         Optional<StoreUri> savepointDir = store.location(savepoints, "--savepoints", checkpoints);
         StoreUri targetDir = target.resolve(store, checkpoints);
-        Optional<JobSource> named = Optional.ofNullable(jobId).map(StaticJobSource::new);
-        if (named.isPresent()) {
-            request(checkpoints, savepointDir, targetDir, named.get().job()); // a named job's request is checked now
-        }
+        JobChoice choice = new JobChoice(Optional.ofNullable(jobId), jobManager.jobName());
+        Optional<PromotionRequest> named = choice.named().map(job -> request(checkpoints, savepointDir, targetDir, job));
         progress.interval(); // checked before anything is opened
         Optional<JobManagerConnection> rest = jobManager.given() ? Optional.of(jobManager.connection()) : Optional.empty();
 
         try (CheckpointStore opened = store.open(checkpoints);
              FlinkRestClient client = rest.map(FlinkRestClient::new).orElse(null)) {
-            JobSource source = client != null
-                    ? jobManager.source(client, named.map(s -> jobId), opened, checkpoints, savepointDir)
-                    : named.orElseGet(() -> new StorageScanJobSource(opened, checkpoints, savepointDir));
+            JobSource source = choice.source(Optional.ofNullable(client), opened, checkpoints, savepointDir);
             AtomicReference<Verification> checked = new AtomicReference<>();
             Promoter promoter = verify ? promotion.promoter(opened).withPreCommitCheck(restorable(opened, checked))
                     : promotion.promoter(opened);
             // Ctrl-C or SIGTERM before the commit abandons the promotion; the signal's hook prints the one line.
-            try (Interruptions.Promotion running = LastStateCommand.interruptions(spec).promotion(err());
+            try (Interruptions.Promotion running = interruptions.promotion(err());
                  ProgressRenderer shown = progress.start(err())) {
                 PromotionResult result;
                 try {
-                    result = promoter.withProgress(running.guard(shown))
-                            .promote(request(checkpoints, savepointDir, targetDir, source.job()));
+                    PromotionRequest request;
+                    if (named.isEmpty()) {
+                        request = request(checkpoints, savepointDir, targetDir, source.job());
+                    } else {
+                        request = client == null ? named.get() : answered(named.get(), source.job());
+                    }
+                    result = promoter.withProgress(running.guard(shown)).promote(request);
                 } catch (Exception e) {
                     if (running.interrupted()) {
                         return Interruptions.EXIT_CODE;
@@ -117,9 +123,7 @@ final class PromoteCommand extends StoreCommand {
                 if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {
                     verification = Optional.of(VerifyCommand.verify(opened, targetDir));
                 }
-                output.print(Json.result(result, verification), text(result, verification));
-                int exit = PromotionOptions.exitCode(result, err());
-                return verification.isPresent() ? VerifyCommand.exitCode(verification.get(), err()) : exit;
+                return output.print(new PromotionReport(result, verification));
             }
         }
     }
@@ -142,6 +146,7 @@ final class PromoteCommand extends StoreCommand {
         };
     }
 
+    /** The request of this run's flags for {@code job}. */
     private PromotionRequest request(StoreUri checkpoints, Optional<StoreUri> savepointDir, StoreUri targetDir, JobInfo job) {
         return promotion.applyTo(PromotionRequest.builder(checkpoints, job.jobId())
                 .savepoints(savepointDir)
@@ -154,19 +159,11 @@ final class PromoteCommand extends StoreCommand {
     }
 
     /**
-     * {@code PROMOTED checkpoint 12 of job <id> (<dir>) -> <target>: 3 files, 1234 bytes in 15 ms}, and with
-     * {@code --verify} the lines of the verification below it.
+     * The request of a job {@code --job-id} named, with what the JobManager answered about that job: whether it
+     * restored state, and the newest checkpoint storage must hold. Its id is the one named: the JobManager's answer
+     * is narrowed to it ({@link JobChoice#source}).
      */
-    static String text(PromotionResult result, Optional<Verification> verification) {
-        String head = result.status() + " " + result.snapshot().describe() + " -> " + result.target() + ": ";
-        // The head names the snapshot and the target once; a refusal's reason is stderr's one line.
-        String line = switch (result.status()) {
-            case PROMOTED -> head + result.filesCopied() + " files, " + result.bytesCopied() + " bytes in "
-                    + result.duration().toMillis() + " ms" + result.reason().map(r -> "; " + r).orElse("");
-            case UNCHANGED -> head + "the target holds it already";
-            case DRY_RUN -> head + "would promote it; nothing written";
-            case REFUSED -> head + "refused (the reason is on stderr)";
-        };
-        return verification.map(v -> line + System.lineSeparator() + VerifyCommand.text(v)).orElse(line);
+    private static PromotionRequest answered(PromotionRequest named, JobInfo job) {
+        return named.toBuilder().lineage(job.lineage()).minCheckpointId(job.minCheckpointId()).build();
     }
 }

@@ -2,10 +2,7 @@ package dev.laststate.cli;
 
 import dev.laststate.flink.Promoter;
 import dev.laststate.flink.PromotionRequest;
-import dev.laststate.flink.PromotionResult;
-import dev.laststate.flink.PromotionStatus;
 import dev.laststate.store.CheckpointStore;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The guard and copy flags of every command that promotes ({@code promote}, {@code savepoint}), and its report. */
+/** The guard and copy flags of every command that promotes ({@code promote}, {@code savepoint}). */
 final class PromotionOptions {
 
     @Option(names = "--force", defaultValue = "${env:LASTSTATE_FORCE:-false}",
@@ -49,23 +46,5 @@ final class PromotionOptions {
                 command.commandLine(), EnvironmentDefaults.given(command, "--stale-run-grace", staleRunGrace)
                         + " is not a positive duration such as 30m or 2h"));
         return new Promoter(store, Clock.systemUTC(), grace, Optional.empty());
-    }
-
-    /**
-     * The exit code of a promotion whose result is printed already: a refusal is one line on stderr and exit 5;
-     * each warning (what failed after the commit without undoing it) is one line on stderr.
-     */
-    static int exitCode(PromotionResult result, PrintWriter err) {
-        // What went wrong after a commit does not undo it: a warning, and exit 0.
-        for (String warning : result.warnings()) {
-            err.println("laststate: warning: " + warning);
-        }
-        err.flush();
-        if (result.status() != PromotionStatus.REFUSED) {
-            return ExitCodes.OK;
-        }
-        err.println("laststate: refused: " + result.reason().orElse("a guard refused the promotion"));
-        err.flush();
-        return ExitCodes.REFUSED;
     }
 }

@@ -64,9 +64,10 @@ final class SavepointCommand extends StoreCommand {
         JobManagerConnection connection = jobManager.connection();
         Duration wait = jobManager.duration(timeout, "--timeout");
         Duration poll = jobManager.duration(pollInterval, "--poll-interval");
+        JobChoice choice = new JobChoice(Optional.ofNullable(jobId), jobManager.jobName());
 
         try (CheckpointStore opened = store.open(checkpoints); FlinkRestClient client = new FlinkRestClient(connection)) {
-            JobInfo job = jobManager.source(client, Optional.ofNullable(jobId), opened, checkpoints, savepointDir).runningJob();
+            JobInfo job = choice.source(Optional.of(client), opened, checkpoints, savepointDir).runningJob();
             String trigger = client.triggerSavepoint(job.jobId(), savepointDir.map(StoreUri::toString), stop);
             String location = await(client, job.jobId(), trigger, wait, poll);
             // Flink names the savepoint in its own spelling (file:/x, s3a://...); it must be in this run's store.
@@ -78,8 +79,7 @@ final class SavepointCommand extends StoreCommand {
                     .snapshot(Optional.of(snapshot))
                     .build());
             PromotionResult result = promotion.promoter(opened).promote(request);
-            output.print(Json.result(result, Optional.empty()), PromoteCommand.text(result, Optional.empty()));
-            return PromotionOptions.exitCode(result, err());
+            return output.print(new PromotionReport(result, Optional.empty()));
         }
     }
 

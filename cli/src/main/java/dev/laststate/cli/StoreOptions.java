@@ -33,7 +33,13 @@ final class StoreOptions {
                     + "the platform's default chain, not from here.")
     private Map<String, String> options = new LinkedHashMap<>();
 
+    private final Map<String, String> environment;
+
     private CheckpointStores registry;
+
+    StoreOptions(RunContext run) {
+        this.environment = run.environment();
+    }
 
     /**
      * The checkpoint directory. Checked here rather than with {@code required = true}, which a default
@@ -103,7 +109,7 @@ final class StoreOptions {
      * process's, or a test's); the caller closes it.
      */
     CheckpointStore open(StoreUri checkpoints) throws StoreException {
-        return registry().open(checkpoints, options, LastStateCommand.environment(command));
+        return registry().open(checkpoints, options, environment);
     }
 
     /** Whether {@code --store} (or LASTSTATE_STORE) was given. */

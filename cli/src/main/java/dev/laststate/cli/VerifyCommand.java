@@ -10,9 +10,7 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.store.file.LocalPaths;
 import dev.laststate.verify.NothingToVerifyException;
 import dev.laststate.verify.SnapshotVerifier;
-import dev.laststate.verify.StateFile;
 import dev.laststate.verify.Verification;
-import java.io.PrintWriter;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,8 +58,7 @@ final class VerifyCommand extends StoreCommand {
                 Optional<StoreUri> checked = store.given() ? Optional.of(checkpoints) : Optional.empty();
                 throw new ManagedTargets(opened).explain(checked, targetDir, new NothingToPromoteException(nothing.getMessage()));
             }
-            output.print(Json.verification(verification), text(verification));
-            return exitCode(verification, err());
+            return output.print(new VerificationReport(verification));
         }
     }
 
@@ -90,35 +87,5 @@ final class VerifyCommand extends StoreCommand {
 
     private static boolean isSnapshotDirectory(StoreUri directory) {
         return FlinkLayout.checkpointId(directory.name()).isPresent() || directory.name().startsWith("savepoint-");
-    }
-
-    /** 0 when restorable; else one line on stderr and 6. */
-    static int exitCode(Verification verification, PrintWriter err) {
-        if (verification.restorable()) {
-            return ExitCodes.OK;
-        }
-        err.println("laststate: not restorable: " + verification.missing().size() + " of " + verification.files().size()
-                + " files that " + verification.directory().resolve(FlinkLayout.METADATA) + " references are missing, "
-                + "first " + verification.missing().get(0).uri());
-        err.flush();
-        return ExitCodes.VERIFICATION_FAILED;
-    }
-
-    /**
-     * {@code RESTORABLE checkpoint 12 in <dir>: 5 files present (3 relative, 2 absolute), 2 inline}, or
-     * {@code NOT RESTORABLE ...} followed by one {@code missing: <uri>} line per missing file.
-     */
-    static String text(Verification verification) {
-        long relative = verification.files().stream().filter(StateFile::relative).count();
-        String head = (verification.restorable() ? "RESTORABLE" : "NOT RESTORABLE") + " checkpoint "
-                + verification.checkpointId() + " in " + verification.directory() + ": "
-                + (verification.files().size() - verification.missing().size()) + " of " + verification.files().size()
-                + " files present (" + relative + " relative, " + (verification.files().size() - relative) + " absolute), "
-                + verification.inlineHandles() + " inline";
-        StringBuilder text = new StringBuilder(head);
-        for (StateFile missing : verification.missing()) {
-            text.append(System.lineSeparator()).append("missing: ").append(missing.uri());
-        }
-        return text.toString();
     }
 }

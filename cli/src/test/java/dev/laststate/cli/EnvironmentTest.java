@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.laststate.tck.CheckpointTree;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
@@ -109,7 +111,8 @@ class EnvironmentTest {
     /** The naming rule, checked on the model: --copy-concurrency reads LASTSTATE_COPY_CONCURRENCY, and so on. */
     @Test
     void everyValueFlagNamesItsVariable() {
-        CommandLine cli = new CommandLine(new LastStateCommand());
+        RunContext run = new RunContext(Map.of(), Interruptions.none(new PrintWriter(new StringWriter())));
+        CommandLine cli = new CommandLine(new LastStateCommand(), new RunFactory(run));
         cli.setInterpolateVariables(false);
         int checked = 0;
         for (CommandLine command : cli.getSubcommands().values()) {

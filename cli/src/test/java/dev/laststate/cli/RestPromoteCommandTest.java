@@ -88,6 +88,28 @@ class RestPromoteCommandTest {
     }
 
     @Test
+    void aNamedJobStillTakesItsLowerBoundFromTheJobManager() throws Exception {
+        running(15, true);
+        Cli.succeeds("init", "--store", store());
+
+        Cli.Run run = Cli.run("promote", "--store", store(), "--jobmanager", jm.url(), "--job-id", JOB);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NOTHING_TO_PROMOTE);
+        assertThat(run.err()).contains("the JobManager reports checkpoint 15 of job " + JOB);
+    }
+
+    @Test
+    void aNamedJobsRequestIsRefusedBeforeTheJobManagerIsAsked() {
+        running(12, true);
+
+        Cli.Run run = Cli.run("promote", "--store", store(), "--jobmanager", jm.url(), "--job-id", JOB, "--copy-concurrency", "0");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.errLines()).singleElement().asString().contains("copy concurrency must be between 1 and 256");
+        assertThat(jm.requests).isEmpty();
+    }
+
+    @Test
     void severalRunningJobsAreExit2NamingThem() {
         jm.answer("GET", "/jobs/overview", jm.body("jobs-overview-two-running.json", Map.of("first", JOB, "other", OTHER_JOB)));
 
@@ -164,6 +186,21 @@ class RestPromoteCommandTest {
 
         Cli.Run allowed = Cli.succeeds("promote", "--store", store(), "--jobmanager", jm.url(), "--allow-fresh-start");
         assertThat(allowed.out()).startsWith("PROMOTED checkpoint 1 of job " + OTHER_JOB);
+    }
+
+    @Test
+    void aNamedJobThatStartedEmptyIsStillRefusedOverExistingState() throws Exception {
+        assertThat(Cli.run("promote", "--store", store()).exitCode()).isZero(); // chk-12 of JOB in last-state
+        CheckpointTree.inDirectory(base.resolve("checkpoints")).checkpoint(OTHER_JOB, 1, 2);
+        jm.answer("GET", "/jobs/overview", jm.body("jobs-overview-one-running.json", Map.of("first", OTHER_JOB)));
+        jm.answer("GET", "/jobs/" + OTHER_JOB + "/checkpoints", jm.edit(jm.body("checkpoints-running.json", Map.of("first", OTHER_JOB)),
+                root -> ((ObjectNode) root.get("latest").get("completed")).put("id", 1)
+                        .put("external_path", "file:" + base.resolve("checkpoints").resolve(OTHER_JOB).resolve("chk-1"))));
+
+        Cli.Run refused = Cli.run("promote", "--store", store(), "--jobmanager", jm.url(), "--job-id", OTHER_JOB);
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(refused.err()).contains("job " + OTHER_JOB + " started without restoring state");
     }
 
     @Test

@@ -77,7 +77,15 @@ public final class FlinkRestJobSource implements JobSource {
         return describe(job, client.checkpoints(job.jobId()));
     }
 
-    /** The one running matching job, for actions that need a running job (a savepoint). */
+    /**
+     * The one running matching job, for actions that need a running job (a savepoint).
+     *
+     * @throws JobSelectionException when several jobs run and none was named, or when the job's
+     *     checkpoints are outside the checkpoint directory
+     * @throws NothingToPromoteException when no matching job is known, or none of them runs
+     * @throws JobManagerException when the JobManager cannot be asked
+     */
+    @Override
     public JobInfo runningJob() throws IOException, NothingToPromoteException, JobSelectionException {
         JobOverview job = choose(true);
         return describe(job, client.checkpoints(job.jobId()));
