@@ -85,8 +85,14 @@ public final class ExitCodes {
         return verification.restorable() ? OK : VERIFICATION_FAILED;
     }
 
-    /** {@code promote --verify}: a verification, when there is one, decides in place of the promotion's result. */
+    /**
+     * {@code promote --verify}: a refusal is {@link #REFUSED} whatever was verified on the way; otherwise a
+     * verification, when there is one, decides.
+     */
     static int of(PromotionResult result, Optional<Verification> verification) {
+        if (result.status() == PromotionStatus.REFUSED) {
+            return REFUSED;
+        }
         return verification.map(ExitCodes::of).orElseGet(() -> of(result));
     }
 

@@ -118,8 +118,11 @@ final class PromoteCommand extends StoreCommand {
                 } else if (running.interrupted()) {
                     return Interruptions.EXIT_CODE;
                 }
-                // A copy was verified before its commit; what else the target serves (unchanged, pointer mode) is verified now.
-                Optional<Verification> verification = Optional.ofNullable(checked.get());
+                // A committed copy was verified before its commit; what else the target serves (unchanged, pointer
+                // mode) is verified now. A check of an attempt that was not committed (retried, then refused or found
+                // unchanged) says nothing about the target, and a refusal verifies nothing.
+                Optional<Verification> verification = result.status() == PromotionStatus.PROMOTED
+                        ? Optional.ofNullable(checked.get()) : Optional.empty();
                 if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {
                     verification = Optional.of(VerifyCommand.verify(opened, targetDir));
                 }

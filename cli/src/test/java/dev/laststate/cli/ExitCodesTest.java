@@ -77,6 +77,9 @@ class ExitCodesTest {
         assertThat(ExitCodes.of(result(PromotionStatus.PROMOTED), Optional.of(verification(true))))
                 .isEqualTo(ExitCodes.VERIFICATION_FAILED);
         assertThat(ExitCodes.of(result(PromotionStatus.REFUSED), Optional.empty())).isEqualTo(ExitCodes.REFUSED);
+        // A refusal stays one, whatever an earlier attempt's check found.
+        assertThat(ExitCodes.of(result(PromotionStatus.REFUSED), Optional.of(verification(false)))).isEqualTo(ExitCodes.REFUSED);
+        assertThat(ExitCodes.of(result(PromotionStatus.UNCHANGED), Optional.of(verification(false)))).isEqualTo(ExitCodes.OK);
     }
 
     @Test
