@@ -389,25 +389,15 @@ class ExitCodeTableTest {
     @Test
     void stoppedBySignalAfterTheCommitSaysSo() throws Exception {
         CheckpointTree tree = servedTree();
-        Path target = tree.lastState().toLocalPath();
-        Path lockFile = target.resolve(".laststate-lock");
         tree.checkpoint(JOB, 14, 2);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Interruptions interruptions = Interruptions.none(new PrintWriter(err));
-        CompletableFuture<Integer> promote;
         Thread signal = new Thread(interruptions::onSignal, "signal");
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-             FileLock held = channel.lock()) {
-            Path opened = lockFile.toRealPath();
-            promote = CompletableFuture.supplyAsync(() -> LastStateCommand.run(new String[] {"promote", "--store", dir.toString(),
-                "--quiet"}, new PrintWriter(out), new PrintWriter(err), Map.of(), interruptions));
-            // The promoter opens the lock file only to commit: from then on a signal must let it finish.
-            awaitCondition("the promotion waits for the lock to commit", () -> openDescriptors(opened) >= 2);
+        CompletableFuture<Integer> promote = promoteHeldAtItsCommit(tree, interruptions, out, err, () -> {
             signal.start();
             awaitCondition("the hook waits for the promotion", () -> signal.getState() == Thread.State.TIMED_WAITING);
-        }
+        });
         signal.join(TimeUnit.SECONDS.toMillis(30));
 
         assertThat(promote.get(30, TimeUnit.SECONDS)).as(err.toString()).isEqualTo(ExitCodes.OK);
@@ -424,20 +414,12 @@ class ExitCodeTableTest {
     void stoppedBySignalWhileTheCommitWaitsSaysItMayNotHaveTakenEffect() throws Exception {
         CheckpointTree tree = servedTree();
         Path target = tree.lastState().toLocalPath();
-        Path lockFile = target.resolve(".laststate-lock");
         tree.checkpoint(JOB, 14, 2);
         byte[] served = Files.readAllBytes(target.resolve(FlinkLayout.METADATA));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Interruptions interruptions = new Interruptions(Duration.ofSeconds(1), new PrintWriter(err));
-        CompletableFuture<Integer> promote;
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-             FileLock held = channel.lock()) {
-            Path opened = lockFile.toRealPath();
-            promote = CompletableFuture.supplyAsync(() -> LastStateCommand.run(new String[] {"promote", "--store", dir.toString(),
-                "--quiet"}, new PrintWriter(out), new PrintWriter(err), Map.of(), interruptions));
-            awaitCondition("the promotion waits for the lock to commit", () -> openDescriptors(opened) >= 2);
+        CompletableFuture<Integer> promote = promoteHeldAtItsCommit(tree, interruptions, out, err, () -> {
             interruptions.onSignal(); // returns after its wait, the lock still held: the JVM would halt now
 
             assertThat(err.toString().lines()).containsExactly("laststate: interrupted during the commit, which did not finish"
@@ -445,10 +427,35 @@ class ExitCodeTableTest {
                     + " the promotion)");
             // Its copies are in, beside the served generation; the target's _metadata is still the one it served.
             assertThat(Files.readAllBytes(target.resolve(FlinkLayout.METADATA))).isEqualTo(served);
-        }
+        });
         // In this JVM the promotion goes on once the lock is free, and commits whole.
         assertThat(promote.get(60, TimeUnit.SECONDS)).as(err.toString()).isEqualTo(ExitCodes.OK);
         assertThat(Cli.succeeds("status", "--store", dir.toString()).out()).contains("checkpoint id: 14", "consistent:    yes");
+    }
+
+    /** What a test does while it holds the target's lock. */
+    private interface WhileHeld {
+        void run() throws Exception;
+    }
+
+    /**
+     * Starts a quiet {@code promote} of {@code tree} in this JVM, holds the target's lock so that its commit waits,
+     * runs {@code whileHeld} once the promotion waits for the lock (the promoter opens the lock file only to
+     * commit), then lets it go.
+     */
+    private CompletableFuture<Integer> promoteHeldAtItsCommit(CheckpointTree tree, Interruptions interruptions, StringWriter out,
+            StringWriter err, WhileHeld whileHeld) throws Exception {
+        Path lockFile = tree.lastState().toLocalPath().resolve(".laststate-lock");
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            Path opened = lockFile.toRealPath();
+            CompletableFuture<Integer> promote = CompletableFuture.supplyAsync(() -> LastStateCommand.run(new String[] {"promote",
+                "--store", dir.toString(), "--quiet"}, new PrintWriter(out), new PrintWriter(err), Map.of(), interruptions));
+            awaitCondition("the promotion waits for the lock to commit", () -> openDescriptors(opened) >= 2);
+            whileHeld.run();
+            return promote;
+        }
     }
 
     // ---- helpers ----

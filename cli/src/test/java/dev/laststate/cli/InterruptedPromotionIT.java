@@ -13,8 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stderr, and the target holds nothing of the run (no copies, no pending record) and still serves what it served.
  * The copy is made long by many small files copied one at a time (the local store syncs each).
  */
+@ExtendWith(JarProcess.Built.class)
 class InterruptedPromotionIT {
 
     private static final int STATE_FILES = 5000;
@@ -29,11 +30,6 @@ class InterruptedPromotionIT {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void jarIsBuilt() {
-        JarProcess.requireJar();
-    }
 
     @Test
     void aSignalMidCopyExitsWithItsCodeAndLeavesTheTargetAsItWas() throws Exception {

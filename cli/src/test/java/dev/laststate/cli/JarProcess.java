@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The shaded jar (or the launcher) run as a process of its own, for the tests that need a real JVM: its exit
@@ -25,6 +27,14 @@ record JarProcess(int exitCode, String out, String err) {
     /** Fails a test class whose jar is missing, with the command that builds it. */
     static void requireJar() {
         assertThat(JAR).as("run 'mvn package' first").isRegularFile();
+    }
+
+    /** {@code @ExtendWith(JarProcess.Built.class)}: the class's tests need the jar that {@code mvn package} builds. */
+    static final class Built implements BeforeAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            requireJar();
+        }
     }
 
     /** {@code java -jar laststate.jar <args>} with this JVM's {@code java}. */

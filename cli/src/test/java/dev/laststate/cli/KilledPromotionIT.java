@@ -20,8 +20,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * completes; and once the killed runs' pending records are past the grace period, nothing they wrote is
  * left.
  */
+@ExtendWith(JarProcess.Built.class)
 class KilledPromotionIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,11 +40,6 @@ class KilledPromotionIT {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void jarIsBuilt() {
-        JarProcess.requireJar();
-    }
 
     @Test
     void everyKillLeavesOneWholeGenerationAndTheNextRunsFinishItsWork() throws Exception {

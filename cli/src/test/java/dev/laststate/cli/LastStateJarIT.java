@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that the jar has its main class, the file store's service entry and its version, and that exit codes and
  * streams survive the process boundary.
  */
+@ExtendWith(JarProcess.Built.class)
 class LastStateJarIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,11 +35,6 @@ class LastStateJarIT {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void jarIsBuilt() {
-        JarProcess.requireJar();
-    }
 
     @Test
     void promotesResolvesAndReportsStatus() throws Exception {
