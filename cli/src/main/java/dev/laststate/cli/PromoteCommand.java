@@ -141,9 +141,7 @@ final class PromoteCommand extends StoreCommand {
                 throw new NotRestorableException(e.getMessage() + "; nothing was committed", e);
             }
             if (!verification.restorable()) {
-                throw new NotRestorableException(verification.missing().size() + " of " + verification.files().size()
-                        + " files that the _metadata of " + verification.directory() + " references are missing, first "
-                        + verification.missing().get(0).uri() + "; nothing was committed", null);
+                throw new NotRestorableException(VerificationReport.missing(verification) + "; nothing was committed", null);
             }
             checked.set(verification);
         };

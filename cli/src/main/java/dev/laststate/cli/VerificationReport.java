@@ -50,9 +50,17 @@ record VerificationReport(Verification verification) implements Report {
         if (verification.restorable()) {
             return List.of();
         }
-        return List.of("not restorable: " + verification.missing().size() + " of " + verification.files().size()
-                + " files that " + verification.directory().resolve(FlinkLayout.METADATA) + " references are missing, "
-                + "first " + verification.missing().get(0).uri());
+        return List.of("not restorable: " + missing(verification));
+    }
+
+    /**
+     * {@code 2 of 5 files that <dir>/_metadata references are missing, first <uri>}: what a verification that
+     * failed found, in the words {@code verify} and {@code promote --verify}'s pre-commit check both use.
+     */
+    static String missing(Verification verification) {
+        return verification.missing().size() + " of " + verification.files().size() + " files that "
+                + verification.directory().resolve(FlinkLayout.METADATA) + " references are missing, first "
+                + verification.missing().get(0).uri();
     }
 
     @Override

@@ -144,10 +144,7 @@ class ExitCodeTableTest {
 
     @Test
     void nothingNoMatchingJobAtTheJobManager() throws Exception {
-        Path checkpoints = dir.resolve("checkpoints");
-        CheckpointTree.inDirectory(checkpoints).standard();
-        Cli.succeeds("init", "--store", checkpoints.toString());
-        running(JOB, 12, checkpoints);
+        Path checkpoints = managedWhileRunning(12);
 
         Cli.Run run = failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.NOTHING_TO_PROMOTE, "knows no job",
                 "promote", "--store", checkpoints.toString(), "--jobmanager", jm.url(), "--job-name", "no-such-job");
@@ -156,10 +153,7 @@ class ExitCodeTableTest {
 
     @Test
     void nothingAsNewAsTheJobManagerReports() throws Exception {
-        Path checkpoints = dir.resolve("checkpoints");
-        CheckpointTree.inDirectory(checkpoints).standard();
-        Cli.succeeds("init", "--store", checkpoints.toString());
-        running(JOB, 15, checkpoints);
+        Path checkpoints = managedWhileRunning(15);
 
         failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.NOTHING_TO_PROMOTE,
                 "the JobManager reports checkpoint 15 of job " + JOB,
@@ -456,6 +450,18 @@ class ExitCodeTableTest {
             whileHeld.run();
             return promote;
         }
+    }
+
+    /**
+     * A managed store ({@code init}, newest checkpoint 12) under {@code dir/checkpoints}, whose job the
+     * JobManager reports running with {@code completed} as its newest checkpoint.
+     */
+    private Path managedWhileRunning(long completed) throws Exception {
+        Path checkpoints = dir.resolve("checkpoints");
+        CheckpointTree.inDirectory(checkpoints).standard();
+        Cli.succeeds("init", "--store", checkpoints.toString());
+        running(JOB, completed, checkpoints);
+        return checkpoints;
     }
 
     // ---- helpers ----
