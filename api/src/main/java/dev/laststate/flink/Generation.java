@@ -14,10 +14,13 @@ import java.util.OptionalLong;
  * @param kind checkpoint or savepoint
  * @param source the snapshot's own directory
  * @param completedAt when Flink completed it
- * @param files the names, relative to the target, that this generation copied there (empty in pointer mode)
+ * @param files the names, relative to the target, that this generation's {@code _metadata} needs there (empty in
+ *     pointer mode): the files it copied, and in a relocated generation also those an earlier generation copied
+ * @param relocated for a relocated (self-contained) generation, where each of its {@link RelocatedNames state files}
+ *     came from; empty for a generation copied directory as it was
  */
 public record Generation(String jobId, OptionalLong checkpointId, SnapshotKind kind, StoreUri source, Instant completedAt,
-                         List<String> files) {
+                         List<String> files, List<StateCopy> relocated) {
     public Generation {
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(checkpointId, "checkpointId");
@@ -25,11 +28,32 @@ public record Generation(String jobId, OptionalLong checkpointId, SnapshotKind k
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(completedAt, "completedAt");
         files = List.copyOf(files);
+        relocated = List.copyOf(relocated);
+        for (StateCopy copy : relocated) {
+            if (!files.contains(copy.name())) {
+                throw new IllegalArgumentException("relocated state " + copy.name() + " is not among the generation's files");
+            }
+        }
+    }
+
+    /** A generation copied directory as it was (or, without files, a pointer). */
+    public Generation(String jobId, OptionalLong checkpointId, SnapshotKind kind, StoreUri source, Instant completedAt,
+                      List<String> files) {
+        this(jobId, checkpointId, kind, source, completedAt, files, List.of());
     }
 
     static Generation of(Snapshot snapshot, List<String> files) {
+        return of(snapshot, files, List.of());
+    }
+
+    static Generation of(Snapshot snapshot, List<String> files, List<StateCopy> relocated) {
         return new Generation(snapshot.jobId(), snapshot.checkpointId(), snapshot.kind(), snapshot.directory(),
-                snapshot.completedAt(), files);
+                snapshot.completedAt(), files, relocated);
+    }
+
+    /** Whether this generation is self-contained: its {@code _metadata} references only files in the target. */
+    public boolean isRelocated() {
+        return !relocated.isEmpty();
     }
 
     /**

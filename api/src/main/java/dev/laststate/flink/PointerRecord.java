@@ -194,6 +194,44 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
         node.put("completedAt", generation.completedAt().toString());
         ArrayNode files = node.putArray("files");
         generation.files().forEach(files::add);
+        if (generation.isRelocated()) {
+            ArrayNode relocated = node.putArray("relocated");
+            for (StateCopy copy : generation.relocated()) {
+                ObjectNode entry = relocated.addObject();
+                entry.put("name", copy.name());
+                entry.put("source", copy.source().toString());
+                entry.put("offset", copy.offset());
+                entry.put("length", copy.length());
+                entry.put("whole", copy.whole());
+            }
+        }
+    }
+
+    private static List<StateCopy> readRelocated(JsonNode list) {
+        if (list == null) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new IllegalArgumentException("relocated is not a list");
+        }
+        List<StateCopy> copies = new ArrayList<>();
+        for (JsonNode entry : list) {
+            JsonNode offset = entry.get("offset");
+            JsonNode length = entry.get("length");
+            JsonNode whole = entry.get("whole");
+            if (offset == null || !offset.isIntegralNumber() || length == null || !length.isIntegralNumber()
+                    || whole == null || !whole.isBoolean()) {
+                throw new IllegalArgumentException("relocated holds an entry without offset, length and whole: " + entry);
+            }
+            StoreUri source;
+            try {
+                source = StoreUri.parse(text(entry, "source"));
+            } catch (InvalidStoreUriException e) {
+                throw new IllegalArgumentException("relocated source: " + e.getMessage(), e);
+            }
+            copies.add(new StateCopy(text(entry, "name"), source, offset.longValue(), length.longValue(), whole.booleanValue()));
+        }
+        return copies;
     }
 
     private static Generation readGeneration(JsonNode node) {
@@ -215,7 +253,8 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
             throw new IllegalArgumentException("source: " + e.getMessage(), e);
         }
         Instant completedAt = Instant.parse(text(node, "completedAt"));
-        return new Generation(jobId, checkpointId, kind, source, completedAt, names(node.get("files"), "files", false));
+        return new Generation(jobId, checkpointId, kind, source, completedAt, names(node.get("files"), "files", false),
+                readRelocated(node.get("relocated")));
     }
 
     private static List<String> names(JsonNode list, String field, boolean optional) {

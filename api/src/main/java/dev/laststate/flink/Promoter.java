@@ -68,6 +68,8 @@ public final class Promoter {
     public static final Duration DEFAULT_STALE_RUN_GRACE = Duration.ofHours(1);
     /** The largest {@code _metadata} promoted: it is read into memory to be checked and committed. */
     public static final long MAX_METADATA_BYTES = 256L * 1024 * 1024;
+    /** How far into a file-merging physical file laststate reads to extract its segments (Flink's default file size is 32 MiB). */
+    public static final long MAX_SEGMENT_READ_BYTES = 256L * 1024 * 1024;
 
     private static final int SETTLE_READS = 5;
     private static final Duration SETTLE_PAUSE = Duration.ofMillis(100);
@@ -80,6 +82,7 @@ public final class Promoter {
     private final Duration staleRunGrace;
     private final Optional<PreCommitCheck> preCommitCheck;
     private final PromotionProgress progress;
+    private final Optional<SnapshotRelocator> relocator;
 
     public Promoter(CheckpointStore store) {
         this(store, Clock.systemUTC());
@@ -95,11 +98,11 @@ public final class Promoter {
      * @param preCommitCheck run on the copied snapshot before its commit
      */
     public Promoter(CheckpointStore store, Clock clock, Duration staleRunGrace, Optional<PreCommitCheck> preCommitCheck) {
-        this(store, clock, staleRunGrace, preCommitCheck, PromotionProgress.NONE);
+        this(store, clock, staleRunGrace, preCommitCheck, PromotionProgress.NONE, Optional.empty());
     }
 
     private Promoter(CheckpointStore store, Clock clock, Duration staleRunGrace, Optional<PreCommitCheck> preCommitCheck,
-                     PromotionProgress progress) {
+                     PromotionProgress progress, Optional<SnapshotRelocator> relocator) {
         if (staleRunGrace.isNegative() || staleRunGrace.isZero()) {
             throw new IllegalArgumentException("the stale-run grace period must be positive, not " + staleRunGrace);
         }
@@ -110,11 +113,12 @@ public final class Promoter {
         this.staleRunGrace = staleRunGrace;
         this.preCommitCheck = preCommitCheck;
         this.progress = progress;
+        this.relocator = relocator;
     }
 
     /** This promoter, checking each copied snapshot with {@code check} before committing it. */
     public Promoter withPreCommitCheck(PreCommitCheck check) {
-        return new Promoter(store, clock, staleRunGrace, Optional.of(check), progress);
+        return new Promoter(store, clock, staleRunGrace, Optional.of(check), progress, relocator);
     }
 
     /**
@@ -123,7 +127,19 @@ public final class Promoter {
      * what it copied is discarded.
      */
     public Promoter withProgress(PromotionProgress progress) {
-        return new Promoter(store, clock, staleRunGrace, preCommitCheck, progress);
+        return new Promoter(store, clock, staleRunGrace, preCommitCheck, progress, relocator);
+    }
+
+    /**
+     * This promoter, making every snapshot it copies self-contained with {@code relocator}: it copies each file the
+     * snapshot's {@code _metadata} references, wherever it lies, to {@code <target>/state/...}, and commits a
+     * {@code _metadata} that points there. A file an earlier generation already copied (the same bytes of the same
+     * source, under the same name) is not copied again, so a promotion copies what changed since the last one.
+     * Without a relocator, a snapshot's directory is copied as it is (its {@code _metadata} may then reference files
+     * outside the target, such as an incremental checkpoint's {@code shared/} files).
+     */
+    public Promoter withRelocator(SnapshotRelocator relocator) {
+        return new Promoter(store, clock, staleRunGrace, preCommitCheck, progress, Optional.of(relocator));
     }
 
     /**
@@ -424,25 +440,21 @@ public final class Promoter {
         StoreUri target = request.target();
         List<ObjectInfo> sources = new ArrayList<>();
         walk(candidate.directory(), sources);
-        List<String> files = new ArrayList<>();
-        for (ObjectInfo o : sources) {
-            files.add(recordableName(candidate, o));
-        }
         Optional<ObjectContent> metadata = checkedMetadata(candidate);
         if (metadata.isEmpty()) {
             return Attempt.retry(candidate.metadata().uri() + " vanished before it was read (Flink deleted the subsumed checkpoint)");
         }
-        byte[] metadataBytes = metadata.get().bytes();
-        List<ObjectInfo> exclusive = sources.stream()
-                .filter(o -> !o.uri().equals(candidate.metadata().uri()))
-                .toList();
+        Plan plan = relocator.isPresent()
+                ? relocated(candidate, metadata.get().bytes(), sources, state, target)
+                : asIs(candidate, metadata.get().bytes(), sources, target);
+        byte[] metadataBytes = plan.metadata();
 
         // The pending record goes first: from now on, every name this attempt writes is known, whether it
         // commits, fails or dies.
-        Generation generation = Generation.of(candidate, files);
+        Generation generation = Generation.of(candidate, plan.files(), plan.relocated());
         Optional<Generation> previous = previous(state);
         String digest = PointerRecord.digestOf(metadataBytes);
-        run.copied.addAll(files);
+        plan.jobs().forEach(job -> run.copied.addAll(job.names()));
         PointerRecord pending = new PointerRecord(PromotionMode.COPY, clock.instant(), generation, previous, Optional.empty(),
                 Optional.of(digest), garbage(state, run, names(Optional.of(generation), previous)));
         StoreUri pendingUri = target.resolve(FlinkLayout.PENDING_RECORDS).resolve(run.id + "-" + attempt + ".json");
@@ -450,14 +462,12 @@ public final class Promoter {
         run.pendingRecords.put(pendingUri, pending);
         long pendingWritten = System.nanoTime();
 
-        long bytes = metadataBytes.length;
-        progress.copying(candidate, exclusive.size(), exclusive.stream().mapToLong(ObjectInfo::size).sum());
-        Optional<String> vanished = copyAll(candidate.directory(), exclusive, target, request.copyConcurrency());
+        long bytes = metadataBytes.length + plan.jobs().stream().mapToLong(CopyJob::bytes).sum();
+        long files = 1 + plan.jobs().stream().mapToLong(job -> job.names().size()).sum();
+        progress.copying(candidate, (int) (files - 1), bytes - metadataBytes.length);
+        Optional<String> vanished = copyAll(plan.jobs(), target, request.copyConcurrency());
         if (vanished.isPresent()) {
             return Attempt.retry(vanished.get() + " vanished while it was copied (Flink deleted the subsumed checkpoint)");
-        }
-        for (ObjectInfo o : exclusive) {
-            bytes += o.size();
         }
 
         // Flink discards a checkpoint only once a newer one is complete, dropping its _metadata first and its
@@ -510,7 +520,128 @@ public final class Promoter {
             case REPLACED_BY_ANOTHER -> note = "a concurrent promotion has already replaced this one";
             case NOT_WRITTEN -> { }
         }
-        return Attempt.done(result(PromotionStatus.PROMOTED, candidate, request, exclusive.size() + 1L, bytes, started, note, run));
+        return Attempt.done(result(PromotionStatus.PROMOTED, candidate, request, files, bytes, started, note, run));
+    }
+
+    /**
+     * What one attempt writes into the target: the names its generation needs there, where relocated state came
+     * from, the copies still to make, and the {@code _metadata} it commits.
+     */
+    private record Plan(List<String> files, List<StateCopy> relocated, List<CopyJob> jobs, byte[] metadata) {}
+
+    /** Copies into the target that are made together: the names they write and the source bytes they move. */
+    private record CopyJob(List<String> names, StoreUri source, long bytes, StoreCall call) {}
+
+    @FunctionalInterface
+    private interface StoreCall {
+        void run() throws StoreException;
+    }
+
+    /** The snapshot directory copied as it is, under the same names (Flink refers to them relative to {@code _metadata}). */
+    private Plan asIs(Snapshot candidate, byte[] metadata, List<ObjectInfo> sources, StoreUri target)
+            throws UnpromotableSnapshotException {
+        List<String> files = new ArrayList<>();
+        List<CopyJob> jobs = new ArrayList<>();
+        for (ObjectInfo o : sources) {
+            String name = recordableName(candidate, o);
+            files.add(name);
+            if (!o.uri().equals(candidate.metadata().uri())) {
+                jobs.add(new CopyJob(List.of(name), o.uri(), o.size(), () -> store.copy(o, target.resolve(name))));
+            }
+        }
+        return new Plan(files, List.of(), jobs, metadata);
+    }
+
+    /**
+     * The snapshot made self-contained: every piece of state its {@code _metadata} references, except what the
+     * generations the target keeps already hold under the same name from the same bytes, and the rewritten
+     * {@code _metadata}. Files in the snapshot directory are copied as listed; others are stat-ed first, one request
+     * each, only when they are new to the target.
+     */
+    private Plan relocated(Snapshot candidate, byte[] metadata, List<ObjectInfo> sources, TargetState state, StoreUri target)
+            throws StoreException, UnpromotableSnapshotException {
+        Relocation relocation;
+        try {
+            relocation = relocator.orElseThrow().relocate(candidate.directory(), metadata);
+        } catch (IllegalArgumentException e) {
+            throw new UnpromotableSnapshotException(candidate.directory(), candidate.metadata().uri()
+                    + " references state laststate cannot relocate: " + e.getMessage());
+        }
+        Set<StateCopy> held = new LinkedHashSet<>();
+        state.trusted().ifPresent(r -> {
+            held.addAll(r.current().relocated());
+            r.previous().ifPresent(p -> held.addAll(p.relocated()));
+        });
+        Map<StoreUri, ObjectInfo> listed = new LinkedHashMap<>();
+        sources.forEach(o -> listed.put(o.uri(), o));
+        List<String> files = new ArrayList<>();
+        Map<StoreUri, List<StateCopy>> segments = new LinkedHashMap<>();
+        List<CopyJob> jobs = new ArrayList<>();
+        for (StateCopy copy : relocation.copies()) {
+            files.add(copy.name());
+            if (held.contains(copy)) {
+                continue;
+            }
+            if (copy.whole()) {
+                jobs.add(new CopyJob(List.of(copy.name()), copy.source(), copy.length(), () -> {
+                    ObjectInfo source = Optional.ofNullable(listed.get(copy.source())).or(() -> statQuietly(copy.source()))
+                            .orElseThrow(() -> StoreNotFoundException.noSuchObject(copy.source(), "copy"));
+                    store.copy(source, target.resolve(copy.name()));
+                }));
+            } else {
+                segments.computeIfAbsent(copy.source(), s -> new ArrayList<>()).add(copy);
+            }
+        }
+        for (Map.Entry<StoreUri, List<StateCopy>> physical : segments.entrySet()) {
+            jobs.add(segmentJob(candidate, physical.getKey(), physical.getValue(), target));
+        }
+        files.add(FlinkLayout.METADATA);
+        return new Plan(files, relocation.copies(), jobs, relocation.metadata());
+    }
+
+    /**
+     * One read of a file-merging physical file, as far as its last needed segment, and one write per segment:
+     * each segment becomes a file of its own. Bounded: a physical file is read only up to
+     * {@link #MAX_SEGMENT_READ_BYTES}.
+     */
+    private CopyJob segmentJob(Snapshot candidate, StoreUri source, List<StateCopy> pieces, StoreUri target)
+            throws UnpromotableSnapshotException {
+        long end = pieces.stream().mapToLong(p -> p.offset() + p.length()).max().orElseThrow();
+        if (end > MAX_SEGMENT_READ_BYTES) {
+            throw new UnpromotableSnapshotException(candidate.directory(), candidate.metadata().uri() + " references a segment"
+                    + " ending at byte " + end + " of " + source + ", beyond the " + MAX_SEGMENT_READ_BYTES
+                    + " bytes laststate reads of a file-merging file");
+        }
+        return new CopyJob(pieces.stream().map(StateCopy::name).toList(), source,
+                pieces.stream().mapToLong(StateCopy::length).sum(), () -> {
+            byte[] bytes = store.read(source, end).bytes();
+            if (bytes.length < end) {
+                throw new ConditionFailedException(source, source + " is " + bytes.length + " bytes, shorter than the segment"
+                        + " ending at byte " + end + " that " + candidate.metadata().uri() + " references", null);
+            }
+            for (StateCopy piece : pieces) {
+                store.write(target.resolve(piece.name()),
+                        Arrays.copyOfRange(bytes, (int) piece.offset(), (int) (piece.offset() + piece.length())),
+                        WriteCondition.overwrite());
+            }
+        });
+    }
+
+    private Optional<ObjectInfo> statQuietly(StoreUri uri) {
+        try {
+            return store.stat(uri);
+        } catch (StoreException e) {
+            throw new WrappedStoreException(e);
+        }
+    }
+
+    /** Carries a store failure out of an {@link Optional} chain; unwrapped where the copy's outcome is read. */
+    private static final class WrappedStoreException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        WrappedStoreException(StoreException cause) {
+            super(cause);
+        }
     }
 
     /**
@@ -561,28 +692,34 @@ public final class Promoter {
         return name;
     }
 
-    /** Copies objects in parallel; returns the first source found missing, if any. */
-    private Optional<String> copyAll(StoreUri sourceDir, List<ObjectInfo> objects, StoreUri target, int concurrency)
+    /** Runs the copies in parallel; returns the first source found missing or changed, if any. */
+    private Optional<String> copyAll(List<CopyJob> jobs, StoreUri target, int concurrency)
             throws StoreException, PromotionAbortedException {
-        if (objects.isEmpty()) {
+        if (jobs.isEmpty()) {
             return Optional.empty();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, objects.size()), runnable -> {
+        Set<StoreUri> sources = new java.util.HashSet<>();
+        jobs.forEach(job -> sources.add(job.source()));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, jobs.size()), runnable -> {
             Thread thread = new Thread(runnable, "laststate-copy");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            CompletionService<ObjectInfo> copies = new ExecutorCompletionService<>(pool);
-            for (ObjectInfo source : objects) {
+            CompletionService<Void> copies = new ExecutorCompletionService<>(pool);
+            for (CopyJob job : jobs) {
                 copies.submit(() -> {
-                    ObjectInfo copy = store.copy(source, target.resolve(sourceDir.relativize(source.uri())));
-                    progress.copied(source.size());
-                    return copy;
+                    try {
+                        job.call().run();
+                    } catch (WrappedStoreException wrapped) {
+                        throw (StoreException) wrapped.getCause();
+                    }
+                    progress.copied(job.bytes());
+                    return null;
                 });
             }
-            for (int done = 0; done < objects.size(); done++) {
-                Future<ObjectInfo> copy = copies.take();
+            for (int done = 0; done < jobs.size(); done++) {
+                Future<Void> copy = copies.take();
                 try {
                     copy.get();
                 } catch (ExecutionException e) {
@@ -591,7 +728,7 @@ public final class Promoter {
                         return Optional.of(String.valueOf(missing.uri()));
                     }
                     // So is a source rewritten since it was listed: the snapshot is no longer the one selected.
-                    if (e.getCause() instanceof ConditionFailedException changed && sourceDir.contains(changed.uri())) {
+                    if (e.getCause() instanceof ConditionFailedException changed && sources.contains(changed.uri())) {
                         return Optional.of(String.valueOf(changed.uri()));
                     }
                     if (e.getCause() instanceof StoreException failure) {

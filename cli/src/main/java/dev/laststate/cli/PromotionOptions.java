@@ -3,6 +3,7 @@ package dev.laststate.cli;
 import dev.laststate.flink.Promoter;
 import dev.laststate.flink.PromotionRequest;
 import dev.laststate.store.CheckpointStore;
+import dev.laststate.verify.FlinkSnapshotRelocator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,6 +33,12 @@ final class PromotionOptions {
                     + "(default 1h; give every promoter of a target the same). Env: LASTSTATE_STALE_RUN_GRACE.")
     private String staleRunGrace = "1h";
 
+    @Option(names = "--relocate", negatable = true, defaultValue = "${env:LASTSTATE_RELOCATE:-true}", fallbackValue = "true",
+            description = "Make the promoted state self-contained (the default): copy every file its _metadata references, "
+                    + "shared/ files included, into the target and commit a _metadata that points there, so it restores after "
+                    + "Flink deleted the originals. --no-relocate copies the snapshot directory as it is. Env: LASTSTATE_RELOCATE.")
+    private boolean relocate = true;
+
     @Spec(Spec.Target.MIXEE)
     private CommandSpec command;
 
@@ -45,6 +52,7 @@ final class PromotionOptions {
         Duration grace = JobManagerOptions.parseDuration(staleRunGrace).orElseThrow(() -> new ParameterException(
                 command.commandLine(), EnvironmentDefaults.given(command, "--stale-run-grace", staleRunGrace)
                         + " is not a positive duration such as 30m or 2h"));
-        return new Promoter(store, Clock.systemUTC(), grace, Optional.empty());
+        Promoter promoter = new Promoter(store, Clock.systemUTC(), grace, Optional.empty());
+        return relocate ? promoter.withRelocator(new FlinkSnapshotRelocator()) : promoter;
     }
 }

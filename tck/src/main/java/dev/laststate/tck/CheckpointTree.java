@@ -7,6 +7,7 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import dev.laststate.store.file.FileCheckpointStore;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -33,6 +36,10 @@ public final class CheckpointTree {
 
     /** When {@code chk-0} of a tree in a local directory completed; {@code chk-<id>} completed {@code id} minutes later. */
     public static final Instant BASE = Instant.parse("2025-03-01T10:00:00Z");
+
+    private static final int METADATA_MAGIC = 0x4960672d;
+    /** Flink's Java serialization of "no checkpoint properties", which ends format version 4. */
+    private static final byte[] NO_CHECKPOINT_PROPERTIES = {(byte) 0xac, (byte) 0xed, 0x00, 0x05, 0x70};
 
     private final CheckpointStore store;
     private final StoreUri checkpoints;
@@ -149,22 +156,60 @@ public final class CheckpointTree {
         return names;
     }
 
-    /** The bytes of a {@code _metadata} for checkpoint {@code id}: Flink's header, then a body. */
+    /** The bytes of a {@code _metadata} for checkpoint {@code id} of {@code jobId} that references no state file. */
     public static byte[] metadata(String jobId, long id) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(FlinkLayout.metadataHeader(id));
-        out.writeBytes(("metadata of checkpoint " + id + " of job " + jobId).getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
+        return metadata(jobId, id, new LinkedHashMap<>());
+    }
+
+    /**
+     * The bytes of a {@code _metadata} for checkpoint {@code id} of {@code jobId}, exactly as Flink 1.20 and 2.3 write
+     * format version 4 (the newest both read): one operator, whose id is the job's, and for each of
+     * {@code stateFiles} (name relative to the snapshot directory, size; in iteration order) one subtask holding it as operator state by
+     * a relative handle, the way Flink refers to a snapshot's exclusive files. The verify module's tests prove the
+     * bytes equal what Flink's own serializer writes and that Flink reads them back.
+     */
+    public static byte[] metadata(String jobId, long id, Map<String, Long> stateFiles) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(METADATA_MAGIC);
+            out.writeInt(4);
+            out.writeLong(id);
+            out.writeInt(0); // master states
+            out.writeInt(1); // operator states
+            out.writeLong(Long.parseUnsignedLong(FlinkLayout.requireJobId(jobId).substring(16), 16)); // operator id, lower
+            out.writeLong(Long.parseUnsignedLong(jobId.substring(0, 16), 16)); // and upper part
+            out.writeInt(Math.max(1, stateFiles.size())); // parallelism
+            out.writeInt(128); // max parallelism
+            out.writeByte(0); // no coordinator state
+            out.writeInt(stateFiles.size());
+            int subtask = 0;
+            for (Map.Entry<String, Long> file : stateFiles.entrySet()) {
+                out.writeInt(subtask++);
+                out.writeInt(1); // one managed operator state handle:
+                out.writeByte(4); // a partitionable operator state handle
+                out.writeInt(0); // without named states
+                out.writeByte(6); // on a file relative to _metadata
+                out.writeUTF(file.getKey());
+                out.writeLong(file.getValue());
+                out.write(new byte[14]); // no raw operator, keyed or channel state
+            }
+            out.write(NO_CHECKPOINT_PROPERTIES);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     private void writeSnapshot(StoreUri dir, String jobId, long id, int stateFiles, boolean complete) throws StoreException {
+        Map<String, Long> written = new LinkedHashMap<>();
         for (int i = 0; i < stateFiles; i++) {
             String name = stateFileName(jobId, id, i);
-            store.write(dir.resolve(name), ("state " + i + " of checkpoint " + id + " of job " + jobId).repeat(8)
-                    .getBytes(StandardCharsets.UTF_8), WriteCondition.overwrite());
+            byte[] state = ("state " + i + " of checkpoint " + id + " of job " + jobId).repeat(8).getBytes(StandardCharsets.UTF_8);
+            store.write(dir.resolve(name), state, WriteCondition.overwrite());
+            written.put(name, (long) state.length);
         }
         if (complete) {
-            store.write(dir.resolve(FlinkLayout.METADATA), metadata(jobId, id), WriteCondition.overwrite());
+            store.write(dir.resolve(FlinkLayout.METADATA), metadata(jobId, id, written), WriteCondition.overwrite());
             if (pinsCompletionTimes) {
                 completedAt(dir, BASE.plusSeconds(60 * id));
             }

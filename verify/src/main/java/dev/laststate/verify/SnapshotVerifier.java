@@ -6,24 +6,17 @@ import dev.laststate.store.ObjectContent;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUri;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 
 /**
  * Proves a snapshot directory restorable: reads its {@code _metadata} with Flink's own classes
- * ({@link Checkpoints#loadCheckpointMetadata}) and checks, through the {@link CheckpointStore} (stat), that
+ * ({@code Checkpoints.loadCheckpointMetadata}) and checks, through the {@link CheckpointStore} (stat), that
  * every file it references exists. References relative to {@code _metadata} (a snapshot's exclusive state)
  * resolve against the directory; absolute ones ({@code shared/}, {@code taskowned/}, file-merging segments)
  * are checked where they are. Works for every store; reads one object and stats each referenced file once.
@@ -65,7 +58,7 @@ public final class SnapshotVerifier {
      */
     public Verification verify(StoreUri directory, byte[] metadataBytes) throws StoreException, UnreadableMetadataException {
         StoreUri metadataUri = directory.resolve(FlinkLayout.METADATA);
-        CheckpointMetadata metadata = load(metadataUri, metadataBytes);
+        CheckpointMetadata metadata = MetadataFormat.load(metadataUri, metadataBytes);
         StateHandleWalker walker = new StateHandleWalker(directory);
         walker.walk(metadata);
         if (!walker.unknownHandles().isEmpty()) {
@@ -80,45 +73,6 @@ public final class SnapshotVerifier {
             }
         }
         return new Verification(directory, metadata.getCheckpointId(), files, missing(files), walker.inlineHandles());
-    }
-
-    private static CheckpointMetadata load(StoreUri metadataUri, byte[] bytes) throws UnreadableMetadataException {
-        // Flink resolves the external pointer through its own file systems as soon as it meets a relative handle
-        // (it stats <pointer>/_metadata), and the Flink in this JVM has none for s3://, gs://, ...: the store's
-        // directory would fail there. The walker resolves relative handles against the store's directory itself
-        // (getRelativePath), so Flink gets a local stand-in: an empty directory with an empty _metadata.
-        Path standIn = standIn(metadataUri);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            return Checkpoints.loadCheckpointMetadata(in, SnapshotVerifier.class.getClassLoader(), standIn.toUri().toString());
-        } catch (IOException | RuntimeException e) {
-            throw new UnreadableMetadataException(metadataUri, "Flink cannot read it: " + e.getMessage(), e);
-        } catch (OutOfMemoryError e) {
-            // Bytes that are not Flink's format can declare a huge length, and Flink allocates it at once: that one
-            // allocation fails, nothing else was filled, so this is a corrupt file rather than a full heap.
-            throw new UnreadableMetadataException(metadataUri, "Flink cannot read it: it declares a length larger than "
-                    + "the file (" + bytes.length + " bytes)", e);
-        } finally {
-            deleteStandIn(standIn);
-        }
-    }
-
-    private static Path standIn(StoreUri metadataUri) {
-        try {
-            Path standIn = Files.createTempDirectory("laststate-verify-");
-            Files.createFile(standIn.resolve(FlinkLayout.METADATA));
-            return standIn;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the local stand-in directory for reading " + metadataUri, e);
-        }
-    }
-
-    private static void deleteStandIn(Path standIn) {
-        try {
-            Files.deleteIfExists(standIn.resolve(FlinkLayout.METADATA));
-            Files.deleteIfExists(standIn);
-        } catch (IOException e) {
-            // Two empty entries left in the temporary directory: nothing to report to the user.
-        }
     }
 
     private List<StateFile> missing(List<StateFile> files) throws StoreException {
