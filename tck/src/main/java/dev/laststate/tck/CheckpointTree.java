@@ -200,16 +200,25 @@ public final class CheckpointTree {
         return bytes.toByteArray();
     }
 
-    private void writeSnapshot(StoreUri dir, String jobId, long id, int stateFiles, boolean complete) throws StoreException {
-        Map<String, Long> written = new LinkedHashMap<>();
+    /** The {@code _metadata} that {@link #checkpoint} and {@link #savepoint} write for a snapshot of {@code stateFiles} files. */
+    public static byte[] snapshotMetadata(String jobId, long id, int stateFiles) {
+        Map<String, Long> files = new LinkedHashMap<>();
         for (int i = 0; i < stateFiles; i++) {
-            String name = stateFileName(jobId, id, i);
-            byte[] state = ("state " + i + " of checkpoint " + id + " of job " + jobId).repeat(8).getBytes(StandardCharsets.UTF_8);
-            store.write(dir.resolve(name), state, WriteCondition.overwrite());
-            written.put(name, (long) state.length);
+            files.put(stateFileName(jobId, id, i), (long) stateFile(jobId, id, i).length);
+        }
+        return metadata(jobId, id, files);
+    }
+
+    private static byte[] stateFile(String jobId, long id, int i) {
+        return ("state " + i + " of checkpoint " + id + " of job " + jobId).repeat(8).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void writeSnapshot(StoreUri dir, String jobId, long id, int stateFiles, boolean complete) throws StoreException {
+        for (int i = 0; i < stateFiles; i++) {
+            store.write(dir.resolve(stateFileName(jobId, id, i)), stateFile(jobId, id, i), WriteCondition.overwrite());
         }
         if (complete) {
-            store.write(dir.resolve(FlinkLayout.METADATA), metadata(jobId, id, written), WriteCondition.overwrite());
+            store.write(dir.resolve(FlinkLayout.METADATA), snapshotMetadata(jobId, id, stateFiles), WriteCondition.overwrite());
             if (pinsCompletionTimes) {
                 completedAt(dir, BASE.plusSeconds(60 * id));
             }

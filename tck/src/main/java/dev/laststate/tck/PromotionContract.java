@@ -287,7 +287,7 @@ public interface PromotionContract extends TckSupport {
         expected.remove(FlinkLayout.METADATA); // one _metadata: the current one
         expected.add(FlinkLayout.POINTER_RECORD);
         assertThat(targetFiles()).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(store().read(target().resolve(FlinkLayout.METADATA)).bytes()).isEqualTo(CheckpointTree.metadata(JOB, 3));
+        assertThat(store().read(target().resolve(FlinkLayout.METADATA)).bytes()).isEqualTo(CheckpointTree.snapshotMetadata(JOB, 3, 2));
         assertThat(lastState().record().previous().orElseThrow().checkpointId()).hasValue(2);
     }
 
@@ -512,7 +512,7 @@ public interface PromotionContract extends TckSupport {
 
         assertThat(result.status()).isEqualTo(PromotionStatus.PROMOTED);
         assertThat(result.snapshot().checkpointId()).hasValue(13);
-        assertThat(store().read(target().resolve(FlinkLayout.METADATA)).bytes()).isEqualTo(CheckpointTree.metadata(JOB, 13));
+        assertThat(store().read(target().resolve(FlinkLayout.METADATA)).bytes()).isEqualTo(CheckpointTree.snapshotMetadata(JOB, 13, 2));
         assertThat(recording.calls()).filteredOn(c -> c.operation() == Operation.WRITE
                         && c.uri().equals(target().resolve(FlinkLayout.METADATA)))
                 .hasSize(1);
@@ -663,7 +663,7 @@ public interface PromotionContract extends TckSupport {
                 long newest = 20 + promoters - 1;
                 assertThat(state.record().current().checkpointId()).as("round " + round).hasValue(newest);
                 assertThat(state.consistent()).as("round " + round).isTrue();
-                assertThat(store().read(target.resolve(FlinkLayout.METADATA)).bytes()).isEqualTo(CheckpointTree.metadata(JOB, newest));
+                assertThat(store().read(target.resolve(FlinkLayout.METADATA)).bytes()).isEqualTo(CheckpointTree.snapshotMetadata(JOB, newest, 3));
                 for (String name : state.record().current().files()) {
                     assertThat(store().stat(target.resolve(name))).as(name).isPresent();
                 }

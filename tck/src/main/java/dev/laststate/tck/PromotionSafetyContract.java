@@ -136,7 +136,7 @@ public interface PromotionSafetyContract extends TckSupport {
         assertThat(aPaused.await(30, TimeUnit.SECONDS)).as("A copying").isTrue();
         CompletableFuture<PromotionResult> promoterB = CompletableFuture.supplyAsync(() -> promote(b));
         assertThat(bPaused.await(30, TimeUnit.SECONDS)).as("B committed").isTrue();
-        assertThat(store().read(target().resolve(FlinkLayout.METADATA)).bytes()).isEqualTo(CheckpointTree.metadata(JOB, 3));
+        assertThat(store().read(target().resolve(FlinkLayout.METADATA)).bytes()).isEqualTo(CheckpointTree.snapshotMetadata(JOB, 3, stateFiles(3)));
         // Flink completes chk-4 and subsumes chk-3; then A goes on.
         checkpoint(tree, 4);
         subsume(chk3, 3);
@@ -225,14 +225,14 @@ public interface PromotionSafetyContract extends TckSupport {
         List<StoreUri> checkedIn = new ArrayList<>();
         Promoter promoter = new Promoter(store()).withPreCommitCheck((dir, metadata) -> {
             checkedIn.add(dir);
-            assertThat(metadata).isEqualTo(CheckpointTree.metadata(JOB, 3));
+            assertThat(metadata).isEqualTo(CheckpointTree.snapshotMetadata(JOB, 3, stateFiles(3)));
             // Every state file is copied by now; _metadata is still the previous generation's.
             for (String name : CheckpointTree.fileNames(JOB, 3, stateFiles(3))) {
                 if (!name.equals(FlinkLayout.METADATA)) {
                     assertThat(store().stat(dir.resolve(name))).as(name).isPresent();
                 }
             }
-            assertThat(store().read(dir.resolve(FlinkLayout.METADATA)).bytes()).isEqualTo(CheckpointTree.metadata(JOB, 2));
+            assertThat(store().read(dir.resolve(FlinkLayout.METADATA)).bytes()).isEqualTo(CheckpointTree.snapshotMetadata(JOB, 2, stateFiles(2)));
             throw new NotRestorableException("a file is missing", null);
         });
 
@@ -249,7 +249,7 @@ public interface PromotionSafetyContract extends TckSupport {
         checkpoint(tree, 3);
         RecordingCheckpointStore recording = atTheFirstCommit(call -> {
             // The write lands, its answer is lost.
-            store().write(call.uri(), CheckpointTree.metadata(JOB, 3), call.condition().orElseThrow());
+            store().write(call.uri(), CheckpointTree.snapshotMetadata(JOB, 3, stateFiles(3)), call.condition().orElseThrow());
             throw new OutcomeUnknownException(call.uri(), "the answer was lost", null);
         });
 

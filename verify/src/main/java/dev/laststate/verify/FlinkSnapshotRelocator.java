@@ -5,6 +5,7 @@ import dev.laststate.flink.Relocation;
 import dev.laststate.flink.SnapshotRelocator;
 import dev.laststate.flink.StateCopy;
 import dev.laststate.flink.UnpromotableSnapshotException;
+import dev.laststate.store.InvalidStoreUriException;
 import dev.laststate.store.StoreUri;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.apache.flink.runtime.checkpoint.StateObjectCollection;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.state.IncrementalKeyedStateHandle.HandleAndLocalPath;
 import org.apache.flink.runtime.state.IncrementalRemoteKeyedStateHandle;
+import org.apache.flink.runtime.state.KeyGroupsSavepointStateHandle;
 import org.apache.flink.runtime.state.KeyGroupsStateHandle;
 import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.state.OperatorStateHandle;
@@ -58,10 +60,15 @@ public final class FlinkSnapshotRelocator implements SnapshotRelocator {
             throw new UnpromotableSnapshotException(snapshot, e.getMessage());
         }
         Rewrite rewrite = new Rewrite(snapshot);
-        for (OperatorState operator : metadata.getOperatorStates()) {
-            for (Map.Entry<Integer, OperatorSubtaskState> subtask : new ArrayList<>(operator.getSubtaskStates().entrySet())) {
-                operator.putState(subtask.getKey(), rewrite.subtask(subtask.getValue()));
+        try {
+            for (OperatorState operator : metadata.getOperatorStates()) {
+                for (Map.Entry<Integer, OperatorSubtaskState> subtask : new ArrayList<>(operator.getSubtaskStates().entrySet())) {
+                    operator.putState(subtask.getKey(), rewrite.subtask(subtask.getValue()));
+                }
             }
+        } catch (InvalidStoreUriException e) {
+            throw new UnpromotableSnapshotException(snapshot, metadataUri + " references a file laststate cannot name as a"
+                    + " store location: " + e.getMessage());
         }
         if (!rewrite.refused.isEmpty()) {
             throw new UnpromotableSnapshotException(snapshot, metadataUri + " references state laststate cannot relocate: "
@@ -123,7 +130,12 @@ public final class FlinkSnapshotRelocator implements SnapshotRelocator {
         private StateObjectCollection<KeyedStateHandle> keyedStates(Collection<KeyedStateHandle> handles) {
             List<KeyedStateHandle> rebuilt = new ArrayList<>();
             for (KeyedStateHandle handle : handles) {
-                if (handle instanceof KeyGroupsStateHandle keyGroups) {
+                if (handle instanceof KeyGroupsSavepointStateHandle savepoint) {
+                    // A canonical savepoint's: Flink picks the canonical format's reader by this type (and writes no
+                    // state handle id for it).
+                    rebuilt.add(new KeyGroupsSavepointStateHandle(savepoint.getGroupRangeOffsets(),
+                            stream(savepoint.getDelegateStateHandle())));
+                } else if (handle instanceof KeyGroupsStateHandle keyGroups) {
                     rebuilt.add(KeyGroupsStateHandle.restore(keyGroups.getGroupRangeOffsets(),
                             stream(keyGroups.getDelegateStateHandle()), keyGroups.getStateHandleId()));
                 } else if (handle instanceof IncrementalRemoteKeyedStateHandle incremental) {
@@ -158,13 +170,13 @@ public final class FlinkSnapshotRelocator implements SnapshotRelocator {
                 return new ByteStreamStateHandle("empty-segment", new byte[0]);
             }
             if (handle instanceof SegmentFileStateHandle segment) {
-                return relative(StateCopy.segment(absolute(segment.getFilePath()), segment.getStartPos(), segment.getStateSize()));
+                return relative(StateCopy.segment(FlinkPaths.location(segment.getFilePath()), segment.getStartPos(), segment.getStateSize()));
             }
             if (handle instanceof RelativeFileStateHandle file) {
                 return relative(StateCopy.wholeFile(snapshot.resolve(file.getRelativePath()), file.getStateSize()));
             }
             if (handle instanceof FileStateHandle file) {
-                return relative(StateCopy.wholeFile(absolute(file.getFilePath()), file.getStateSize()));
+                return relative(StateCopy.wholeFile(FlinkPaths.location(file.getFilePath()), file.getStateSize()));
             }
             refused.add(handle.getClass().getName());
             return handle;
@@ -176,11 +188,6 @@ public final class FlinkSnapshotRelocator implements SnapshotRelocator {
                 refused.add("two different pieces of state named " + copy.name() + " (" + earlier + ", " + copy + ")");
             }
             return new RelativeFileStateHandle(new Path(copy.name()), copy.name(), copy.length());
-        }
-
-        /** Flink's path as a store location; a path without scheme is local, as Flink reads it. */
-        private static StoreUri absolute(Path path) {
-            return StoreUri.parse(path.toUri().toString());
         }
     }
 }

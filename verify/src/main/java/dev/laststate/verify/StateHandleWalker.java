@@ -105,11 +105,11 @@ final class StateHandleWalker {
         } else if (handle instanceof RelativeFileStateHandle relative) {
             add(directory.resolve(relative.getRelativePath()), true);
         } else if (handle instanceof FileStateHandle file) {
-            add(absolute(file.getFilePath()), false);
+            add(FlinkPaths.location(file.getFilePath()), false);
         } else if (handle instanceof EmptySegmentFileStateHandle) {
             inline++; // an empty segment: no bytes anywhere
         } else if (handle instanceof SegmentFileStateHandle segment) {
-            add(absolute(segment.getFilePath()), false);
+            add(FlinkPaths.location(segment.getFilePath()), false);
         } else if (handle instanceof ByteStreamStateHandle || handle instanceof InMemoryChangelogStateHandle) {
             inline++;
         } else {
@@ -121,8 +121,4 @@ final class StateHandleWalker {
         files.putIfAbsent(uri, new StateFile(uri, relative));
     }
 
-    /** Flink's path as a store location; a path without scheme is local, as Flink reads it. */
-    private static StoreUri absolute(Path path) {
-        return StoreUri.parse(path.toUri().toString());
-    }
 }
