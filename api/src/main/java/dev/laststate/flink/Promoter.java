@@ -466,20 +466,16 @@ public final class Promoter {
         long files = 1 + plan.jobs().stream().mapToLong(job -> job.names().size()).sum();
         progress.copying(candidate, (int) (files - 1), bytes - metadataBytes.length);
         Optional<String> vanished = copyAll(plan.jobs(), target, request.copyConcurrency());
+        boolean stillNewest = newestIs(candidate, request);
         if (vanished.isPresent()) {
+            if (stillNewest && relocator.isPresent()) {
+                // Not a race with Flink: the snapshot still stands and references a file that is not there.
+                throw new NotRestorableException(vanished.get() + ", which " + candidate.metadata().uri()
+                        + " references, is missing: the snapshot would not restore; nothing was committed", null);
+            }
             return Attempt.retry(vanished.get() + " vanished while it was copied (Flink deleted the subsumed checkpoint)");
         }
-
-        // Flink discards a checkpoint only once a newer one is complete, dropping its _metadata first and its
-        // state files after (CompletedCheckpointDiscardObject.discard), so the _metadata read after the listing
-        // already shows the listing was whole. A deletion in the other order (state files first, as a script or
-        // an older tool may go) could hide files from the listing while _metadata stays; this second look sees
-        // the newer checkpoint any subsumption needs. A named snapshot is promoted even when newer ones exist,
-        // as long as its _metadata is still there.
-        Optional<Snapshot> newest = request.snapshot().isPresent()
-                ? store.stat(candidate.metadata().uri()).map(m -> candidate)
-                : finder.newest(request.checkpoints(), request.savepoints(), request.jobId());
-        if (newest.isEmpty() || !newest.get().directory().equals(candidate.directory())) {
+        if (!stillNewest) {
             return Attempt.retry("a newer snapshot completed while " + candidate.directory() + " was copied");
         }
         // Runs whose pending record is older than the grace period count as dead and lose their copies.
@@ -521,6 +517,23 @@ public final class Promoter {
             case NOT_WRITTEN -> { }
         }
         return Attempt.done(result(PromotionStatus.PROMOTED, candidate, request, files, bytes, started, note, run));
+    }
+
+    /**
+     * Whether {@code candidate} is still the snapshot to promote, looked at after its copies.
+     *
+     * <p>Flink discards a checkpoint only once a newer one is complete, dropping its {@code _metadata} first and its
+     * state files after ({@code CompletedCheckpointDiscardObject.discard}), so the {@code _metadata} read after the
+     * listing already shows the listing was whole. A deletion in the other order (state files first, as a script or
+     * an older tool may go) could hide files from the listing while {@code _metadata} stays; this second look sees
+     * the newer checkpoint any subsumption needs. A named snapshot is promoted even when newer ones exist, as long as
+     * its {@code _metadata} is still there.
+     */
+    private boolean newestIs(Snapshot candidate, PromotionRequest request) throws StoreException {
+        Optional<Snapshot> newest = request.snapshot().isPresent()
+                ? store.stat(candidate.metadata().uri()).map(m -> candidate)
+                : finder.newest(request.checkpoints(), request.savepoints(), request.jobId());
+        return newest.isPresent() && newest.get().directory().equals(candidate.directory());
     }
 
     /**

@@ -12,8 +12,9 @@ import java.util.List;
 record VerificationReport(Verification verification) implements Report {
 
     /**
-     * {@code RESTORABLE checkpoint 12 in <dir>: 5 of 5 files present (3 relative, 2 absolute), 2 inline}, or
-     * {@code NOT RESTORABLE ...} followed by one {@code missing: <uri>} line per missing file.
+     * {@code RESTORABLE checkpoint 12 in <dir>: 5 of 5 files present (3 relative, 2 absolute), 2 inline, 2 outside it}
+     * (or {@code ..., self-contained}), or {@code NOT RESTORABLE ...}; then one {@code outside: <uri>} line per file
+     * outside the directory and one {@code missing: <uri>} line per missing file.
      */
     @Override
     public List<String> text() {
@@ -24,7 +25,11 @@ record VerificationReport(Verification verification) implements Report {
                 + verification.checkpointId() + " in " + verification.directory() + ": "
                 + (files - verification.missing().size()) + " of " + files
                 + " files present (" + relative + " relative, " + (files - relative) + " absolute), "
-                + verification.inlineHandles() + " inline");
+                + verification.inlineHandles() + " inline, "
+                + (verification.selfContained() ? "self-contained" : verification.outside().size() + " outside it"));
+        for (StateFile outside : verification.outside()) {
+            lines.add("outside: " + outside.uri());
+        }
         for (StateFile missing : verification.missing()) {
             lines.add("missing: " + missing.uri());
         }
@@ -40,6 +45,8 @@ record VerificationReport(Verification verification) implements Report {
         node.put("files", verification.files().size());
         node.put("relativeFiles", relativeFiles());
         node.put("inlineHandles", verification.inlineHandles());
+        node.put("selfContained", verification.selfContained());
+        Json.putArray(node, "outside", verification.outside(), file -> TextNode.valueOf(file.uri().toString()));
         Json.putArray(node, "missing", verification.missing(), file -> TextNode.valueOf(file.uri().toString()));
         return node;
     }

@@ -5,11 +5,13 @@ import static dev.laststate.tck.CheckpointTree.JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.laststate.flink.FlinkLayout;
+import dev.laststate.tck.CheckpointTree;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -95,12 +97,15 @@ class InterruptedPromotionIT {
     private void checkpoint(long id, int stateFiles) throws IOException {
         Path chk = Files.createDirectories(dir.resolve(JOB).resolve("chk-" + id));
         byte[] state = new byte[4096];
+        Map<String, Long> files = new LinkedHashMap<>();
         for (int i = 0; i < stateFiles; i++) {
             ByteBuffer.wrap(state).putLong(id).putInt(i);
-            Files.write(chk.resolve(String.format("state-%d-%05d", id, i)), state);
+            String name = String.format("state-%d-%05d", id, i);
+            Files.write(chk.resolve(name), state);
+            files.put(name, (long) state.length);
         }
         Path temp = chk.resolve("._metadata.inprogress");
-        Files.write(temp, ByteBuffer.allocate(64).put(FlinkLayout.metadataHeader(id)).array());
+        Files.write(temp, CheckpointTree.metadata(JOB, id, files)); // Flink's format, referencing every state file
         Files.move(temp, chk.resolve(FlinkLayout.METADATA), StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -5,6 +5,7 @@ import static dev.laststate.tck.CheckpointTree.JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.laststate.flink.FlinkLayout;
+import dev.laststate.flink.RelocatedNames;
 import dev.laststate.tck.CheckpointTree;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -93,8 +94,16 @@ class InterruptedPromotionTest {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
+        long entries;
         try (Stream<Path> files = Files.list(dir)) {
-            return files.count();
+            entries = files.count();
         }
+        Path state = dir.resolve(RelocatedNames.STATE_DIRECTORY); // where a relocated promotion copies to
+        if (Files.isDirectory(state)) {
+            try (Stream<Path> files = Files.list(state)) {
+                entries += files.count();
+            }
+        }
+        return entries;
     }
 }

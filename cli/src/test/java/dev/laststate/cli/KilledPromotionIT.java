@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laststate.flink.FlinkLayout;
+import dev.laststate.tck.CheckpointTree;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -15,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -133,12 +136,15 @@ class KilledPromotionIT {
     private void checkpoint(long id) throws IOException {
         Path chk = Files.createDirectories(dir.resolve(JOB).resolve("chk-" + id));
         byte[] state = new byte[4096];
+        Map<String, Long> files = new LinkedHashMap<>();
         for (int i = 0; i < STATE_FILES; i++) {
             ByteBuffer.wrap(state).putLong(id).putInt(i);
-            Files.write(chk.resolve(String.format("state-%d-%03d", id, i)), state);
+            String name = String.format("state-%d-%03d", id, i);
+            Files.write(chk.resolve(name), state);
+            files.put(name, (long) state.length);
         }
         Path temp = chk.resolve("._metadata.inprogress");
-        Files.write(temp, ByteBuffer.allocate(64).put(FlinkLayout.metadataHeader(id)).array());
+        Files.write(temp, CheckpointTree.metadata(JOB, id, files)); // Flink's format, referencing every state file
         Files.move(temp, chk.resolve(FlinkLayout.METADATA), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -160,7 +166,6 @@ class KilledPromotionIT {
     /** The checkpoint id in the header of the served {@code _metadata}: a whole write of one generation. */
     private static long servedId(Path target) throws IOException {
         byte[] metadata = Files.readAllBytes(target.resolve(FlinkLayout.METADATA));
-        assertThat(metadata).hasSize(64);
         return FlinkLayout.metadataCheckpointId(metadata).orElseThrow();
     }
 }

@@ -47,7 +47,8 @@ class LastStateJarIT {
         assertThat(result.get("jobId").asText()).isEqualTo(JOB);
         assertThat(result.get("checkpointId").asLong()).isEqualTo(12);
         assertThat(result.get("filesCopied").asLong()).isEqualTo(3);
-        assertThat(tree.lastState().toLocalPath().resolve(CheckpointTree.fileNames(JOB, 12, 2).get(1))).isRegularFile();
+        assertThat(LocalFiles.relocated(tree.lastState().toLocalPath(),
+                tree.jobDir(JOB).toLocalPath().resolve("chk-12").resolve(CheckpointTree.fileNames(JOB, 12, 2).get(1)))).isRegularFile();
 
         JarProcess resolve = java("resolve", "--store", dir.toString());
         assertThat(resolve.exitCode()).as(resolve.toString()).isZero();

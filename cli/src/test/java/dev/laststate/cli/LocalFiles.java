@@ -1,6 +1,9 @@
 package dev.laststate.cli;
 
+import dev.laststate.flink.RelocatedNames;
+import dev.laststate.flink.UnpromotableSnapshotException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.verify.FlinkSnapshotRelocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +28,20 @@ final class LocalFiles {
     /** How {@code StoreUri} prints a local directory: {@code file:///x/y}, no trailing slash. */
     static String uriOf(Path path) {
         return "file://" + path.toAbsolutePath();
+    }
+
+    /** Where a relocated promotion into {@code target} puts the copy of the local file {@code source}. */
+    static Path relocated(Path target, Path source) {
+        return target.resolve(RelocatedNames.file(location(source)));
+    }
+
+    /** The {@code _metadata} a relocated promotion commits for the local snapshot directory {@code snapshot}. */
+    static byte[] relocatedMetadata(Path snapshot) {
+        try {
+            return new FlinkSnapshotRelocator().relocate(location(snapshot), read(snapshot.resolve("_metadata"))).metadata();
+        } catch (UnpromotableSnapshotException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every file below {@code dir} (hidden ones too) with its size and digest, and every directory. */

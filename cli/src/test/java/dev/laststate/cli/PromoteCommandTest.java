@@ -35,21 +35,27 @@ class PromoteCommandTest {
         Cli.Run run = Cli.succeeds("promote", "--store", dir.toString());
 
         assertThat(run.err()).isEmpty();
-        long bytes = 0;
-        for (String name : names) {
+        // Relocated: each state file under state/, and the _metadata that points there.
+        byte[] metadata = LocalFiles.relocatedMetadata(chk12);
+        long bytes = metadata.length;
+        List<String> stateFiles = names.subList(0, 2);
+        for (String name : stateFiles) {
             bytes += Files.size(chk12.resolve(name));
         }
         assertThat(run.outLines()).singleElement().asString()
                 .startsWith("PROMOTED checkpoint 12 of job " + JOB + " (" + uriOf(chk12) + ") -> "
                         + uriOf(lastState) + ": 3 files, " + bytes + " bytes in ")
                 .endsWith(" ms");
-        for (String name : names) {
-            assertThat(read(lastState.resolve(name))).as(name).isEqualTo(read(chk12.resolve(name)));
+        for (String name : stateFiles) {
+            assertThat(read(LocalFiles.relocated(lastState, chk12.resolve(name)))).as(name).isEqualTo(read(chk12.resolve(name)));
         }
+        assertThat(read(lastState.resolve(FlinkLayout.METADATA))).isEqualTo(metadata);
         assertThat(lastState.resolve(FlinkLayout.POINTER_RECORD)).isRegularFile();
-        try (Stream<Path> files = Files.list(lastState)) {
-            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
-                    .containsExactlyInAnyOrderElementsOf(Stream.concat(names.stream(), Stream.of(FlinkLayout.POINTER_RECORD)).toList());
+        try (Stream<Path> files = Files.walk(lastState)) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> lastState.relativize(p).toString()).filter(n -> !n.startsWith(".")))
+                    .containsExactlyInAnyOrder(FlinkLayout.METADATA, FlinkLayout.POINTER_RECORD,
+                            lastState.relativize(LocalFiles.relocated(lastState, chk12.resolve(stateFiles.get(0)))).toString(),
+                            lastState.relativize(LocalFiles.relocated(lastState, chk12.resolve(stateFiles.get(1)))).toString());
         }
     }
 
@@ -111,8 +117,9 @@ class PromoteCommandTest {
         Cli.Run run = Cli.succeeds("promote", "--store", dir.toString());
 
         assertThat(run.out()).startsWith("PROMOTED checkpoint 14 of job " + JOB);
-        assertThat(read(tree.lastState().toLocalPath().resolve("_metadata"))).isEqualTo(read(tree.jobDir(JOB).toLocalPath().resolve("chk-14/_metadata")));
-        assertThat(tree.lastState().toLocalPath().resolve(CheckpointTree.fileNames(JOB, 14, 2).get(0))).exists();
+        Path chk14 = tree.jobDir(JOB).toLocalPath().resolve("chk-14");
+        assertThat(read(tree.lastState().toLocalPath().resolve("_metadata"))).isEqualTo(LocalFiles.relocatedMetadata(chk14));
+        assertThat(LocalFiles.relocated(tree.lastState().toLocalPath(), chk14.resolve(CheckpointTree.fileNames(JOB, 14, 2).get(0)))).exists();
     }
 
     @Test
@@ -154,7 +161,7 @@ class PromoteCommandTest {
         assertThat(result.get("jobId").asText()).isEqualTo(OTHER_JOB);
         assertThat(result.get("checkpointId").asLong()).isEqualTo(3);
         assertThat(result.get("target").asText()).isEqualTo(uriOf(target));
-        assertThat(read(target.resolve("_metadata"))).isEqualTo(read(tree.jobDir(OTHER_JOB).toLocalPath().resolve("chk-3/_metadata")));
+        assertThat(read(target.resolve("_metadata"))).isEqualTo(LocalFiles.relocatedMetadata(tree.jobDir(OTHER_JOB).toLocalPath().resolve("chk-3")));
         assertThat(tree.lastState().toLocalPath()).doesNotExist();
     }
 
@@ -184,7 +191,7 @@ class PromoteCommandTest {
         assertThat(result.get("checkpointId").asLong()).isEqualTo(20);
         assertThat(result.get("source").asText()).isEqualTo(uriOf(savepoint));
         String stateFile = CheckpointTree.fileNames(JOB, 20, 2).get(1);
-        assertThat(read(tree.lastState().toLocalPath().resolve(stateFile))).isEqualTo(read(savepoint.resolve(stateFile)));
+        assertThat(read(LocalFiles.relocated(tree.lastState().toLocalPath(), savepoint.resolve(stateFile)))).isEqualTo(read(savepoint.resolve(stateFile)));
     }
 
     @Test

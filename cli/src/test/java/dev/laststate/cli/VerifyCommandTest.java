@@ -10,6 +10,7 @@ import dev.laststate.tck.CheckpointTree;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -103,23 +104,51 @@ class VerifyCommandTest {
 
         assertThat(run.err()).isEmpty();
         assertThat(run.outLines()).containsExactly("RESTORABLE checkpoint 7 in " + uriOf(dir.resolve("last-state"))
-                + ": 2 of 2 files present (1 relative, 1 absolute), 0 inline");
+                + ": 2 of 2 files present (2 relative, 0 absolute), 0 inline, self-contained");
+    }
+
+    @Test
+    void aCopyOfTheDirectoryAsItIsNamesWhatLiesOutsideIt() {
+        Cli.succeeds("promote", "--store", dir.toString(), "--no-relocate");
+
+        Cli.Run run = Cli.succeeds("verify", "--store", dir.toString());
+
+        assertThat(run.outLines()).containsExactly("RESTORABLE checkpoint 7 in " + uriOf(dir.resolve("last-state"))
+                + ": 2 of 2 files present (1 relative, 1 absolute), 0 inline, 1 outside it",
+                "outside: " + uriOf(shared.resolve("sst-1")));
+        JsonNode json = Cli.succeeds("verify", "--store", dir.toString(), "--output", "json").json();
+        assertThat(json.get("selfContained").asBoolean()).isFalse();
+        assertThat(json.get("outside")).singleElement().extracting(JsonNode::asText).isEqualTo(uriOf(shared.resolve("sst-1")));
+    }
+
+    @Test
+    void aRelocatedPromotionRestoresAfterFlinkDeletedTheSharedFile() throws IOException {
+        Cli.succeeds("promote", "--store", dir.toString(), "--verify");
+        Files.delete(shared.resolve("sst-1"));
+
+        Cli.Run run = Cli.succeeds("verify", "--store", dir.toString(), "--output", "json");
+
+        assertThat(run.json().get("restorable").asBoolean()).isTrue();
+        assertThat(run.json().get("selfContained").asBoolean()).isTrue();
+        assertThat(run.json().get("outside")).isEmpty();
     }
 
     @Test
     void missingFilesExitSixAndAreListed() throws IOException {
         Cli.succeeds("promote", "--store", dir.toString());
-        Files.delete(shared.resolve("sst-1"));
-        Files.delete(dir.resolve("last-state").resolve("keyed-a"));
+        Path keyed = LocalFiles.relocated(dir.resolve("last-state"), chk.resolve("keyed-a"));
+        Path sst = LocalFiles.relocated(dir.resolve("last-state"), shared.resolve("sst-1"));
+        Files.delete(keyed);
+        Files.delete(sst);
 
         Cli.Run run = Cli.run("verify", "--store", dir.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
         assertThat(run.outLines()).containsExactly(
                 "NOT RESTORABLE checkpoint 7 in " + uriOf(dir.resolve("last-state"))
-                        + ": 0 of 2 files present (1 relative, 1 absolute), 0 inline",
-                "missing: " + uriOf(dir.resolve("last-state").resolve("keyed-a")),
-                "missing: " + uriOf(shared.resolve("sst-1")));
+                        + ": 0 of 2 files present (2 relative, 0 absolute), 0 inline, self-contained",
+                "missing: " + uriOf(keyed),
+                "missing: " + uriOf(sst));
         assertThat(run.errLines()).singleElement().asString().startsWith("laststate: not restorable: 2 of 2 files");
     }
 
@@ -147,7 +176,7 @@ class VerifyCommandTest {
         assertThat(result.get("status").asText()).isEqualTo("PROMOTED");
         assertThat(result.get("verification").get("restorable").asBoolean()).isTrue();
 
-        Files.delete(shared.resolve("sst-1"));
+        Files.delete(LocalFiles.relocated(dir.resolve("last-state"), shared.resolve("sst-1")));
         Cli.Run unchanged = Cli.run("promote", "--store", dir.toString(), "--verify");
         assertThat(unchanged.exitCode()).as(unchanged.toString()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
         assertThat(unchanged.outLines()).hasSize(3).first().asString().startsWith("UNCHANGED checkpoint 7");
@@ -156,8 +185,10 @@ class VerifyCommandTest {
 
     @Test
     void metadataFlinkCannotReadExitsSix() throws Exception {
-        CheckpointTree.inDirectory(dir.resolve("placeholders")).standard(); // _metadata with Flink's header and placeholder bytes
-        Cli.succeeds("promote", "--store", dir.resolve("placeholders").toString());
+        CheckpointTree tree = CheckpointTree.inDirectory(dir.resolve("placeholders")).standard();
+        Files.write(tree.jobDir(JOB).resolve("chk-12").resolve(FlinkLayout.METADATA).toLocalPath(),
+                ByteBuffer.allocate(64).put(FlinkLayout.metadataHeader(12)).put(new byte[] {-1, -1, -1, -1}).array()); // a header, then no metadata
+        Cli.succeeds("promote", "--store", dir.resolve("placeholders").toString(), "--no-relocate");
 
         Cli.Run run = Cli.run("verify", "--store", dir.resolve("placeholders").toString());
 

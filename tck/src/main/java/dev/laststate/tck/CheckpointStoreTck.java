@@ -19,13 +19,15 @@ import org.junit.jupiter.api.TestInstance;
  * {@link PromotionContract} (whole-directory copy, {@code _metadata} last, generations, guards, racing
  * promoters) and {@link PromotionSafetyContract} (the protocol under attack: racing clean-up, corrupt
  * {@code _metadata}, unknown outcomes, runs that die at each step) and {@link ManagedTargetContract} (the init
- * marker's conditional create, and "nothing found" told from "nothing laststate knows"). Tests that need a capability the store lacks show as disabled with the reason; each has a
+ * marker's conditional create, and "nothing found" told from "nothing laststate knows") and {@link RelocationContract}
+ * (a self-contained target: every referenced file copied, unchanged ones not again, unreferenced ones deleted, no
+ * two sources colliding). Tests that need a capability the store lacks show as disabled with the reason; each has a
  * twin that checks the store refuses the operation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class CheckpointStoreTck
         implements StoreContract, StoreEdgesContract, SelectionContract, PromotionContract, PromotionSafetyContract,
-        ManagedTargetContract {
+        ManagedTargetContract, RelocationContract {
 
     private StoreFixture fixture;
     private StoreUri root;

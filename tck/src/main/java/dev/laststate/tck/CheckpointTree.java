@@ -101,6 +101,35 @@ public final class CheckpointTree {
         return dir;
     }
 
+    /**
+     * A complete {@code chk-<id>} with {@code stateFiles} exclusive files whose {@code _metadata} also references
+     * {@code shared} by absolute location, as an incremental checkpoint references {@code <job>/shared/} files;
+     * returns its directory.
+     */
+    public StoreUri checkpointReferencing(String jobId, long id, int stateFiles, List<StoreUri> shared) throws StoreException {
+        StoreUri dir = jobDir(jobId).resolve("chk-" + id);
+        Map<String, Long> files = new LinkedHashMap<>();
+        for (int i = 0; i < stateFiles; i++) {
+            store.write(dir.resolve(stateFileName(jobId, id, i)), stateFile(jobId, id, i), WriteCondition.overwrite());
+            files.put(stateFileName(jobId, id, i), (long) stateFile(jobId, id, i).length);
+        }
+        for (StoreUri file : shared) {
+            files.put(file.toString(), store.stat(file).orElseThrow(() -> new IllegalStateException("no " + file)).size());
+        }
+        store.write(dir.resolve(FlinkLayout.METADATA), metadata(jobId, id, files), WriteCondition.overwrite());
+        if (pinsCompletionTimes) {
+            completedAt(dir, BASE.plusSeconds(60 * id));
+        }
+        return dir;
+    }
+
+    /** A file {@code name} in the job's {@code shared/} directory holding {@code content}; returns where it is. */
+    public StoreUri sharedFile(String jobId, String name, String content) throws StoreException {
+        StoreUri file = jobDir(jobId).resolve(FlinkLayout.SHARED).resolve(name);
+        store.write(file, content.getBytes(StandardCharsets.UTF_8), WriteCondition.overwrite());
+        return file;
+    }
+
     /** A {@code chk-<id>} still being written: state files, no {@code _metadata}. */
     public StoreUri incompleteCheckpoint(String jobId, long id, int stateFiles) throws StoreException {
         StoreUri dir = jobDir(jobId).resolve("chk-" + id);
@@ -164,8 +193,9 @@ public final class CheckpointTree {
     /**
      * The bytes of a {@code _metadata} for checkpoint {@code id} of {@code jobId}, exactly as Flink 1.20 and 2.3 write
      * format version 4 (the newest both read): one operator, whose id is the job's, and for each of
-     * {@code stateFiles} (name relative to the snapshot directory, size; in iteration order) one subtask holding it as operator state by
-     * a relative handle, the way Flink refers to a snapshot's exclusive files. The verify module's tests prove the
+     * {@code stateFiles} (in iteration order: a name relative to the snapshot directory, the way Flink refers to a
+     * snapshot's exclusive files, or an absolute location, the way it refers to {@code shared/} files; and its size)
+     * one subtask holding it as operator state. The verify module's tests prove the
      * bytes equal what Flink's own serializer writes and that Flink reads them back.
      */
     public static byte[] metadata(String jobId, long id, Map<String, Long> stateFiles) {
@@ -179,7 +209,7 @@ public final class CheckpointTree {
             out.writeLong(Long.parseUnsignedLong(FlinkLayout.requireJobId(jobId).substring(16), 16)); // operator id, lower
             out.writeLong(Long.parseUnsignedLong(jobId.substring(0, 16), 16)); // and upper part
             out.writeInt(Math.max(1, stateFiles.size())); // parallelism
-            out.writeInt(128); // max parallelism
+            out.writeInt(Math.max(128, stateFiles.size())); // max parallelism
             out.writeByte(0); // no coordinator state
             out.writeInt(stateFiles.size());
             int subtask = 0;
@@ -188,9 +218,15 @@ public final class CheckpointTree {
                 out.writeInt(1); // one managed operator state handle:
                 out.writeByte(4); // a partitionable operator state handle
                 out.writeInt(0); // without named states
-                out.writeByte(6); // on a file relative to _metadata
-                out.writeUTF(file.getKey());
-                out.writeLong(file.getValue());
+                if (file.getKey().contains(":")) {
+                    out.writeByte(2); // on a file by absolute location (shared/, taskowned/)
+                    out.writeLong(file.getValue());
+                    out.writeUTF(file.getKey());
+                } else {
+                    out.writeByte(6); // on a file relative to _metadata
+                    out.writeUTF(file.getKey());
+                    out.writeLong(file.getValue());
+                }
                 out.write(new byte[14]); // no raw operator, keyed or channel state
             }
             out.write(NO_CHECKPOINT_PROPERTIES);

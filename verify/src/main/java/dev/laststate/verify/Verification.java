@@ -21,6 +21,19 @@ public record Verification(StoreUri directory, long checkpointId, List<StateFile
         missing = List.copyOf(missing);
     }
 
+    /**
+     * The files outside {@link #directory()}: the snapshot restores only while they stay where they are (an
+     * incremental checkpoint's {@code shared/} files, which Flink deletes once no checkpoint of its own needs them).
+     */
+    public List<StateFile> outside() {
+        return files.stream().filter(f -> !directory.contains(f.uri())).toList();
+    }
+
+    /** Whether every file this snapshot needs lies inside its directory, as in a relocated promotion. */
+    public boolean selfContained() {
+        return outside().isEmpty();
+    }
+
     /** Whether Flink finds every file this snapshot needs. */
     public boolean restorable() {
         return missing.isEmpty();

@@ -379,7 +379,7 @@ class FlinkSnapshotRelocatorTest {
         assertThat(relocation.copies()).extracting(StateCopy::source)
                 .containsExactlyInAnyOrder(StoreUri.parse(ours), StoreUri.parse(theirs));
         assertThat(relocation.copies()).extracting(StateCopy::name).doesNotHaveDuplicates()
-                .allSatisfy(name -> assertThat(name).endsWith("/6d1e-same-name"));
+                .allSatisfy(name -> assertThat(name).endsWith("-6d1e-same-name"));
         List<String> loaded = MetadataFormat.load(SNAPSHOT.resolve(FlinkLayout.METADATA), relocation.metadata()).getOperatorStates().stream()
                 .map(o -> ((IncrementalRemoteKeyedStateHandle) o.getState(0).getManagedKeyedState().iterator().next()))
                 .map(h -> ((RelativeFileStateHandle) h.getSharedState().get(0).getHandle()).getRelativePath())
