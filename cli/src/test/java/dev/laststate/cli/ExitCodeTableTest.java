@@ -15,6 +15,8 @@ import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.CheckpointStores;
 import dev.laststate.store.StoreUri;
 import dev.laststate.tck.CheckpointTree;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -41,6 +43,15 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.SocketPolicy;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.StateObjectCollection;
+import org.apache.flink.runtime.checkpoint.channel.InputChannelInfo;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.state.InputChannelStateHandle;
+import org.apache.flink.runtime.state.filesystem.RelativeFileStateHandle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -329,6 +340,39 @@ class ExitCodeTableTest {
         failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.UNPROMOTABLE_SNAPSHOT,
                 uriOf(chk14.resolve(FlinkLayout.METADATA))
                 + " names checkpoint 15, not checkpoint 14",
+                "promote", "--store", dir.toString());
+    }
+
+    @Test
+    void unpromotableStateLaststateCannotRelocate() throws Exception {
+        CheckpointTree tree = servedTree();
+        Path chk14 = tree.checkpoint(JOB, 14, 2).toLocalPath();
+        LocalFiles.write(chk14.resolve("channel"), new byte[33]);
+        OperatorState operator = new OperatorState(null, null, new OperatorID(), 1, 128);
+        operator.putState(0, OperatorSubtaskState.builder().setInputChannelState(new StateObjectCollection<>(List.of(
+                new InputChannelStateHandle(new InputChannelInfo(0, 1),
+                        new RelativeFileStateHandle(new org.apache.flink.core.fs.Path(chk14.resolve("channel").toUri()), "channel", 33),
+                        List.of(0L))))).build());
+        ByteArrayOutputStream metadata = new ByteArrayOutputStream();
+        Checkpoints.storeCheckpointMetadata(new CheckpointMetadata(14, List.of(operator), List.of()), new DataOutputStream(metadata));
+        LocalFiles.write(chk14.resolve(FlinkLayout.METADATA), metadata.toByteArray());
+
+        failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.UNPROMOTABLE_SNAPSHOT,
+                uriOf(chk14.resolve(FlinkLayout.METADATA)) + " references state laststate cannot relocate: unaligned"
+                + " checkpoint input channel state (InputChannelStateHandle)",
+                "promote", "--store", dir.toString());
+    }
+
+    @Test
+    void verificationFailedAFileTheNewestSnapshotReferencesIsMissing() throws Exception {
+        CheckpointTree tree = servedTree();
+        StoreUri gone = tree.sharedFile(JOB, "sst-gone", "deleted before laststate copied it");
+        tree.checkpointReferencing(JOB, 14, 1, List.of(gone));
+        Files.delete(gone.toLocalPath());
+
+        failsLeavingAlone(() -> fingerprint(dir), Map.of(), ExitCodes.VERIFICATION_FAILED,
+                gone + ", which " + uriOf(tree.jobDir(JOB).toLocalPath().resolve("chk-14").resolve(FlinkLayout.METADATA))
+                + " references, is missing: the snapshot would not restore; nothing was committed",
                 "promote", "--store", dir.toString());
     }
 
