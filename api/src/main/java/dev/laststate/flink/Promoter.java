@@ -70,12 +70,17 @@ public final class Promoter {
     public static final long MAX_METADATA_BYTES = 256L * 1024 * 1024;
     /** How far into a file-merging physical file laststate reads to extract its segments (Flink's default file size is 32 MiB). */
     public static final long MAX_SEGMENT_READ_BYTES = 256L * 1024 * 1024;
+    /** The largest file copied into a target in another store: it passes through memory, whole. */
+    public static final long MAX_STREAMED_FILE_BYTES = 256L * 1024 * 1024;
 
     private static final int SETTLE_READS = 5;
     private static final Duration SETTLE_PAUSE = Duration.ofMillis(100);
     private static final int RECORD_WRITE_ATTEMPTS = 5;
 
+    /** Where the snapshots are: listed, read and copied from. */
     private final CheckpointStore store;
+    /** Where the target is: the same store, or another one (another bucket, cloud or file system). */
+    private final CheckpointStore targetStore;
     private final SnapshotFinder finder;
     private final LastStateReader reader;
     private final Clock clock;
@@ -98,17 +103,18 @@ public final class Promoter {
      * @param preCommitCheck run on the copied snapshot before its commit
      */
     public Promoter(CheckpointStore store, Clock clock, Duration staleRunGrace, Optional<PreCommitCheck> preCommitCheck) {
-        this(store, clock, staleRunGrace, preCommitCheck, PromotionProgress.NONE, Optional.empty());
+        this(store, store, clock, staleRunGrace, preCommitCheck, PromotionProgress.NONE, Optional.empty());
     }
 
-    private Promoter(CheckpointStore store, Clock clock, Duration staleRunGrace, Optional<PreCommitCheck> preCommitCheck,
-                     PromotionProgress progress, Optional<SnapshotRelocator> relocator) {
+    private Promoter(CheckpointStore store, CheckpointStore targetStore, Clock clock, Duration staleRunGrace,
+                     Optional<PreCommitCheck> preCommitCheck, PromotionProgress progress, Optional<SnapshotRelocator> relocator) {
         if (staleRunGrace.isNegative() || staleRunGrace.isZero()) {
             throw new IllegalArgumentException("the stale-run grace period must be positive, not " + staleRunGrace);
         }
         this.store = store;
+        this.targetStore = targetStore;
         this.finder = new SnapshotFinder(store);
-        this.reader = new LastStateReader(store);
+        this.reader = new LastStateReader(targetStore);
         this.clock = clock;
         this.staleRunGrace = staleRunGrace;
         this.preCommitCheck = preCommitCheck;
@@ -118,7 +124,7 @@ public final class Promoter {
 
     /** This promoter, checking each copied snapshot with {@code check} before committing it. */
     public Promoter withPreCommitCheck(PreCommitCheck check) {
-        return new Promoter(store, clock, staleRunGrace, Optional.of(check), progress, relocator);
+        return new Promoter(store, targetStore, clock, staleRunGrace, Optional.of(check), progress, relocator);
     }
 
     /**
@@ -127,7 +133,7 @@ public final class Promoter {
      * what it copied is discarded.
      */
     public Promoter withProgress(PromotionProgress progress) {
-        return new Promoter(store, clock, staleRunGrace, preCommitCheck, progress, relocator);
+        return new Promoter(store, targetStore, clock, staleRunGrace, preCommitCheck, progress, relocator);
     }
 
     /**
@@ -139,7 +145,18 @@ public final class Promoter {
      * outside the target, such as an incremental checkpoint's {@code shared/} files).
      */
     public Promoter withRelocator(SnapshotRelocator relocator) {
-        return new Promoter(store, clock, staleRunGrace, preCommitCheck, progress, Optional.of(relocator));
+        return new Promoter(store, targetStore, clock, staleRunGrace, preCommitCheck, progress, Optional.of(relocator));
+    }
+
+    /**
+     * This promoter, promoting into {@code target}, a store of its own (another bucket, region, cloud or file
+     * system: a disaster-recovery copy), for requests {@link PromotionRequest#acrossStores() across stores}. The
+     * target's records, commit and clean-up are written there with its own conditions; each file is streamed from
+     * the snapshot's store through this process, whole, one per copy at a time, files up to
+     * {@link #MAX_STREAMED_FILE_BYTES}. Only a self-contained (relocated) target restores on its own.
+     */
+    public Promoter withTargetStore(CheckpointStore target) {
+        return new Promoter(store, target, clock, staleRunGrace, preCommitCheck, progress, relocator);
     }
 
     /**
@@ -217,6 +234,11 @@ public final class Promoter {
      */
     public PromotionResult promote(PromotionRequest request) throws StoreException, NothingToPromoteException,
             PromotionAbortedException, UnpromotableSnapshotException, NotRestorableException {
+        if (request.acrossStores() != (targetStore != store)) {
+            throw new IllegalArgumentException(request.acrossStores()
+                    ? "a promotion across stores needs the target's store (Promoter.withTargetStore)"
+                    : "this promoter writes into another store: the request must say it is across stores");
+        }
         long started = System.nanoTime();
         Run run = new Run();
         try {
@@ -321,7 +343,7 @@ public final class Promoter {
             if (read > 0) {
                 pause(SETTLE_PAUSE);
             }
-            Optional<ObjectInfo> metadata = store.stat(target.resolve(FlinkLayout.METADATA));
+            Optional<ObjectInfo> metadata = targetStore.stat(target.resolve(FlinkLayout.METADATA));
             Optional<ObjectContent> content = reader.readRecord(target);
             Optional<PointerRecord> record = Optional.empty();
             Optional<CorruptPointerRecordException> corrupt = Optional.empty();
@@ -354,10 +376,10 @@ public final class Promoter {
     /** The pending records in the target; one that cannot be read is kept as such, to be removed once stale. */
     private List<PendingRun> pendingRuns(StoreUri target) throws StoreException {
         List<PendingRun> found = new ArrayList<>();
-        for (ObjectInfo object : store.list(target.resolve(FlinkLayout.PENDING_RECORDS)).objects()) {
+        for (ObjectInfo object : targetStore.list(target.resolve(FlinkLayout.PENDING_RECORDS)).objects()) {
             Optional<PointerRecord> record;
             try {
-                ObjectContent content = store.read(object.uri(), LastStateReader.MAX_RECORD_BYTES + 1);
+                ObjectContent content = targetStore.read(object.uri(), LastStateReader.MAX_RECORD_BYTES + 1);
                 record = Optional.of(LastStateReader.parse(content));
             } catch (StoreNotFoundException settledMeanwhile) {
                 continue;
@@ -383,7 +405,7 @@ public final class Promoter {
         }
         ObjectContent content;
         try {
-            content = store.read(served.uri());
+            content = targetStore.read(served.uri());
         } catch (StoreNotFoundException gone) {
             return Optional.empty();
         }
@@ -407,7 +429,7 @@ public final class Promoter {
 
     private OptionalLong metadataId(StoreUri target) throws StoreException {
         try {
-            ObjectContent header = store.read(target.resolve(FlinkLayout.METADATA), FlinkLayout.METADATA_HEADER_BYTES);
+            ObjectContent header = targetStore.read(target.resolve(FlinkLayout.METADATA), FlinkLayout.METADATA_HEADER_BYTES);
             return FlinkLayout.metadataCheckpointId(header.bytes());
         } catch (StoreNotFoundException gone) {
             return OptionalLong.empty();
@@ -423,7 +445,7 @@ public final class Promoter {
         PointerRecord record = new PointerRecord(PromotionMode.POINTER, clock.instant(), Generation.of(candidate, List.of()),
                 previous, state.metadata().map(ObjectInfo::version), Optional.empty(), garbage(state, run, retained));
         try {
-            store.write(request.target().resolve(FlinkLayout.POINTER_RECORD), record.toJson(),
+            targetStore.write(request.target().resolve(FlinkLayout.POINTER_RECORD), record.toJson(),
                     condition(WriteCondition.unchangedSince(state.recordInfo())));
         } catch (ConditionFailedException raced) {
             return Attempt.retry("the pointer record changed while promoting (another promoter?)");
@@ -458,7 +480,7 @@ public final class Promoter {
         PointerRecord pending = new PointerRecord(PromotionMode.COPY, clock.instant(), generation, previous, Optional.empty(),
                 Optional.of(digest), garbage(state, run, names(Optional.of(generation), previous)));
         StoreUri pendingUri = target.resolve(FlinkLayout.PENDING_RECORDS).resolve(run.id + "-" + attempt + ".json");
-        store.write(pendingUri, pending.toJson(), WriteCondition.overwrite());
+        targetStore.write(pendingUri, pending.toJson(), WriteCondition.overwrite());
         run.pendingRecords.put(pendingUri, pending);
         long pendingWritten = System.nanoTime();
 
@@ -497,7 +519,7 @@ public final class Promoter {
         StoreUri metadataUri = target.resolve(FlinkLayout.METADATA);
         ObjectInfo committed;
         try {
-            committed = store.write(metadataUri, metadataBytes, condition(WriteCondition.unchangedSince(state.metadata())));
+            committed = targetStore.write(metadataUri, metadataBytes, condition(WriteCondition.unchangedSince(state.metadata())));
         } catch (ConditionFailedException raced) {
             return Attempt.retry(metadataUri + " changed while promoting (another promoter?)");
         } catch (OutcomeUnknownException unknown) {
@@ -559,7 +581,8 @@ public final class Promoter {
             String name = recordableName(candidate, o);
             files.add(name);
             if (!o.uri().equals(candidate.metadata().uri())) {
-                jobs.add(new CopyJob(List.of(name), o.uri(), o.size(), () -> store.copy(o, target.resolve(name))));
+                requireStreamable(candidate, o.uri(), o.size());
+                jobs.add(new CopyJob(List.of(name), o.uri(), o.size(), () -> copyInto(o, target.resolve(name))));
             }
         }
         return new Plan(files, List.of(), jobs, metadata);
@@ -596,10 +619,11 @@ public final class Promoter {
                 continue;
             }
             if (copy.whole()) {
+                requireStreamable(candidate, copy.source(), copy.length());
                 jobs.add(new CopyJob(List.of(copy.name()), copy.source(), copy.length(), () -> {
                     ObjectInfo source = Optional.ofNullable(listed.get(copy.source())).or(() -> statQuietly(copy.source()))
                             .orElseThrow(() -> StoreNotFoundException.noSuchObject(copy.source(), "copy"));
-                    store.copy(source, target.resolve(copy.name()));
+                    copyInto(source, target.resolve(copy.name()));
                 }));
             } else {
                 segments.computeIfAbsent(copy.source(), s -> new ArrayList<>()).add(copy);
@@ -633,11 +657,38 @@ public final class Promoter {
                         + " ending at byte " + end + " that " + candidate.metadata().uri() + " references", null);
             }
             for (StateCopy piece : pieces) {
-                store.write(target.resolve(piece.name()),
+                targetStore.write(target.resolve(piece.name()),
                         Arrays.copyOfRange(bytes, (int) piece.offset(), (int) (piece.offset() + piece.length())),
                         WriteCondition.overwrite());
             }
         });
+    }
+
+    /** Refuses, before anything is written, a file too large to pass through memory into another store. */
+    private void requireStreamable(Snapshot candidate, StoreUri file, long size) throws UnpromotableSnapshotException {
+        if (targetStore != store && size > MAX_STREAMED_FILE_BYTES) {
+            throw new UnpromotableSnapshotException(candidate.directory(), file + " is " + size + " bytes, more than the "
+                    + MAX_STREAMED_FILE_BYTES + " laststate copies into another store through memory; promote within the"
+                    + " snapshot's store");
+        }
+    }
+
+    /**
+     * Copies exactly the version of {@code source} that was listed to {@code to}: within the snapshot's store with its
+     * own copy, into another store through this process (read whole, checked against the listed version, written).
+     */
+    private void copyInto(ObjectInfo source, StoreUri to) throws StoreException {
+        if (targetStore == store) {
+            store.copy(source, to);
+            return;
+        }
+        ObjectContent content = store.read(source.uri(), MAX_STREAMED_FILE_BYTES + 1);
+        source.requireCurrent(Optional.of(content.info().version()));
+        if (content.bytes().length != source.size()) {
+            throw new ConditionFailedException(source.uri(), source.uri() + " was read as " + content.bytes().length
+                    + " bytes, not the " + source.size() + " listed", null);
+        }
+        targetStore.write(to, content.bytes(), WriteCondition.overwrite());
     }
 
     private Optional<ObjectInfo> statQuietly(StoreUri uri) {
@@ -786,7 +837,7 @@ public final class Promoter {
     private Optional<ObjectInfo> readBackIfSame(StoreUri uri, String digest, OutcomeUnknownException unknown)
             throws StoreException {
         try {
-            ObjectContent content = store.read(uri, MAX_METADATA_BYTES);
+            ObjectContent content = targetStore.read(uri, MAX_METADATA_BYTES);
             return PointerRecord.digestOf(content.bytes()).equals(digest) ? Optional.of(content.info()) : Optional.empty();
         } catch (StoreNotFoundException absent) {
             return Optional.empty();
@@ -809,17 +860,17 @@ public final class Promoter {
         Optional<ObjectInfo> expected = observed;
         for (int attempt = 0; attempt < RECORD_WRITE_ATTEMPTS; attempt++) {
             try {
-                store.write(uri, json, condition(WriteCondition.unchangedSince(expected)));
+                targetStore.write(uri, json, condition(WriteCondition.unchangedSince(expected)));
                 return RecordOutcome.WRITTEN;
             } catch (ConditionFailedException raced) {
-                Optional<ObjectInfo> metadataNow = store.stat(committed.uri());
+                Optional<ObjectInfo> metadataNow = targetStore.stat(committed.uri());
                 if (metadataNow.isEmpty() || !metadataNow.get().version().equals(committed.version())) {
                     return RecordOutcome.REPLACED_BY_ANOTHER;
                 }
-                expected = store.stat(uri);
+                expected = targetStore.stat(uri);
             } catch (OutcomeUnknownException unknown) {
                 try {
-                    ObjectContent readBack = store.read(uri, LastStateReader.MAX_RECORD_BYTES + 1);
+                    ObjectContent readBack = targetStore.read(uri, LastStateReader.MAX_RECORD_BYTES + 1);
                     if (Arrays.equals(readBack.bytes(), json)) {
                         return RecordOutcome.WRITTEN;
                     }
@@ -919,7 +970,7 @@ public final class Promoter {
             }
         });
         if (deleteEach(names.stream().map(target::resolve).toList(), run)) {
-            store.deleteAll(handled);
+            targetStore.deleteAll(handled);
         }
     }
 
@@ -954,7 +1005,7 @@ public final class Promoter {
      */
     private boolean deleteEach(List<StoreUri> uris, Run run) throws StoreException {
         try {
-            store.deleteAll(uris);
+            targetStore.deleteAll(uris);
             return true;
         } catch (StoreException batchFailed) {
             if (batchFailed.retryable()) {
@@ -964,7 +1015,7 @@ public final class Promoter {
         boolean permanentOnly = true;
         for (StoreUri uri : uris) {
             try {
-                store.delete(uri);
+                targetStore.delete(uri);
             } catch (StoreException e) {
                 run.warnings.add("not deleted: " + e.getMessage());
                 permanentOnly &= !e.retryable();
@@ -1063,7 +1114,7 @@ public final class Promoter {
     /** The condition itself where the store supports it; an unconditional write where it cannot. */
     private WriteCondition condition(WriteCondition wanted) {
         Optional<Capability> needed = wanted.requiredCapability();
-        return needed.isEmpty() || store.capabilities().contains(needed.get()) ? wanted : WriteCondition.overwrite();
+        return needed.isEmpty() || targetStore.capabilities().contains(needed.get()) ? wanted : WriteCondition.overwrite();
     }
 
     /**
@@ -1092,13 +1143,14 @@ public final class Promoter {
 
     private PromotionResult result(PromotionStatus status, Snapshot snapshot, PromotionRequest request, long files, long bytes,
                                    long started, String reason, Run run) {
-        Set<Capability> capabilities = store.capabilities();
+        Set<Capability> capabilities = targetStore.capabilities();
         boolean conditional = capabilities.contains(Capability.CONDITIONAL_CREATE) && capabilities.contains(Capability.CONDITIONAL_REPLACE);
         List<String> warnings = new ArrayList<>(run.warnings);
         if (status == PromotionStatus.PROMOTED && !conditional) {
             warnings.add(PromotionResult.UNCONDITIONAL_COMMIT);
         }
-        CopyPath copyPath = capabilities.contains(Capability.SERVER_SIDE_COPY) ? CopyPath.IN_STORE : CopyPath.THROUGH_CLIENT;
+        CopyPath copyPath = targetStore == store && capabilities.contains(Capability.SERVER_SIDE_COPY)
+                ? CopyPath.IN_STORE : CopyPath.THROUGH_CLIENT;
         return new PromotionResult(status, snapshot, request.target(), files, bytes,
                 Duration.ofNanos(System.nanoTime() - started), Optional.ofNullable(reason), warnings, copyPath, conditional);
     }

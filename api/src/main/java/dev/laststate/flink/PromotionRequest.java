@@ -28,11 +28,14 @@ import java.util.regex.Pattern;
  *     storage holding nothing at least that new is an error, never a silent promotion of an older snapshot
  * @param snapshot a snapshot directory to promote instead of the newest one (a savepoint just taken);
  *     every guard still applies, so it is refused when it is older than what the target holds
+ * @param acrossStores the target lies in a store of its own, which the caller opened for it
+ *     ({@link Promoter#withTargetStore}): another bucket, region, cloud or file system; it may then lie in another
+ *     container than the snapshots
  */
 public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoints, StoreUri target, String jobId,
                                Lineage lineage, PromotionMode mode, boolean dryRun, boolean force, boolean allowFreshStart,
                                int copyConcurrency, int maxAttempts,
-                               OptionalLong minCheckpointId, Optional<StoreUri> snapshot) {
+                               OptionalLong minCheckpointId, Optional<StoreUri> snapshot, boolean acrossStores) {
 
     private static final Pattern SAVEPOINT_DIRECTORY = Pattern.compile("savepoint-[0-9a-f]{6}-[0-9a-f]{12}");
 
@@ -52,7 +55,7 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
             throw new IllegalArgumentException("attempts must be at least 1, not " + maxAttempts);
         }
         checkTarget(checkpoints, target, snapshot);
-        if (mode == PromotionMode.COPY) {
+        if (mode == PromotionMode.COPY && !acrossStores) {
             checkSameContainer(target, checkpoints, savepoints, snapshot);
         }
     }
@@ -71,7 +74,8 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
             if (!source.authority().equals(target.authority())) {
                 throw new IllegalArgumentException("the target " + target + " must lie in the same container as " + source
                         + " in copy mode ('" + target.authority() + "' is not '" + source.authority()
-                        + "'): a store copies within one container; choose a target there, or promote in pointer mode");
+                        + "'): a store copies within one container; choose a target there, promote across stores, or"
+                        + " promote in pointer mode");
             }
         }
     }
@@ -145,7 +149,7 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
     public Builder toBuilder() {
         return new Builder(checkpoints, jobId).savepoints(savepoints).target(target).lineage(lineage).mode(mode)
                 .dryRun(dryRun).force(force).allowFreshStart(allowFreshStart).copyConcurrency(copyConcurrency)
-                .maxAttempts(maxAttempts).minCheckpointId(minCheckpointId).snapshot(snapshot);
+                .maxAttempts(maxAttempts).minCheckpointId(minCheckpointId).snapshot(snapshot).acrossStores(acrossStores);
     }
 
     /** Builds a {@link PromotionRequest}; {@link #build()} checks the values as the record does. */
@@ -163,6 +167,7 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
         private int maxAttempts = 5;
         private OptionalLong minCheckpointId = OptionalLong.empty();
         private Optional<StoreUri> snapshot = Optional.empty();
+        private boolean acrossStores;
 
         private Builder(StoreUri checkpoints, String jobId) {
             this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
@@ -227,10 +232,15 @@ public record PromotionRequest(StoreUri checkpoints, Optional<StoreUri> savepoin
             return this;
         }
 
+        public Builder acrossStores(boolean value) {
+            this.acrossStores = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException for a value the record refuses (bad input) */
         public PromotionRequest build() {
             return new PromotionRequest(checkpoints, savepoints, target, jobId, lineage, mode, dryRun, force, allowFreshStart,
-                    copyConcurrency, maxAttempts, minCheckpointId, snapshot);
+                    copyConcurrency, maxAttempts, minCheckpointId, snapshot, acrossStores);
         }
     }
 }

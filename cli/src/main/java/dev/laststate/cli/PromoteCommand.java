@@ -22,7 +22,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "promote", sortOptions = false,
         description = "Promote the job's newest complete checkpoint (or savepoint) to the target: copy its whole "
@@ -65,6 +68,9 @@ final class PromoteCommand extends StoreCommand {
     @Mixin
     private ProgressOptions progress;
 
+    @Spec
+    private CommandSpec spec;
+
     /** What a signal stops: the promotion of this run. */
     private final Interruptions interruptions;
 
@@ -78,18 +84,28 @@ final class PromoteCommand extends StoreCommand {
         // so its checks come first too; for a job found by a scan once it is found, still before anything is written.
         StoreUri checkpoints = store.checkpoints();
         Optional<StoreUri> savepointDir = store.location(savepoints, "--savepoints", checkpoints);
-        StoreUri targetDir = target.resolve(store, checkpoints);
+        StoreUri targetDir = target.resolveAnywhere(store, checkpoints);
+        boolean across = !store.sameStore(targetDir, checkpoints);
+        if (across && mode == PromotionMode.COPY && !promotion.relocates()) {
+            throw new ParameterException(spec.commandLine(), "--target " + targetDir + " lies in another store than "
+                    + checkpoints + ": a copy there restores on its own only when self-contained; drop --no-relocate");
+        }
         JobChoice choice = new JobChoice(Optional.ofNullable(jobId), jobManager.jobName());
-        Optional<PromotionRequest> named = choice.named().map(job -> request(checkpoints, savepointDir, targetDir, job));
+        Optional<PromotionRequest> named = choice.named().map(job -> request(checkpoints, savepointDir, targetDir, across, job));
         progress.interval(); // checked before anything is opened
         Optional<JobManagerConnection> rest = jobManager.given() ? Optional.of(jobManager.connection()) : Optional.empty();
 
         try (CheckpointStore opened = store.open(checkpoints);
+             CheckpointStore otherTarget = across ? store.open(targetDir) : null;
              FlinkRestClient client = rest.map(FlinkRestClient::new).orElse(null)) {
             JobSource source = choice.source(Optional.ofNullable(client), opened, checkpoints, savepointDir);
+            // A target in another store (a disaster-recovery copy) is read, written and verified there.
+            CheckpointStore into = across ? otherTarget : opened;
             AtomicReference<Verification> checked = new AtomicReference<>();
-            Promoter promoter = verify ? promotion.promoter(opened).withPreCommitCheck(restorable(opened, checked))
-                    : promotion.promoter(opened);
+            Promoter promoter = across ? promotion.promoter(opened).withTargetStore(into) : promotion.promoter(opened);
+            if (verify) {
+                promoter = promoter.withPreCommitCheck(restorable(into, checked));
+            }
             // Ctrl-C or SIGTERM before the commit abandons the promotion; the signal's hook prints the one line.
             try (Interruptions.Promotion running = interruptions.promotion(err());
                  ProgressRenderer shown = progress.start(err())) {
@@ -97,7 +113,7 @@ final class PromoteCommand extends StoreCommand {
                 try {
                     PromotionRequest request;
                     if (named.isEmpty()) {
-                        request = request(checkpoints, savepointDir, targetDir, source.job());
+                        request = request(checkpoints, savepointDir, targetDir, across, source.job());
                     } else {
                         request = client == null ? named.get() : answered(named.get(), source.job());
                     }
@@ -108,7 +124,7 @@ final class PromoteCommand extends StoreCommand {
                     }
                     if (e instanceof NothingToPromoteException nothing) {
                         // Exit 3 only for a target laststate manages; at any other, nothing found is exit 8, never a first deployment.
-                        throw new ManagedTargets(opened).explain(Optional.of(checkpoints), targetDir, nothing);
+                        throw new ManagedTargets(into).explain(Optional.of(checkpoints), targetDir, nothing);
                     }
                     throw e;
                 }
@@ -124,7 +140,7 @@ final class PromoteCommand extends StoreCommand {
                 Optional<Verification> verification = result.status() == PromotionStatus.PROMOTED
                         ? Optional.ofNullable(checked.get()) : Optional.empty();
                 if (verification.isEmpty() && verify && !dryRun && result.status() != PromotionStatus.REFUSED) {
-                    verification = Optional.of(VerifyCommand.verify(opened, targetDir));
+                    verification = Optional.of(VerifyCommand.verify(into, targetDir));
                 }
                 return output.print(new PromotionReport(result, verification));
             }
@@ -148,10 +164,12 @@ final class PromoteCommand extends StoreCommand {
     }
 
     /** The request of this run's flags for {@code job}. */
-    private PromotionRequest request(StoreUri checkpoints, Optional<StoreUri> savepointDir, StoreUri targetDir, JobInfo job) {
+    private PromotionRequest request(StoreUri checkpoints, Optional<StoreUri> savepointDir, StoreUri targetDir, boolean across,
+                                     JobInfo job) {
         return promotion.applyTo(PromotionRequest.builder(checkpoints, job.jobId())
                 .savepoints(savepointDir)
                 .target(targetDir)
+                .acrossStores(across)
                 .lineage(job.lineage())
                 .mode(mode)
                 .dryRun(dryRun)

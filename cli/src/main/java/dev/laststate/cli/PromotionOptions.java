@@ -47,6 +47,11 @@ final class PromotionOptions {
         return request.toBuilder().force(force).allowFreshStart(allowFreshStart).copyConcurrency(copyConcurrency).build();
     }
 
+    /** Whether promotions are relocated (self-contained), as they are unless {@code --no-relocate}. */
+    boolean relocates() {
+        return relocate;
+    }
+
     /** The promoter of {@code store} with these flags. */
     Promoter promoter(CheckpointStore store) {
         Duration grace = JobManagerOptions.parseDuration(staleRunGrace).orElseThrow(() -> new ParameterException(

@@ -73,6 +73,24 @@ final class StoreOptions {
                 .orElse(checkpoints.resolve(FlinkLayout.DEFAULT_TARGET));
     }
 
+    /**
+     * The target of a promotion, which may lie in another store ({@code --target} in another bucket, cloud or file
+     * system), or {@code <store>/last-state}; a local one with its parent's links resolved, as {@link #target}.
+     */
+    StoreUri targetAnywhere(String value, StoreUri checkpoints) {
+        if (value == null) {
+            return checkpoints.resolve(FlinkLayout.DEFAULT_TARGET);
+        }
+        StoreUri uri = parseLocation(value);
+        registry().provider(uri.scheme()); // an unknown scheme is bad input, found before anything is opened
+        return LocalPaths.realParent(uri);
+    }
+
+    /** Whether one store instance serves both: the same provider and the same container (bucket, account, NameNode). */
+    boolean sameStore(StoreUri a, StoreUri b) {
+        return registry().provider(a.scheme()) == registry().provider(b.scheme()) && a.authority().equals(b.authority());
+    }
+
     private Optional<StoreUri> parse(String value, String flag, StoreUri checkpoints) {
         if (value == null) {
             return Optional.empty();

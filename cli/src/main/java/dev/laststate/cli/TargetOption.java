@@ -25,6 +25,11 @@ final class TargetOption {
         return store.target(target, checkpoints);
     }
 
+    /** The target of {@code promote}, which may lie in another store ({@link StoreOptions#targetAnywhere}). */
+    StoreUri resolveAnywhere(StoreOptions store, StoreUri checkpoints) {
+        return store.targetAnywhere(target, checkpoints);
+    }
+
     /**
      * What the target in the store of {@code --store} holds; nothing promoted yet is exit 3 at a target laststate
      * manages (an initialized one), exit 8 at any other.
