@@ -15,11 +15,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The record {@code <target>/_laststate.json}: which snapshot the target holds (or, in pointer mode,
@@ -48,8 +52,13 @@ import java.util.OptionalLong;
 public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation current, Optional<Generation> previous,
                             Optional<String> metadataVersion, Optional<String> metadataDigest, List<String> garbage) {
 
-    /** The format this laststate writes and reads; a record of another format is refused. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The format this laststate writes: 2 since relocated generations, whose files an older laststate would not
+     * know are needed (it refuses the record rather than misread it). Formats 1 and 2 are read; any other is refused.
+     */
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest format this laststate reads: records of releases before relocation. */
+    public static final int OLDEST_FORMAT_VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -158,9 +167,9 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
         if (format == null || !format.isInt()) {
             throw new CorruptPointerRecordException(uri, "no formatVersion", null);
         }
-        if (format.intValue() != FORMAT_VERSION) {
-            throw new CorruptPointerRecordException(uri, "format version " + format.intValue()
-                    + " is not the supported version " + FORMAT_VERSION + " (written by another laststate release?)", null);
+        if (format.intValue() < OLDEST_FORMAT_VERSION || format.intValue() > FORMAT_VERSION) {
+            throw new CorruptPointerRecordException(uri, "format version " + format.intValue() + " is not a supported version ("
+                    + OLDEST_FORMAT_VERSION + " to " + FORMAT_VERSION + "; written by another laststate release?)", null);
         }
         try {
             PromotionMode mode = PromotionMode.valueOf(text(root, "mode"));
@@ -192,19 +201,47 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
         node.put("kind", generation.kind().name());
         node.put("source", generation.source().toString());
         node.put("completedAt", generation.completedAt().toString());
+        // A relocated file's name follows from its source (RelocatedNames), so it is written once, as its source: grouped
+        // by directory, [name, length] for a whole file, [name, offset, length] for a segment. "files" then holds only
+        // the other names (_metadata): the record stays small (about 50 bytes a file) for states of many files.
+        Set<String> relocatedNames = new HashSet<>();
+        generation.relocated().forEach(c -> relocatedNames.add(c.name()));
         ArrayNode files = node.putArray("files");
-        generation.files().forEach(files::add);
+        generation.files().stream().filter(name -> !relocatedNames.contains(name)).forEach(files::add);
         if (generation.isRelocated()) {
+            Map<StoreUri, List<StateCopy>> byDirectory = byDirectory(generation.relocated());
             ArrayNode relocated = node.putArray("relocated");
-            for (StateCopy copy : generation.relocated()) {
-                ObjectNode entry = relocated.addObject();
-                entry.put("name", copy.name());
-                entry.put("source", copy.source().toString());
-                entry.put("offset", copy.offset());
-                entry.put("length", copy.length());
-                entry.put("whole", copy.whole());
-            }
+            byDirectory.forEach((directory, copies) -> {
+                ObjectNode group = relocated.addObject();
+                group.put("directory", directory.toString());
+                ArrayNode entries = group.putArray("files");
+                for (StateCopy copy : copies) {
+                    ArrayNode entry = entries.addArray().add(copy.source().name());
+                    if (!copy.whole()) {
+                        entry.add(copy.offset());
+                    }
+                    entry.add(copy.length());
+                }
+            });
         }
+    }
+
+    /**
+     * {@code copies} in the order a record keeps them: grouped by source directory, in the order each directory is
+     * first met. A generation built in this order (its other files first) reads back equal.
+     */
+    static List<StateCopy> inRecordOrder(List<StateCopy> copies) {
+        List<StateCopy> ordered = new ArrayList<>(copies.size());
+        byDirectory(copies).values().forEach(ordered::addAll);
+        return ordered;
+    }
+
+    private static Map<StoreUri, List<StateCopy>> byDirectory(List<StateCopy> copies) {
+        Map<StoreUri, List<StateCopy>> byDirectory = new LinkedHashMap<>();
+        for (StateCopy copy : copies) {
+            byDirectory.computeIfAbsent(copy.source().parent().orElseThrow(), d -> new ArrayList<>()).add(copy);
+        }
+        return byDirectory;
     }
 
     private static List<StateCopy> readRelocated(JsonNode list) {
@@ -215,21 +252,28 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
             throw new IllegalArgumentException("relocated is not a list");
         }
         List<StateCopy> copies = new ArrayList<>();
-        for (JsonNode entry : list) {
-            JsonNode offset = entry.get("offset");
-            JsonNode length = entry.get("length");
-            JsonNode whole = entry.get("whole");
-            if (offset == null || !offset.isIntegralNumber() || length == null || !length.isIntegralNumber()
-                    || whole == null || !whole.isBoolean()) {
-                throw new IllegalArgumentException("relocated holds an entry without offset, length and whole: " + entry);
-            }
-            StoreUri source;
+        for (JsonNode group : list) {
+            StoreUri directory;
             try {
-                source = StoreUri.parse(text(entry, "source"));
+                directory = StoreUri.parse(text(group, "directory"));
             } catch (InvalidStoreUriException e) {
-                throw new IllegalArgumentException("relocated source: " + e.getMessage(), e);
+                throw new IllegalArgumentException("relocated directory: " + e.getMessage(), e);
             }
-            copies.add(new StateCopy(text(entry, "name"), source, offset.longValue(), length.longValue(), whole.booleanValue()));
+            JsonNode entries = group.get("files");
+            if (entries == null || !entries.isArray()) {
+                throw new IllegalArgumentException("relocated files of " + directory + " are not a list");
+            }
+            for (JsonNode entry : entries) {
+                boolean whole = entry.size() == 2;
+                if (!entry.isArray() || (entry.size() != 2 && entry.size() != 3) || !entry.get(0).isTextual()
+                        || !entry.get(1).isIntegralNumber() || !entry.get(entry.size() - 1).isIntegralNumber()) {
+                    throw new IllegalArgumentException("relocated holds an entry that is not [name, length] or [name, offset, length]: "
+                            + entry);
+                }
+                StoreUri source = directory.resolve(entry.get(0).textValue());
+                long length = entry.get(entry.size() - 1).longValue();
+                copies.add(whole ? StateCopy.wholeFile(source, length) : StateCopy.segment(source, entry.get(1).longValue(), length));
+            }
         }
         return copies;
     }
@@ -253,8 +297,10 @@ public record PointerRecord(PromotionMode mode, Instant promotedAt, Generation c
             throw new IllegalArgumentException("source: " + e.getMessage(), e);
         }
         Instant completedAt = Instant.parse(text(node, "completedAt"));
-        return new Generation(jobId, checkpointId, kind, source, completedAt, names(node.get("files"), "files", false),
-                readRelocated(node.get("relocated")));
+        List<StateCopy> relocated = readRelocated(node.get("relocated"));
+        List<String> files = new ArrayList<>(names(node.get("files"), "files", false));
+        relocated.forEach(copy -> files.add(copy.name()));
+        return new Generation(jobId, checkpointId, kind, source, completedAt, files, relocated);
     }
 
     private static List<String> names(JsonNode list, String field, boolean optional) {

@@ -39,12 +39,15 @@ import java.util.concurrent.TimeUnit;
  * Promotes a job's newest complete snapshot to a stable target, for every store alike.
  *
  * <p>Copy mode, one attempt: check the candidate's {@code _metadata} (Flink's header, the id its directory
- * names, its exact size) and its directory (nothing laststate cannot copy); write a <em>pending record</em>
- * into {@code <target>/_laststate-pending/} naming every file it is about to copy and the digest of the
- * {@code _metadata} it will commit; copy the snapshot's files under the same names (Flink refers to them
- * relative to {@code _metadata}); run the {@link PreCommitCheck}, if any; then write {@code _metadata}: that
- * write is the commit, conditional on the target's {@code _metadata} being the version the decision saw.
- * Then the pointer record (the pending record with the committed version), then the clean-up.
+ * names, its exact size) and its directory (nothing laststate cannot copy); with a {@link SnapshotRelocator}
+ * ({@link #withRelocator}), have it name every file the {@code _metadata} references and rewrite the
+ * {@code _metadata} to point at copies under {@code <target>/state/}, leaving out what the kept generations
+ * already hold; write a <em>pending record</em> into {@code <target>/_laststate-pending/} naming every file the
+ * generation needs and the digest of the {@code _metadata} it will commit; copy (relocated files, or without a
+ * relocator the snapshot's directory under the same names, which Flink refers to relative to {@code _metadata});
+ * run the {@link PreCommitCheck}, if any; then write {@code _metadata}: that write is the commit, conditional on
+ * the target's {@code _metadata} being the version the decision saw. Then the pointer record (the pending record
+ * with the committed version), then the clean-up. The target may lie in another store ({@link #withTargetStore}).
  *
  * <p>Retention: the target keeps the current generation and the one before it (a restore that already read
  * the previous {@code _metadata} still finds its files), and the files of runs still copying. Everything
@@ -480,7 +483,14 @@ public final class Promoter {
         PointerRecord pending = new PointerRecord(PromotionMode.COPY, clock.instant(), generation, previous, Optional.empty(),
                 Optional.of(digest), garbage(state, run, names(Optional.of(generation), previous)));
         StoreUri pendingUri = target.resolve(FlinkLayout.PENDING_RECORDS).resolve(run.id + "-" + attempt + ".json");
-        targetStore.write(pendingUri, pending.toJson(), WriteCondition.overwrite());
+        byte[] pendingJson = pending.toJson();
+        if (pendingJson.length > LastStateReader.MAX_RECORD_BYTES) {
+            // The pointer record would be as large, and no later run could read it: refused before anything is written.
+            throw new UnpromotableSnapshotException(candidate.directory(), candidate.describe() + " needs a pointer record of "
+                    + pendingJson.length + " bytes (" + plan.files().size() + " files), more than the "
+                    + LastStateReader.MAX_RECORD_BYTES + " laststate reads back");
+        }
+        targetStore.write(pendingUri, pendingJson, WriteCondition.overwrite());
         run.pendingRecords.put(pendingUri, pending);
         long pendingWritten = System.nanoTime();
 
@@ -610,10 +620,12 @@ public final class Promoter {
         });
         Map<StoreUri, ObjectInfo> listed = new LinkedHashMap<>();
         sources.forEach(o -> listed.put(o.uri(), o));
-        List<String> files = new ArrayList<>();
+        // In the order the pointer record keeps them (by source directory), so a record reads back equal.
+        List<StateCopy> copies = PointerRecord.inRecordOrder(relocation.copies());
+        List<String> files = new ArrayList<>(List.of(FlinkLayout.METADATA));
         Map<StoreUri, List<StateCopy>> segments = new LinkedHashMap<>();
         List<CopyJob> jobs = new ArrayList<>();
-        for (StateCopy copy : relocation.copies()) {
+        for (StateCopy copy : copies) {
             files.add(copy.name());
             if (held.contains(copy)) {
                 continue;
@@ -632,8 +644,7 @@ public final class Promoter {
         for (Map.Entry<StoreUri, List<StateCopy>> physical : segments.entrySet()) {
             jobs.add(segmentJob(candidate, physical.getKey(), physical.getValue(), target));
         }
-        files.add(FlinkLayout.METADATA);
-        return new Plan(files, relocation.copies(), jobs, relocation.metadata());
+        return new Plan(files, copies, jobs, relocation.metadata());
     }
 
     /**

@@ -35,16 +35,44 @@ class PointerRecordTest {
     }
 
     @Test
+    void aRelocatedGenerationRoundTripsAndNamesEachFileOnceByItsSource() throws Exception {
+        StoreUri shared = StoreUri.parse("s3://b/cp/" + JOB + "/shared");
+        StoreUri chk = StoreUri.parse("s3://b/cp/" + JOB + "/chk-12");
+        List<StateCopy> copies = PointerRecord.inRecordOrder(List.of(StateCopy.wholeFile(shared.resolve("sst-1"), 100),
+                StateCopy.wholeFile(chk.resolve("MANIFEST"), 7), StateCopy.segment(shared.resolve("merged"), 40, 60),
+                StateCopy.wholeFile(shared.resolve("sst-2"), 200)));
+        List<String> files = new java.util.ArrayList<>(List.of("_metadata"));
+        copies.forEach(c -> files.add(c.name()));
+        Generation current = new Generation(JOB, OptionalLong.of(12), SnapshotKind.CHECKPOINT, chk,
+                Instant.parse("2026-11-23T10:00:00Z"), files, copies);
+        PointerRecord record = new PointerRecord(PromotionMode.COPY, Instant.parse("2026-11-23T10:00:05Z"), current,
+                Optional.empty(), Optional.of("\"etag\""));
+
+        String json = new String(record.toJson(), StandardCharsets.UTF_8);
+
+        assertThat(PointerRecord.parse(URI, record.toJson())).isEqualTo(record);
+        assertThat(copies).extracting(StateCopy::name).allSatisfy(name -> assertThat(json).doesNotContain(name));
+        assertThat(json).containsOnlyOnce("\"directory\" : \"" + shared + "\"").contains("\"merged\", 40, 60");
+    }
+
+    @Test
+    void aRecordOfTheFormatBeforeRelocationIsRead() throws Exception {
+        String json = new String(record().toJson(), StandardCharsets.UTF_8).replace("\"formatVersion\" : 2", "\"formatVersion\" : 1");
+
+        assertThat(PointerRecord.parse(URI, json.getBytes(StandardCharsets.UTF_8))).isEqualTo(record());
+    }
+
+    @Test
     void namesTheFieldsAnOperatorLooksFor() {
         String json = new String(record().toJson(), StandardCharsets.UTF_8);
 
-        assertThat(json).contains("\"formatVersion\" : 1", "\"jobId\" : \"" + JOB + "\"", "\"checkpointId\" : 12",
+        assertThat(json).contains("\"formatVersion\" : 2", "\"jobId\" : \"" + JOB + "\"", "\"checkpointId\" : 12",
                 "\"kind\" : \"CHECKPOINT\"", "\"source\" : \"s3://b/cp/" + JOB + "/chk-12\"", "\"mode\" : \"COPY\"",
                 "\"promotedAt\" : \"2026-11-23T10:00:05Z\"", "\"files\"");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "garbage", "[]", "{}", "{\"formatVersion\": 2}", "{\"formatVersion\": \"1\"}",
+    @ValueSource(strings = {"", "garbage", "[]", "{}", "{\"formatVersion\": 2}", "{\"formatVersion\": 3}", "{\"formatVersion\": 0}", "{\"formatVersion\": \"1\"}",
         "{\"formatVersion\": 1, \"mode\": \"COPY\"}"})
     void rejectsWhatIsNotARecord(String json) {
         assertThatThrownBy(() -> PointerRecord.parse(URI, json.getBytes(StandardCharsets.UTF_8)))

@@ -391,7 +391,7 @@ public interface PromotionContract extends TckSupport {
     default void aPointerRecordOfAnUnknownFormatIsRefused() throws Exception {
         tree().checkpoint(JOB, 5, 1);
         promote(request());
-        String json = text(target().resolve(FlinkLayout.POINTER_RECORD)).replace("\"formatVersion\" : 1", "\"formatVersion\" : 99");
+        String json = text(target().resolve(FlinkLayout.POINTER_RECORD)).replace("\"formatVersion\" : 2", "\"formatVersion\" : 99");
         put(target().resolve(FlinkLayout.POINTER_RECORD), json.getBytes(StandardCharsets.UTF_8));
         tree().checkpoint(JOB, 6, 1);
 
