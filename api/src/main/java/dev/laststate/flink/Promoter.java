@@ -498,16 +498,18 @@ public final class Promoter {
         long files = 1 + plan.jobs().stream().mapToLong(job -> job.names().size()).sum();
         progress.copying(candidate, (int) (files - 1), bytes - metadataBytes.length);
         Optional<String> vanished = copyAll(plan.jobs(), target, request.copyConcurrency());
-        boolean stillNewest = newestIs(candidate, request);
         if (vanished.isPresent()) {
-            if (stillNewest && relocator.isPresent()) {
+            if (relocator.isPresent() && newestIs(candidate, request)) {
                 // Not a race with Flink: the snapshot still stands and references a file that is not there.
                 throw new NotRestorableException(vanished.get() + ", which " + candidate.metadata().uri()
                         + " references, is missing: the snapshot would not restore; nothing was committed", null);
             }
             return Attempt.retry(vanished.get() + " vanished while it was copied (Flink deleted the subsumed checkpoint)");
         }
-        if (!stillNewest) {
+        // A relocated copy is whole once every file its _metadata names was copied, each exactly: it may be committed
+        // even if a newer snapshot completed meanwhile (the next promotion takes that one), so promotions progress
+        // however often Flink checkpoints. A copy of the directory as it is was only as whole as its listing.
+        if (relocator.isEmpty() && !newestIs(candidate, request)) {
             return Attempt.retry("a newer snapshot completed while " + candidate.directory() + " was copied");
         }
         // Runs whose pending record is older than the grace period count as dead and lose their copies.
@@ -613,6 +615,8 @@ public final class Promoter {
             throw new UnpromotableSnapshotException(candidate.directory(), candidate.metadata().uri()
                     + " references state laststate cannot relocate: " + e.getMessage());
         }
+        // Only what the record keeps: those names stay while it stands, and the commit is conditional on it. Copies of
+        // this run's earlier attempts are copied again, since another run may have deleted a name both wrote.
         Set<StateCopy> held = new LinkedHashSet<>();
         state.trusted().ifPresent(r -> {
             held.addAll(r.current().relocated());

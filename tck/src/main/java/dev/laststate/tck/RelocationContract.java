@@ -22,6 +22,7 @@ import dev.laststate.verify.Verification;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -158,5 +159,27 @@ public interface RelocationContract extends TckSupport {
                 .hasMessageContaining(gone.toString()).hasMessageEndingWith("nothing was committed");
 
         assertThat(objectsBelow(target())).isEqualTo(before);
+    }
+
+    @Test
+    default void aSnapshotCompletingDuringTheCopyDoesNotHoldBackAWholeCopy() throws Exception {
+        CheckpointTree tree = tree();
+        StoreUri a = tree.sharedFile(JOB, "sst-a", "shared a");
+        tree.checkpointReferencing(JOB, 1, 1, List.of(a));
+        AtomicBoolean completed = new AtomicBoolean();
+        // Flink checkpoints more often than a promotion copies: chk-2 completes while chk-1 is being copied.
+        RecordingCheckpointStore recording = new RecordingCheckpointStore(store()).onCall(call -> {
+            if (call.operation() == Operation.COPY && completed.compareAndSet(false, true)) {
+                tree.checkpointReferencing(JOB, 2, 1, List.of(a));
+            }
+        });
+
+        PromotionResult first = promoteRelocated(recording);
+
+        assertThat(completed).isTrue();
+        assertThat(first.status()).isEqualTo(PromotionStatus.PROMOTED);
+        assertThat(first.snapshot().checkpointId()).as("every file of chk-1 was copied: committed, not retried").hasValue(1);
+        assertThat(verifyTarget().restorable()).isTrue();
+        assertThat(promoteRelocated(store()).snapshot().checkpointId()).as("the next promotion takes the newer one").hasValue(2);
     }
 }
