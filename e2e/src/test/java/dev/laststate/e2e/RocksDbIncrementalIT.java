@@ -2,19 +2,9 @@ package dev.laststate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laststate.e2e.LastStateCli.Run;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
@@ -29,78 +19,16 @@ import org.junit.jupiter.api.Test;
  */
 class RocksDbIncrementalIT extends FlinkClusterTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     RocksDbIncrementalIT() {
         super(FlinkCluster.Backend.ROCKSDB_INCREMENTAL);
     }
 
     @Test
     void relocatedPromotionsOfARunningJobRestoreAfterItsJobDirectoryIsGone() throws Exception {
-        JobClient running = flink.start("s5-relocated", checkpoints, Optional.empty(), false);
-        String jobId = running.getJobID().toString();
-        Path jobDir = checkpoints.resolve(jobId);
-        Path shared = jobDir.resolve("shared");
-        FlinkCluster.awaitCheckpoint(jobDir, 2);
-
-        // Five promotions while the job runs, each a few checkpoints after the one before.
-        Set<Path> promotedShared = new LinkedHashSet<>();
-        long promoted = 0;
-        long copiedAfterFirst = 0;
-        long filesAfterFirst = 0;
-        for (int promotion = 1; promotion <= 5; promotion++) {
-            FlinkCluster.awaitCheckpoint(jobDir, FlinkCluster.latestCheckpoint(jobDir).orElse(0) + 3);
-            Run run = laststate.run("promote", "--store", checkpoints.toString(), "--job-id", jobId);
-            assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(run.out()).startsWith("PROMOTED checkpoint ");
-            long id = Long.parseLong(run.out().replaceFirst("(?s)^PROMOTED checkpoint (\\d+) .*", "$1"));
-            assertThat(id).as("promotion %d", promotion).isGreaterThan(promoted);
-            promoted = id;
-            JsonNode record = JSON.readTree(lastState.resolve("_laststate.json").toFile());
-            long referenced = 0;
-            for (JsonNode copy : record.get("relocated")) {
-                Path source = Path.of(URI.create(copy.get("source").asText()));
-                if (source.startsWith(shared)) {
-                    promotedShared.add(source);
-                    referenced++;
-                }
-            }
-            assertThat(referenced).as("the promoted checkpoint references shared files").isPositive();
-            if (promotion > 1) {
-                copiedAfterFirst += Long.parseLong(run.out().replaceFirst("(?s)^.*: (\\d+) files, (\\d+) bytes.*", "$2"));
-                filesAfterFirst += Long.parseLong(run.out().replaceFirst("(?s)^.*: (\\d+) files, .*", "$1"));
-            }
-            System.out.printf("MEASURED relocated promotion %d of a running job: %s%n", promotion, run.outLines().get(0));
-        }
-        Run verify = laststate.run("verify", "--store", checkpoints.toString());
-        assertThat(verify.exitCode()).as(verify.toString()).isZero();
-        assertThat(verify.outLines().get(0)).startsWith("RESTORABLE checkpoint " + promoted).contains(" 0 absolute)");
-
-        // Flink deletes shared files that no retained checkpoint needs: some promoted generation's are among them,
-        // or this test would prove nothing about relocation.
-        FlinkCluster.await("Flink to delete a shared file of a promoted checkpoint",
-                () -> promotedShared.stream().anyMatch(p -> !Files.exists(p)));
-        long deletedByFlink = promotedShared.stream().filter(p -> !Files.exists(p)).count();
-        FlinkCluster.cancel(running);
-        FlinkCluster.deleteRecursively(jobDir);
-        System.out.printf("MEASURED relocated: %d of %d shared files promoted were deleted by Flink while the job ran;"
-                + " promotions 2-5 copied %d files, %d bytes; job directory deleted%n",
-                deletedByFlink, promotedShared.size(), filesAfterFirst, copiedAfterFirst);
-
-        Map<Path, Long> before = sizes(lastState);
-        Scenarios.assertRestoresAndContinues(flink, "s5-relocated-restored", checkpoints, lastState, promoted);
-        Scenarios.assertRestoresAndContinues(flink, "s5-relocated-restored-again", checkpoints, lastState, promoted);
-        assertThat(sizes(lastState)).as("the restores left last-state as it was").isEqualTo(before);
-    }
-
-    private static Map<Path, Long> sizes(Path dir) throws IOException {
-        Map<Path, Long> sizes = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                sizes.put(dir.relativize(file), Files.size(file));
-            }
-        }
-        return sizes;
+        RelocatedRunningJob.Result result =
+                RelocatedRunningJob.run(flink, RelocatedRunningJob.local(checkpoints, laststate), "s5-relocated");
+        assertThat(result.lastSegments()).as("no file merging: whole files only").isZero();
+        assertThat(result.lastSources()).as("outside chk-n: RocksDB's shared/ files").allMatch(s -> s.contains("/shared/"));
     }
 
     @Test
