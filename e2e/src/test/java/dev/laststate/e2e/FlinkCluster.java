@@ -37,8 +37,29 @@ final class FlinkCluster implements AutoCloseable {
     static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(150);
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    /** The state backend of a test class's jobs. */
-    enum Backend { HASHMAP, ROCKSDB_INCREMENTAL }
+    /** The state backend of a test class's jobs, and how they checkpoint. */
+    enum Backend {
+        HASHMAP("hashmap", false, false),
+        ROCKSDB_INCREMENTAL("rocksdb", true, false),
+        /**
+         * Incremental RocksDB with file merging ({@code execution.checkpointing.file-merging.enabled}, Flink 1.20
+         * and 2.x): state files are segments of physical files shared within a checkpoint, in {@code shared/} and
+         * {@code taskowned/}.
+         */
+        ROCKSDB_INCREMENTAL_FILE_MERGING("rocksdb", true, true),
+        /** Incremental ForSt ({@code flink-statebackend-forst}, Flink 2.x only: needs it on the class path). */
+        FORST_INCREMENTAL("forst", true, false);
+
+        private final String type;
+        private final boolean incremental;
+        private final boolean fileMerging;
+
+        Backend(String type, boolean incremental, boolean fileMerging) {
+            this.type = type;
+            this.incremental = incremental;
+            this.fileMerging = fileMerging;
+        }
+    }
 
     private final MiniCluster cluster;
     private final URI rest;
@@ -120,8 +141,11 @@ final class FlinkCluster implements AutoCloseable {
         Configuration config = new Configuration();
         // Inline threshold 0: every state handle is a file, so a _metadata-only copy cannot pass by accident.
         config.set(CheckpointingOptions.FS_SMALL_FILE_THRESHOLD, MemorySize.ZERO);
-        config.set(StateBackendOptions.STATE_BACKEND, backend == Backend.HASHMAP ? "hashmap" : "rocksdb");
-        config.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == Backend.ROCKSDB_INCREMENTAL);
+        config.set(StateBackendOptions.STATE_BACKEND, backend.type);
+        config.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend.incremental);
+        if (backend.fileMerging) {
+            config.set(CheckpointingOptions.FILE_MERGING_ENABLED, true);
+        }
         return config;
     }
 
