@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.laststate.e2e.LastStateCli.Run;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.FileSystem;
@@ -64,7 +67,8 @@ class HdfsRestoreIT {
         flinkFs.setString("flink.hadoop." + FAST_CLOSE_CLIENT_KEY, "10");
         FileSystem.initialize(flinkFs, null);
 
-        flink = new FlinkCluster(FlinkCluster.Backend.HASHMAP);
+        // Incremental RocksDB, for the relocated scenario's shared/ files; the round trip above works alike on it.
+        flink = new FlinkCluster(FlinkCluster.Backend.ROCKSDB_INCREMENTAL);
         laststate = new LastStateCli();
     }
 
@@ -129,6 +133,79 @@ class HdfsRestoreIT {
         assertThat(again.outLines().get(1)).startsWith("RESTORABLE checkpoint " + newer);
 
         Scenarios.assertRestoresAndContinues(flink, "hdfs-third", checkpoints, lastState, newer);
+    }
+
+    /**
+     * {@link RelocatedRunningJob} on HDFS: five relocated promotions of the running incremental job, Flink deletes
+     * {@code shared/} files the last one was copied from, the job directory is deleted, and two restores from
+     * {@code hdfs://.../last-state} continue every counter. The test looks with the MiniDFSCluster's own client.
+     */
+    @Test
+    void relocatedPromotionsOfARunningJobOnHdfsRestoreAfterItsJobDirectoryIsGone() throws Exception {
+        RelocatedRunningJob.Result result = RelocatedRunningJob.run(flink, new HdfsStorage(URI.create(root + "/flink/relocated")),
+                "hdfs-relocated");
+        assertThat(result.lastSources()).as("outside chk-n: RocksDB's shared/ files").allMatch(s -> s.contains("/shared/"));
+    }
+
+    /** Checkpoints below {@code checkpoints} on the MiniDFSCluster, seen through its own client, not laststate's. */
+    private final class HdfsStorage implements RelocatedRunningJob.Storage {
+        private final URI checkpoints;
+
+        HdfsStorage(URI checkpoints) {
+            this.checkpoints = checkpoints;
+        }
+
+        @Override
+        public URI checkpoints() {
+            return checkpoints;
+        }
+
+        @Override
+        public OptionalLong latestCheckpoint(URI jobDir) {
+            return HdfsRestoreIT.this.latestCheckpoint(new Path(jobDir));
+        }
+
+        @Override
+        public boolean exists(URI file) {
+            try {
+                return fs.exists(new Path(file));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot stat " + file, e);
+            }
+        }
+
+        @Override
+        public Map<String, Long> files(URI dir) throws IOException {
+            Map<String, Long> files = new TreeMap<>();
+            Path root = new Path(dir);
+            if (!fs.exists(root)) {
+                return files;
+            }
+            String below = fs.makeQualified(root).toUri().getPath() + "/";
+            RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+            while (it.hasNext()) {
+                LocatedFileStatus file = it.next();
+                files.put(file.getPath().toUri().getPath().substring(below.length()), file.getLen());
+            }
+            return files;
+        }
+
+        @Override
+        public byte[] read(URI file) throws IOException {
+            try (InputStream in = fs.open(new Path(file))) {
+                return in.readAllBytes();
+            }
+        }
+
+        @Override
+        public void deleteRecursively(URI dir) throws IOException {
+            fs.delete(new Path(dir), true);
+        }
+
+        @Override
+        public Run laststate(String... args) {
+            return HdfsRestoreIT.this.laststate.run(cli(args));
+        }
     }
 
     /** The cli's arguments, with the client half of the fast close passed to its Hadoop client as an option. */

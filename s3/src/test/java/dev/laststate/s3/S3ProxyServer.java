@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -92,6 +94,39 @@ public final class S3ProxyServer implements AutoCloseable {
                 return keys;
             }
             request = request.toBuilder().continuationToken(page.nextContinuationToken()).build();
+        }
+    }
+
+    /** Every object below {@code prefix}: its key and its size, all pages. */
+    public Map<String, Long> sizes(String bucket, String prefix) {
+        Map<String, Long> sizes = new TreeMap<>();
+        ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build();
+        while (true) {
+            ListObjectsV2Response page = blobs.list(request);
+            page.contents().forEach(o -> sizes.put(o.key(), o.size()));
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+                return sizes;
+            }
+            request = request.toBuilder().continuationToken(page.nextContinuationToken()).build();
+        }
+    }
+
+    /** Whether {@code key} exists. */
+    public boolean exists(String bucket, String key) {
+        return blobs.blobExists(bucket, key);
+    }
+
+    /** The bytes of {@code key}. */
+    public byte[] read(String bucket, String key) throws IOException {
+        try (InputStream in = blobs.getBlob(bucket, key)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Deletes every object below {@code prefix}. */
+    public void deleteAll(String bucket, String prefix) {
+        for (String key : keys(bucket, prefix)) {
+            blobs.removeBlob(bucket, key);
         }
     }
 
