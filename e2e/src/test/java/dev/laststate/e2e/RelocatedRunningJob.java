@@ -28,8 +28,8 @@ import org.apache.flink.core.execution.JobClient;
  *
  * <p>What varies is where the checkpoints live and how the test itself looks there ({@link Storage}): never through
  * laststate. A file-merging checkpoint references ranges (segments) of shared physical files; the record's
- * {@code relocated} entries name the physical file as {@code source} and the range as {@code offset}/{@code length}
- * ({@code whole: false}), so a "source" here is always a physical file, and "gone" means those bytes are gone.
+ * {@code relocated} entries name the physical file (by its directory and name) and the range ({@code [name, offset,
+ * length]}), so a "source" here is always a physical file, and "gone" means those bytes are gone.
  */
 final class RelocatedRunningJob {
 
@@ -110,14 +110,19 @@ final class RelocatedRunningJob {
             Set<String> sources = new LinkedHashSet<>();
             int pieces = 0;
             int segments = 0;
-            for (JsonNode copy : record.get("relocated")) {
-                pieces++;
-                if (!copy.get("whole").asBoolean()) {
-                    segments++;
-                }
-                String source = key(URI.create(copy.get("source").asText()));
-                if (source.startsWith(key(jobDir) + "/") && !source.startsWith(ownDirectory + "/")) {
-                    sources.add(source);
+            // The record names each relocated piece by its source: a directory, then [name, length] for a whole file
+            // and [name, offset, length] for a segment of a physical file.
+            for (JsonNode group : record.get("relocated")) {
+                String directory = key(URI.create(group.get("directory").asText()));
+                for (JsonNode piece : group.get("files")) {
+                    pieces++;
+                    if (piece.size() == 3) {
+                        segments++;
+                    }
+                    String source = directory + "/" + piece.get(0).asText();
+                    if (source.startsWith(key(jobDir) + "/") && !source.startsWith(ownDirectory + "/")) {
+                        sources.add(source);
+                    }
                 }
             }
             assertThat(sources).as("checkpoint %d references state outside %s (incremental)", id, ownDirectory).isNotEmpty();
