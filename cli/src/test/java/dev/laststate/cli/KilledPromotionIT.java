@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laststate.flink.FlinkLayout;
+import dev.laststate.flink.PointerRecord;
+import dev.laststate.flink.RelocatedNames;
 import dev.laststate.tck.CheckpointTree;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -85,10 +87,8 @@ class KilledPromotionIT {
             JsonNode record = JSON.readTree(target.resolve(FlinkLayout.POINTER_RECORD).toFile());
             assertThat(record.get("checkpointId").asLong()).as("round %d", round).isEqualTo(id);
             assertThat(record.get("metadataVersion")).as("round %d: a record describing what is served", round).isNotNull();
-            for (JsonNode generation : List.of(record, record.path("previous"))) {
-                for (JsonNode name : generation.path("files")) {
-                    assertThat(target.resolve(name.asText())).as("round %d: %s", round, name.asText()).isRegularFile();
-                }
+            for (String name : keptFiles(target)) {
+                assertThat(target.resolve(name)).as("round %d: %s", round, name).isRegularFile();
             }
             served = id;
         }
@@ -108,11 +108,7 @@ class KilledPromotionIT {
         assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(last.exitValue()).isZero();
 
-        JsonNode record = JSON.readTree(target.resolve(FlinkLayout.POINTER_RECORD).toFile());
-        Set<String> expected = new HashSet<>();
-        for (JsonNode generation : List.of(record, record.path("previous"))) {
-            generation.path("files").forEach(n -> expected.add(n.asText()));
-        }
+        Set<String> expected = keptFiles(target);
         expected.add(FlinkLayout.POINTER_RECORD);
         List<String> left = new ArrayList<>();
         try (Stream<Path> files = Files.walk(target)) {
@@ -161,6 +157,16 @@ class KilledPromotionIT {
         }
         Files.delete(chk.resolve(FlinkLayout.METADATA));
         Files.delete(chk);
+    }
+
+    /** The files of the two generations the pointer record keeps, as laststate reads the record. */
+    private static Set<String> keptFiles(Path target) throws Exception {
+        Path file = target.resolve(FlinkLayout.POINTER_RECORD);
+        PointerRecord record = PointerRecord.parse(LocalFiles.location(file), Files.readAllBytes(file));
+        Set<String> kept = new HashSet<>(record.current().files());
+        record.previous().ifPresent(p -> kept.addAll(p.files()));
+        assertThat(kept).as("a relocated generation's state files").anyMatch(n -> n.startsWith(RelocatedNames.STATE_DIRECTORY + "/"));
+        return kept;
     }
 
     /** The checkpoint id in the header of the served {@code _metadata}: a whole write of one generation. */

@@ -69,7 +69,7 @@ final class RelocatedRunningJob {
      * @param jobId the promoted job
      * @param lastPromoted the checkpoint id in {@code last-state}, restored twice
      * @param lastPieces the last promotion's relocated pieces (files and segments)
-     * @param lastSegments how many of them were file-merging segments ({@code whole: false})
+     * @param lastSegments how many of them were file-merging segments ([name, offset, length] in the record)
      * @param lastSources the distinct physical files those pieces came from, outside their checkpoint directory
      * @param lastSourcesDeleted how many of those Flink had deleted before the job directory was removed
      */

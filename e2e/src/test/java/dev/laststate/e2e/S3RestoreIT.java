@@ -24,8 +24,12 @@ import org.apache.flink.core.plugin.DefaultPluginManager;
 import org.apache.flink.core.plugin.PluginDescriptor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole round trip on S3: a real Flink job checkpoints into S3Proxy through Flink's own S3 file system
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
  * continued.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class S3RestoreIT {
 
     private static final String BUCKET = "flink";
@@ -100,6 +105,7 @@ class S3RestoreIT {
         }
     }
 
+    @Order(1)
     @Test
     void checkpointOnS3PromotesVerifiesAndRestores() throws Exception {
         URI checkpoints = URI.create("s3://" + BUCKET + "/" + PREFIX);
@@ -139,10 +145,49 @@ class S3RestoreIT {
      * the job's objects are all deleted, and two restores from {@code s3://.../last-state} continue every counter.
      * The test looks at the bucket through the emulator's own blob store.
      */
+    @Order(2)
     @Test
     void relocatedPromotionsOfARunningJobOnS3RestoreAfterItsJobDirectoryIsGone() throws Exception {
         RelocatedRunningJob.Result result = RelocatedRunningJob.run(flink, new S3Storage("e2e/relocated"), "s3-relocated");
         assertThat(result.lastSources()).as("outside chk-n: RocksDB's shared/ objects").allMatch(s -> s.contains("/shared/"));
+    }
+
+    /**
+     * A disaster-recovery copy: the incremental job checkpoints into S3 (S3Proxy) and laststate promotes it, while it
+     * runs, into a target on the local file system ({@code --target} in another store, each object copied through
+     * laststate); then every object of the job's checkpoints is deleted from the bucket (the region is gone), and the
+     * job restores from the local copy with every counter continuing, twice.
+     */
+    @Order(3) // last: a job started after this test's five stalled its checkpoints on S3Proxy (seen twice)
+    @Test
+    void aCopyOnTheLocalFileSystemOfARunningJobOnS3RestoresWhenItsObjectsAreGone(@TempDir Path local) throws Exception {
+        URI checkpoints = URI.create("s3://" + BUCKET + "/e2e/across");
+        JobClient running = flink.start("s3-across", checkpoints, Optional.empty(), false, 1);
+        String jobId = running.getJobID().toString();
+        org.apache.flink.core.fs.Path jobDir = new org.apache.flink.core.fs.Path(checkpoints + "/" + jobId);
+        Path target = local.resolve("dr").resolve("last-state");
+        long promoted = 0;
+        for (int promotion = 1; promotion <= 3; promotion++) {
+            long next = latestCheckpoint(jobDir).orElse(0) + 2;
+            FlinkCluster.await("a checkpoint >= " + next + " in " + jobDir, () -> latestCheckpoint(jobDir).orElse(0) >= next);
+            Run run = laststate.run(S3_ENVIRONMENT, s3Args("promote", "--store", checkpoints.toString(), "--job-id", jobId,
+                    "--target", target.toString()));
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            long id = Long.parseLong(run.out().replaceFirst("(?s)^PROMOTED checkpoint (\\d+) .*", "$1"));
+            assertThat(id).as("promotion %d", promotion).isGreaterThan(promoted);
+            promoted = id;
+            System.out.printf("MEASURED across stores (S3Proxy to the local file system), promotion %d: %s%n", promotion,
+                    run.outLines().get(0));
+        }
+        FlinkCluster.cancel(running);
+        s3.deleteAll(BUCKET, "e2e/across/");
+        assertThat(s3.keys(BUCKET, "e2e/across/")).as("the job's objects are gone").isEmpty();
+
+        Run verify = laststate.run(Map.of(), "verify", "--target", target.toString());
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.outLines().get(0)).startsWith("RESTORABLE checkpoint " + promoted).endsWith("self-contained");
+        Scenarios.assertRestoresAndContinues(flink, "s3-across-restored", checkpoints, target.toUri(), promoted);
+        Scenarios.assertRestoresAndContinues(flink, "s3-across-restored-again", checkpoints, target.toUri(), promoted);
     }
 
     /** Checkpoints below {@code prefix} of the bucket, seen in the emulator's blob store, not through S3 or laststate. */
