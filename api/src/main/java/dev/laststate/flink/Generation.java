@@ -2,9 +2,11 @@ package dev.laststate.flink;
 
 import dev.laststate.store.StoreUri;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * One promoted snapshot as the pointer record remembers it.
@@ -29,8 +31,9 @@ public record Generation(String jobId, OptionalLong checkpointId, SnapshotKind k
         Objects.requireNonNull(completedAt, "completedAt");
         files = List.copyOf(files);
         relocated = List.copyOf(relocated);
+        Set<String> names = new HashSet<>(files); // a relocated generation holds tens of thousands of files
         for (StateCopy copy : relocated) {
-            if (!files.contains(copy.name())) {
+            if (!names.contains(copy.name())) {
                 throw new IllegalArgumentException("relocated state " + copy.name() + " is not among the generation's files");
             }
         }
