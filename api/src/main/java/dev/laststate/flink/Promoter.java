@@ -12,6 +12,7 @@ import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.StreamedCopy;
 import dev.laststate.store.WriteCondition;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,9 +72,15 @@ public final class Promoter {
     public static final Duration DEFAULT_STALE_RUN_GRACE = Duration.ofHours(1);
     /** The largest {@code _metadata} promoted: it is read into memory to be checked and committed. */
     public static final long MAX_METADATA_BYTES = 256L * 1024 * 1024;
-    /** How far into a file-merging physical file laststate reads to extract its segments (Flink's default file size is 32 MiB). */
+    /**
+     * How far into a file-merging physical file laststate reads to extract its segments from a store without
+     * {@link Capability#BOUNDED_STREAMS} (Flink's default file size is 32 MiB); a store with it streams any length.
+     */
     public static final long MAX_SEGMENT_READ_BYTES = 256L * 1024 * 1024;
-    /** The largest file copied into a target in another store: it passes through memory, whole. */
+    /**
+     * The largest file copied into a target in another store when one of the two stores lacks
+     * {@link Capability#BOUNDED_STREAMS} (it then passes through memory, whole); between two that have it, any size.
+     */
     public static final long MAX_STREAMED_FILE_BYTES = 256L * 1024 * 1024;
 
     private static final int SETTLE_READS = 5;
@@ -155,8 +162,10 @@ public final class Promoter {
      * This promoter, promoting into {@code target}, a store of its own (another bucket, region, cloud or file
      * system: a disaster-recovery copy), for requests {@link PromotionRequest#acrossStores() across stores}. The
      * target's records, commit and clean-up are written there with its own conditions; each file is streamed from
-     * the snapshot's store through this process, whole, one per copy at a time, files up to
-     * {@link #MAX_STREAMED_FILE_BYTES}. Only a self-contained (relocated) target restores on its own.
+     * the snapshot's store through this process ({@link CheckpointStore#readStream} into
+     * {@link CheckpointStore#writeStream}), one per copy at a time, in bounded memory when both stores declare
+     * {@link Capability#BOUNDED_STREAMS} and otherwise for files up to {@link #MAX_STREAMED_FILE_BYTES}. Only a
+     * self-contained (relocated) target restores on its own.
      */
     public Promoter withTargetStore(CheckpointStore target) {
         return new Promoter(store, target, clock, staleRunGrace, preCommitCheck, progress, relocator);
@@ -652,58 +661,73 @@ public final class Promoter {
     }
 
     /**
-     * One read of a file-merging physical file, as far as its last needed segment, and one write per segment:
-     * each segment becomes a file of its own. Bounded: a physical file is read only up to
-     * {@link #MAX_SEGMENT_READ_BYTES}.
+     * One read of a file-merging physical file, from its first needed segment to its last, and one write per segment:
+     * each segment becomes a file of its own. Streamed: without {@link Capability#BOUNDED_STREAMS} in the snapshot's
+     * store the read passes through memory, so it is bounded to {@link #MAX_SEGMENT_READ_BYTES}. Segments that overlap
+     * (no Flink writes them, but a {@code _metadata} may say so) start another read.
      */
     private CopyJob segmentJob(Snapshot candidate, StoreUri source, List<StateCopy> pieces, StoreUri target)
             throws UnpromotableSnapshotException {
         long end = pieces.stream().mapToLong(p -> p.offset() + p.length()).max().orElseThrow();
-        if (end > MAX_SEGMENT_READ_BYTES) {
+        if (!store.capabilities().contains(Capability.BOUNDED_STREAMS) && end > MAX_SEGMENT_READ_BYTES) {
             throw new UnpromotableSnapshotException(candidate.directory(), candidate.metadata().uri() + " references a segment"
                     + " ending at byte " + end + " of " + source + ", beyond the " + MAX_SEGMENT_READ_BYTES
                     + " bytes laststate reads of a file-merging file");
         }
-        return new CopyJob(pieces.stream().map(StateCopy::name).toList(), source,
-                pieces.stream().mapToLong(StateCopy::length).sum(), () -> {
-            byte[] bytes = store.read(source, end).bytes();
-            if (bytes.length < end) {
-                throw new ConditionFailedException(source, source + " is " + bytes.length + " bytes, shorter than the segment"
-                        + " ending at byte " + end + " that " + candidate.metadata().uri() + " references", null);
-            }
-            for (StateCopy piece : pieces) {
-                targetStore.write(target.resolve(piece.name()),
-                        Arrays.copyOfRange(bytes, (int) piece.offset(), (int) (piece.offset() + piece.length())),
-                        WriteCondition.overwrite());
+        List<StateCopy> ordered = pieces.stream()
+                .sorted(Comparator.comparingLong(StateCopy::offset).thenComparingLong(StateCopy::length)).toList();
+        return new CopyJob(ordered.stream().map(StateCopy::name).toList(), source,
+                ordered.stream().mapToLong(StateCopy::length).sum(), () -> {
+            int first = 0;
+            while (first < ordered.size()) {
+                int last = first;
+                long runEnd = ordered.get(first).offset() + ordered.get(first).length();
+                while (last + 1 < ordered.size() && ordered.get(last + 1).offset() >= runEnd) {
+                    last++;
+                    runEnd = ordered.get(last).offset() + ordered.get(last).length();
+                }
+                long start = ordered.get(first).offset();
+                try (StreamedCopy read = StreamedCopy.open(store, source, Optional.empty(), start, runEnd - start)) {
+                    for (StateCopy piece : ordered.subList(first, last + 1)) {
+                        read.skipTo(piece.offset());
+                        read.writeNext(targetStore, target.resolve(piece.name()), piece.length());
+                    }
+                }
+                first = last + 1;
             }
         });
     }
 
-    /** Refuses, before anything is written, a file too large to pass through memory into another store. */
+    /**
+     * Refuses, before anything is written, a file too large to pass through memory into another store: one of the two
+     * stores lacks {@link Capability#BOUNDED_STREAMS}.
+     */
     private void requireStreamable(Snapshot candidate, StoreUri file, long size) throws UnpromotableSnapshotException {
-        if (targetStore != store && size > MAX_STREAMED_FILE_BYTES) {
+        if (targetStore != store && size > MAX_STREAMED_FILE_BYTES && !boundedStreams()) {
             throw new UnpromotableSnapshotException(candidate.directory(), file + " is " + size + " bytes, more than the "
-                    + MAX_STREAMED_FILE_BYTES + " laststate copies into another store through memory; promote within the"
-                    + " snapshot's store");
+                    + MAX_STREAMED_FILE_BYTES + " laststate copies through memory between these stores (" + (store.capabilities()
+                    .contains(Capability.BOUNDED_STREAMS) ? "the target's" : "the snapshot's") + " store does not stream"
+                    + " in bounded memory); promote within the snapshot's store");
         }
+    }
+
+    private boolean boundedStreams() {
+        return store.capabilities().contains(Capability.BOUNDED_STREAMS)
+                && targetStore.capabilities().contains(Capability.BOUNDED_STREAMS);
     }
 
     /**
      * Copies exactly the version of {@code source} that was listed to {@code to}: within the snapshot's store with its
-     * own copy, into another store through this process (read whole, checked against the listed version, written).
+     * own copy, into another store streamed through this process (read at the listed version, written as it is read).
      */
     private void copyInto(ObjectInfo source, StoreUri to) throws StoreException {
         if (targetStore == store) {
             store.copy(source, to);
             return;
         }
-        ObjectContent content = store.read(source.uri(), MAX_STREAMED_FILE_BYTES + 1);
-        source.requireCurrent(Optional.of(content.info().version()));
-        if (content.bytes().length != source.size()) {
-            throw new ConditionFailedException(source.uri(), source.uri() + " was read as " + content.bytes().length
-                    + " bytes, not the " + source.size() + " listed", null);
+        try (StreamedCopy read = StreamedCopy.open(store, source.uri(), Optional.of(source.version()), 0, source.size())) {
+            read.writeNext(targetStore, to, source.size());
         }
-        targetStore.write(to, content.bytes(), WriteCondition.overwrite());
     }
 
     private Optional<ObjectInfo> statQuietly(StoreUri uri) {

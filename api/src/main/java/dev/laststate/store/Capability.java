@@ -11,5 +11,10 @@ public enum Capability {
     /** {@link WriteCondition#ifVersionMatches(String)} is atomic on the server. */
     CONDITIONAL_REPLACE,
     /** {@link CheckpointStore#copy} runs in the store; no bytes pass through laststate. */
-    SERVER_SIDE_COPY
+    SERVER_SIDE_COPY,
+    /**
+     * {@link CheckpointStore#readStream} and {@link CheckpointStore#writeStream} hold a bounded amount of memory
+     * (a buffer, one part or chunk) however large the object; without it they pass whole objects through memory.
+     */
+    BOUNDED_STREAMS
 }

@@ -1,5 +1,7 @@
 package dev.laststate.store;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -115,6 +117,67 @@ public interface CheckpointStore extends AutoCloseable {
      *     is sent
      */
     ObjectInfo copy(ObjectInfo source, StoreUri target) throws StoreException;
+
+    /**
+     * Opens the bytes {@code [offset, offset + length)} of the object at {@code uri} as a stream: how laststate
+     * moves state into another store, and extracts a file-merging segment, without holding it. All bytes come
+     * from one version: {@code version}'s when given (what the caller listed or stat'ed), otherwise the one
+     * current when the request is answered.
+     *
+     * <p>Existence, version and size are checked before this returns (one request where the service allows:
+     * S3 {@code If-Match} on a ranged {@code GET}, a GCS generation, an Azure ETag). The stream returns exactly
+     * {@code length} bytes and then {@code -1}, never more; a failure while reading, or a body that ends early, is a
+     * {@link StoreException} thrown by the stream (a {@code StoreException} is an {@code IOException}), never an
+     * unchecked exception. A {@code length} of 0 is an empty stream; the store may then send nothing, so nothing is
+     * checked. The caller closes the stream.
+     *
+     * <p>Memory: a store that declares {@link Capability#BOUNDED_STREAMS} holds a bounded amount whatever
+     * {@code length} is. The default reads {@code offset + length} bytes with {@link #read(StoreUri, long)} and
+     * serves them from memory, up to {@link #MAX_IN_MEMORY_STREAM_BYTES}.
+     *
+     * @throws StoreNotFoundException when there is no object at {@code uri}
+     * @throws ConditionFailedException when {@code version} is given and the object has another, or when the object
+     *     is shorter than {@code offset + length}
+     * @throws IllegalArgumentException for a negative {@code offset} or {@code length}
+     */
+    default InputStream readStream(StoreUri uri, Optional<String> version, long offset, long length) throws StoreException {
+        ObjectStreams.requireRange(uri, offset, length);
+        if (length == 0) {
+            return InputStream.nullInputStream();
+        }
+        ObjectStreams.requireInMemory(uri, offset + length, "read");
+        ObjectContent content = read(uri, offset + length);
+        ObjectStreams.requireVersionAndSize(uri, version, offset + length, content.info());
+        return new ByteArrayInputStream(content.bytes(), (int) offset, (int) length);
+    }
+
+    /**
+     * Writes exactly {@code length} bytes read from {@code content} to {@code uri}, replacing any object there,
+     * atomically: a reader sees the old object or the new one, never a part (an S3 multipart upload completed at the
+     * end, a GCS resumable upload finalized by its last chunk, an Azure block list committed, a file renamed into
+     * place). Parent directories are created as needed. Never reads past {@code length} and does not close
+     * {@code content}.
+     *
+     * <p>When {@code content} throws, or ends before {@code length} bytes, nothing is written at {@code uri} (what
+     * was there stays) and a {@link StoreException} is thrown with that failure in its cause chain; an upload begun
+     * is aborted where the service has such a thing. Retries inside the store re-send only what it still holds.
+     *
+     * <p>Memory: a store that declares {@link Capability#BOUNDED_STREAMS} holds a bounded amount (one part or
+     * chunk) whatever {@code length} is; the default reads {@code content} whole and calls {@link #write}, up to
+     * {@link #MAX_IN_MEMORY_STREAM_BYTES}.
+     *
+     * @return the object as written
+     * @throws OutcomeUnknownException when the store cannot tell whether the write took effect
+     * @throws IllegalArgumentException for a negative {@code length}
+     */
+    default ObjectInfo writeStream(StoreUri uri, InputStream content, long length) throws StoreException {
+        ObjectStreams.requireRange(uri, 0, length);
+        ObjectStreams.requireInMemory(uri, length, "write");
+        return write(uri, ObjectStreams.readExactly(uri, content, length), WriteCondition.overwrite());
+    }
+
+    /** The most the default {@link #readStream} and {@link #writeStream} hold in memory: what a Java array holds. */
+    long MAX_IN_MEMORY_STREAM_BYTES = Integer.MAX_VALUE - 8;
 
     /** Deletes the object at {@code uri}; deleting a missing object succeeds. */
     void delete(StoreUri uri) throws StoreException;

@@ -149,7 +149,7 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY);
     }
 
     /** Blob Storage refuses a blob name over 1,024 characters or of more than 254 segments. */

@@ -9,6 +9,7 @@ import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
+import java.io.InputStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +99,19 @@ final class CountingStore implements CheckpointStore {
         count("write");
         writtenBytes.add(bytes.length);
         return delegate.write(uri, bytes, condition);
+    }
+
+    @Override
+    public InputStream readStream(StoreUri uri, Optional<String> version, long offset, long length) throws StoreException {
+        count("read");
+        return delegate.readStream(uri, version, offset, length);
+    }
+
+    @Override
+    public ObjectInfo writeStream(StoreUri uri, InputStream content, long length) throws StoreException {
+        count("write");
+        writtenBytes.add(length);
+        return delegate.writeStream(uri, content, length);
     }
 
     @Override

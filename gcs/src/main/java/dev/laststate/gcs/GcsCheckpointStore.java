@@ -89,7 +89,7 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY);
     }
 
     /** GCS refuses an object name over 1,024 bytes of UTF-8. */

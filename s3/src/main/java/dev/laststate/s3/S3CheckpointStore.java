@@ -155,7 +155,7 @@ final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY);
     }
 
     /** S3 refuses a key over 1,024 bytes of UTF-8 (KeyTooLongError). */

@@ -21,13 +21,14 @@ import org.junit.jupiter.api.TestInstance;
  * {@code _metadata}, unknown outcomes, runs that die at each step) and {@link ManagedTargetContract} (the init
  * marker's conditional create, and "nothing found" told from "nothing laststate knows") and {@link RelocationContract}
  * (a self-contained target: every referenced file copied, unchanged ones not again, unreferenced ones deleted, no
- * two sources colliding). Tests that need a capability the store lacks show as disabled with the reason; each has a
+ * two sources colliding) and {@link StreamContract} (streamed reads and writes: the range and version asked for, a
+ * write whole or not at all, promotions into and from another store). Tests that need a capability the store lacks show as disabled with the reason; each has a
  * twin that checks the store refuses the operation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class CheckpointStoreTck
         implements StoreContract, StoreEdgesContract, SelectionContract, PromotionContract, PromotionSafetyContract,
-        ManagedTargetContract, RelocationContract {
+        ManagedTargetContract, RelocationContract, StreamContract {
 
     private StoreFixture fixture;
     private StoreUri root;

@@ -8,6 +8,7 @@ import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -118,6 +119,20 @@ public final class RecordingCheckpointStore implements CheckpointStore {
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
         record(new Call(Operation.WRITE, uri, Optional.empty(), Optional.of(condition)));
         return delegate.write(uri, bytes, condition);
+    }
+
+    /** Recorded as a {@link Operation#READ}: one request, like a read. */
+    @Override
+    public InputStream readStream(StoreUri uri, Optional<String> version, long offset, long length) throws StoreException {
+        record(Operation.READ, uri);
+        return delegate.readStream(uri, version, offset, length);
+    }
+
+    /** Recorded as a {@link Operation#WRITE} that overwrites. */
+    @Override
+    public ObjectInfo writeStream(StoreUri uri, InputStream content, long length) throws StoreException {
+        record(new Call(Operation.WRITE, uri, Optional.empty(), Optional.of(WriteCondition.overwrite())));
+        return delegate.writeStream(uri, content, length);
     }
 
     @Override

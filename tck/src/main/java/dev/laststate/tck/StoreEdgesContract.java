@@ -12,6 +12,7 @@ import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +41,9 @@ public interface StoreEdgesContract extends TckSupport {
                 "list", () -> store().list(foreign.parent().orElseThrow()),
                 "stat", () -> store().stat(foreign),
                 "read", () -> store().read(foreign),
+                "readStream", () -> store().readStream(foreign, Optional.empty(), 0, 1),
                 "write", () -> store().write(foreign, new byte[1], WriteCondition.overwrite()),
+                "writeStream", () -> store().writeStream(foreign, new ByteArrayInputStream(new byte[1]), 1),
                 "copy from", () -> store().copy(foreignInfo, root().resolve("copy")),
                 "copy to", () -> store().copy(listed, foreign),
                 "delete", () -> store().delete(foreign),
@@ -60,7 +63,9 @@ public interface StoreEdgesContract extends TckSupport {
         for (Map.Entry<String, ThrowingCallable> call : Map.<String, ThrowingCallable>of(
                 "stat", () -> store().stat(containerRoot),
                 "read", () -> store().read(containerRoot),
+                "readStream", () -> store().readStream(containerRoot, Optional.empty(), 0, 1),
                 "write", () -> store().write(containerRoot, new byte[1], WriteCondition.overwrite()),
+                "writeStream", () -> store().writeStream(containerRoot, new ByteArrayInputStream(new byte[1]), 1),
                 "write if absent", () -> store().write(containerRoot, new byte[1], WriteCondition.ifAbsent()),
                 "copy from", () -> store().copy(rootInfo, root().resolve("copy")),
                 "copy to", () -> store().copy(listed, containerRoot),
@@ -102,7 +107,9 @@ public interface StoreEdgesContract extends TckSupport {
                 Map.entry("list", () -> store().list(object.parent().orElseThrow())),
                 Map.entry("stat", () -> store().stat(object)),
                 Map.entry("read", () -> store().read(object)),
+                Map.entry("readStream", () -> store().readStream(object, Optional.empty(), 0, 1)),
                 Map.entry("write", () -> store().write(object, bytes, WriteCondition.overwrite())),
+                Map.entry("writeStream", () -> store().writeStream(object, new ByteArrayInputStream(bytes), bytes.length)),
                 Map.entry("write if absent", () -> store().write(object, bytes, WriteCondition.ifAbsent())),
                 // Within the missing container: a copy to or from another container is refused before it is sent.
                 Map.entry("copy", () -> store().copy(missingInfo, copy)),
@@ -125,7 +132,9 @@ public interface StoreEdgesContract extends TckSupport {
             for (Map.Entry<String, ThrowingCallable> call : Map.<String, ThrowingCallable>ofEntries(
                     Map.entry("stat", () -> store().stat(over)),
                     Map.entry("read", () -> store().read(over)),
+                    Map.entry("readStream", () -> store().readStream(over, Optional.empty(), 0, 1)),
                     Map.entry("write", () -> store().write(over, new byte[1], WriteCondition.overwrite())),
+                    Map.entry("writeStream", () -> store().writeStream(over, new ByteArrayInputStream(new byte[1]), 1)),
                     Map.entry("write if absent", () -> store().write(over, new byte[1], WriteCondition.ifAbsent())),
                     Map.entry("copy from", () -> store().copy(overInfo, root().resolve("copy"))),
                     Map.entry("copy to", () -> store().copy(listed, over)),

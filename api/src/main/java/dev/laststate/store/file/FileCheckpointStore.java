@@ -8,6 +8,7 @@ import dev.laststate.store.ReservedNames;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.ObjectStreams;
 import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
@@ -158,7 +160,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.allOf(Capability.class); // BOUNDED_STREAMS too: readStream and writeStream go through one buffer
     }
 
     @Override
@@ -271,6 +273,96 @@ public final class FileCheckpointStore implements CheckpointStore {
                 channel.force(true);
             }
             rename.publish(files, uri, temp, path, condition);
+        } catch (IOException e) {
+            throw classifyWrite(e, uri, temp, "write");
+        } finally {
+            deleteQuietly(temp);
+        }
+        return stat(uri).orElseThrow(() -> new StoreException(uri, "wrote " + uri + " but it vanished at once", null));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Bounded: the open file is read where it lies. Its version is the same just before the open, just after it
+     * and after the last byte, or the stream fails with a {@link dev.laststate.store.ConditionFailedException}.
+     *
+     * @throws StoreException when {@code uri} or one of its ancestors is a symbolic link
+     */
+    @Override
+    public InputStream readStream(StoreUri uri, Optional<String> version, long offset, long length) throws StoreException {
+        ObjectStreams.requireRange(uri, offset, length);
+        Path path = local(uri);
+        if (length == 0) {
+            inspect(uri, path, "read");
+            return InputStream.nullInputStream();
+        }
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            ObjectInfo before = stat(uri).orElseThrow(() -> StoreNotFoundException.noSuchObject(uri, "read"));
+            ObjectStreams.requireVersionAndSize(uri, version, offset + length, before);
+            FileChannel channel;
+            try {
+                channel = openSource(uri, path);
+            } catch (StoreNotFoundException replacedOrDeleted) {
+                continue; // the next attempt's stat tells which
+            } catch (IOException e) {
+                throw classify(e, uri, "read");
+            }
+            try {
+                Optional<BasicFileAttributes> after = attributesOf(path);
+                if (after.isPresent() && after.get().isRegularFile() && version(after.get()).equals(before.version())) {
+                    channel.position(offset);
+                    return ObjectStreams.exactly(uri, length, Channels.newInputStream(channel),
+                            e -> e instanceof IOException io ? classify(io, uri, "read")
+                                    : new StoreException(uri, "cannot read " + uri + ": " + e, e),
+                            () -> requireUnchanged(before, path));
+                }
+                channel.close();
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw classify(e, uri, "read");
+            }
+        }
+        throw new StoreException(uri, "cannot read " + uri + ": it kept changing while being opened", null);
+    }
+
+    /** The version after the last byte of a stream, against the one it was opened at. */
+    private static void requireUnchanged(ObjectInfo opened, Path path) throws StoreException {
+        try {
+            opened.requireCurrent(attributesOf(path).filter(BasicFileAttributes::isRegularFile).map(FileCheckpointStore::version));
+        } catch (IOException e) {
+            throw classify(e, opened.uri(), "read");
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the stream failed already; that failure is the one to report
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Bounded: written through one buffer into a temporary file in the same directory, forced to disk, then
+     * renamed into place.
+     *
+     * @throws StoreException when {@code uri} or one of its existing ancestors is a symbolic link
+     */
+    @Override
+    public ObjectInfo writeStream(StoreUri uri, InputStream content, long length) throws StoreException {
+        ObjectStreams.requireRange(uri, 0, length);
+        Path path = local(uri);
+        inspect(uri, path, "write");
+        Path temp = createTemp(uri, path);
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                ObjectStreams.copyExactly(uri, content, length, Channels.newOutputStream(channel));
+                channel.force(true);
+            }
+            rename.publish(files, uri, temp, path, WriteCondition.overwrite());
         } catch (IOException e) {
             throw classifyWrite(e, uri, temp, "write");
         } finally {

@@ -40,7 +40,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     private long nextVersion = 1;
 
     public InMemoryCheckpointStore() {
-        this(Set.of("memory"), EnumSet.allOf(Capability.class), Clock.systemUTC());
+        this(Set.of("memory"), EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY), Clock.systemUTC());
     }
 
     public InMemoryCheckpointStore(Set<String> schemes, Set<Capability> capabilities, Clock clock) {
