@@ -11,6 +11,7 @@ import java.util.Arrays;
  *   <li>{@code java -jar laststate-bench.jar promote [sizes]}: the same</li>
  *   <li>{@code java -jar laststate-bench.jar relocated [stores] [shapes] [changes]}: {@link RelocatedPromotionBenchmark}</li>
  *   <li>{@code java -jar laststate-bench.jar cold-start [repo] [runs]}: {@link ColdStartBenchmark}</li>
+ *   <li>{@code java -jar laststate-bench.jar across [repo] [shape] [heap]}: {@link AcrossStoresBenchmark}</li>
  * </ul>
  */
 public final class Benchmarks {
@@ -23,6 +24,7 @@ public final class Benchmarks {
             case "promote" -> PromoteBenchmark.main(rest);
             case "relocated" -> RelocatedPromotionBenchmark.main(rest);
             case "cold-start" -> ColdStartBenchmark.main(rest);
+            case "across" -> AcrossStoresBenchmark.main(rest);
             default -> PromoteBenchmark.main(args);
         }
     }
