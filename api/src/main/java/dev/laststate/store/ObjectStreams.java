@@ -137,8 +137,17 @@ public final class ObjectStreams {
         return new Segment(in, length);
     }
 
+    /** A stream whose single-byte read is its array read's. */
+    private abstract static class RangeStream extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+
     /** See {@link #segment}. */
-    public static final class Segment extends InputStream {
+    public static final class Segment extends RangeStream {
         private final InputStream in;
         private long remaining;
         private IOException failure;
@@ -156,12 +165,6 @@ public final class ObjectStreams {
         /** How many of its bytes have not been read. */
         public long remaining() {
             return remaining;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -192,7 +195,7 @@ public final class ObjectStreams {
         }
     }
 
-    private static final class ExactStream extends InputStream {
+    private static final class ExactStream extends RangeStream {
         private final StoreUri uri;
         private final long length;
         private final InputStream body;
@@ -207,12 +210,6 @@ public final class ObjectStreams {
             this.body = body;
             this.classifier = classifier;
             this.endCheck = endCheck;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

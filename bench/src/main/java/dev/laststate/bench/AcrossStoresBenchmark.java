@@ -8,13 +8,12 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.store.file.FileCheckpointStore;
 import dev.laststate.verify.SnapshotVerifier;
 import dev.laststate.verify.Verification;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A promotion into another store, the way an operator runs it: the command line (the shaded jar, a process of its own
@@ -105,26 +104,13 @@ public final class AcrossStoresBenchmark {
     private static Row promote(String direction, List<String> promoter, Map<String, String> env, Path scratch, long stateBytes,
                                int ssts, List<String> arguments, CheckpointStore targetStore, StoreUri target) throws Exception {
         System.err.println(direction + " ...");
-        Path rss = scratch.resolve("rss.txt");
-        Path output = scratch.resolve("output.txt");
-        List<String> command = new ArrayList<>(List.of(TIME.toString(), "-f", "%M", "-o", rss.toString()));
-        command.addAll(promoter);
+        List<String> command = new ArrayList<>(promoter);
         command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("LASTSTATE_") || k.startsWith("AWS_"));
-        builder.environment().putAll(env);
-        long start = System.nanoTime();
-        Process process = builder.start();
-        if (!process.waitFor(30, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("timed out: " + command);
-        }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        long kib = Long.parseLong(Files.readString(rss).strip().lines().reduce((a, b) -> b).orElse("0"));
-        String printed = Files.readString(output, StandardCharsets.UTF_8).strip();
-        System.err.println("  " + printed.replace("\n", "\n  "));
+        ColdStartBenchmark.Run run = ColdStartBenchmark.run(command, env, scratch, Duration.ofMinutes(30));
+        System.err.println("  " + run.output().strip().replace("\n", "\n  "));
         Verification verification = new SnapshotVerifier(targetStore).verify(target);
         boolean selfContained = verification.files().stream().allMatch(f -> target.contains(f.uri()));
-        return new Row(direction, stateBytes, ssts, millis, kib, process.exitValue(), verification.restorable(), selfContained, printed);
+        return new Row(direction, stateBytes, ssts, run.millis(), run.rssKib(), run.exitCode(), verification.restorable(), selfContained,
+                run.output().strip());
     }
 }

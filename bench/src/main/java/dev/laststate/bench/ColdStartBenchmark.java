@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -99,6 +100,11 @@ public final class ColdStartBenchmark {
     record Run(long millis, int exitCode, long rssKib, String output) {}
 
     private static Run run(List<String> command, Map<String, String> env, Path scratch) throws IOException, InterruptedException {
+        return run(command, env, scratch, Duration.ofMinutes(2));
+    }
+
+    /** Runs {@code command} under {@code /usr/bin/time} (when there) with a clean laststate and AWS environment plus {@code env}. */
+    static Run run(List<String> command, Map<String, String> env, Path scratch, Duration timeout) throws IOException, InterruptedException {
         Path rss = scratch.resolve("rss.txt");
         Path output = scratch.resolve("output.txt");
         List<String> full = Files.isExecutable(TIME) ? concat(List.of(TIME.toString(), "-f", "%M", "-o", rss.toString()), command) : command;
@@ -108,7 +114,7 @@ public final class ColdStartBenchmark {
         builder.environment().putAll(env);
         long start = System.nanoTime();
         Process process = builder.start();
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("timed out: " + command);
         }
