@@ -7,6 +7,7 @@ import dev.laststate.store.Listing;
 import dev.laststate.store.NameLimit;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.ObjectStreams;
 import dev.laststate.store.ReservedNames;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
@@ -18,6 +19,7 @@ import dev.laststate.store.atomic.ConditionalRename;
 import dev.laststate.store.atomic.DirectoryLocks;
 import dev.laststate.store.atomic.ListingBuilder;
 import dev.laststate.store.atomic.StaleTemporarySweep;
+import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -55,7 +58,8 @@ import org.apache.hadoop.security.UserGroupInformation;
  * it, which the NameNode grants one client at a time and takes back when that client dies (after the
  * lease soft limit, 60 s by default). Every write creates a new inode, so the version, which carries the
  * inode's file id, changes with every write. There is no server-side copy: copies stream through this
- * client.
+ * client. Streamed reads and writes ({@link Capability#BOUNDED_STREAMS}) hold one buffer of 1 MiB and the HDFS
+ * client's own packets, whatever the file's size.
  *
  * <p>The store's own temporary and lock files ({@link ReservedNames}) are never listed; any other name with
  * their prefix, a symbolic link and a name no location can hold are listed as skipped. The first write or
@@ -108,7 +112,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE);
+        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.BOUNDED_STREAMS);
     }
 
     /**
@@ -227,17 +231,113 @@ final class HdfsCheckpointStore implements CheckpointStore {
         throw new StoreException(uri, "cannot read " + uri + ": it kept changing while being read", null);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Bounded: the file is opened where it lies and read as the caller reads, one DataNode packet (64 KiB by
+     * default) and the client's buffer of {@value #COPY_BUFFER} bytes at a time. As in {@link #read}, the version is
+     * the same just before the open, just after it and after the last byte, or the stream fails: a
+     * {@link dev.laststate.store.ConditionFailedException} when the file was replaced, a {@link StoreNotFoundException}
+     * when it was deleted, and otherwise HDFS's failure classified (a stopped DataNode is a
+     * {@link StoreUnavailableException}). A {@code length} of 0 asks the NameNode nothing.
+     */
+    @Override
+    public InputStream readStream(StoreUri uri, Optional<String> version, long offset, long length) throws StoreException {
+        Path path = path(uri.requireObject(SCHEMES, nameLimits));
+        ObjectStreams.requireRange(uri, offset, length);
+        if (length == 0) {
+            return InputStream.nullInputStream();
+        }
+        DistributedFileSystem fs = client(uri);
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            ObjectInfo before = stat(fs, uri, path, "read").orElseThrow(() -> StoreNotFoundException.noSuchObject(uri, "read"));
+            ObjectStreams.requireVersionAndSize(uri, version, offset + length, before);
+            FSDataInputStream in;
+            try {
+                in = fs.open(path, COPY_BUFFER);
+            } catch (IOException | IllegalArgumentException e) {
+                if (missing(e)) {
+                    continue; // replaced or deleted since the stat: the next one tells which
+                }
+                throw HdfsErrors.classify(e, uri, "read");
+            }
+            try {
+                // The same version after the open as before it: the inode opened is that version's (file ids never repeat).
+                if (stat(fs, uri, path, "read").map(ObjectInfo::version).equals(Optional.of(before.version()))) {
+                    in.seek(offset);
+                    return ObjectStreams.exactly(uri, length, in, failure -> streamFailure(fs, path, before, failure),
+                            () -> requireUnchanged(fs, path, before));
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                closeQuietly(in, Optional.of(e));
+                throw HdfsErrors.classify(e, uri, "read");
+            }
+            closeQuietly(in, Optional.empty()); // the file was replaced under the open: a failure to close it is moot
+        }
+        throw new StoreException(uri, "cannot read " + uri + ": it kept changing while being opened", null);
+    }
+
+    /**
+     * The failure of a stream's read, told by the version after it, as a copy's is: the file deleted or replaced
+     * mid-read (its old blocks go with it) is reported as such, anything else as HDFS's failure.
+     */
+    private static StoreException streamFailure(DistributedFileSystem fs, Path path, ObjectInfo opened, Exception failure) {
+        try {
+            requireUnchanged(fs, path, opened);
+        } catch (StoreException changed) {
+            changed.addSuppressed(failure);
+            return changed;
+        }
+        return HdfsErrors.classify(failure, opened.uri(), "read");
+    }
+
+    /** The file's version now, against the one a stream was opened at. */
+    private static void requireUnchanged(DistributedFileSystem fs, Path path, ObjectInfo opened) throws StoreException {
+        StoreUri uri = opened.uri();
+        ObjectInfo now = stat(fs, uri, path, "read").orElseThrow(() -> StoreNotFoundException.noSuchObject(uri, "read"));
+        ObjectStreams.requireVersionAndSize(uri, Optional.of(opened.version()), 0, now);
+    }
+
     // ---------------------------------------------------------------- writing
 
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
         Path target = path(uri.requireObject(SCHEMES, nameLimits));
+        return publish(uri, target, condition, out -> out.write(bytes));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Bounded: as {@link #write}, into a temporary file beside {@code uri} renamed into place (atomic on the
+     * NameNode), the content copied through one buffer of {@value ObjectStreams#COPY_BUFFER_BYTES} bytes; the client's
+     * write pipeline holds at most {@code dfs.client.write.max-packets-in-flight} packets (80 of 64 KiB by default).
+     * On any failure, of the content or of HDFS, the temporary file is removed and what was at {@code uri} stays.
+     */
+    @Override
+    public ObjectInfo writeStream(StoreUri uri, InputStream content, long length) throws StoreException {
+        Path target = path(uri.requireObject(SCHEMES, nameLimits));
+        ObjectStreams.requireRange(uri, 0, length);
+        return publish(uri, target, WriteCondition.overwrite(), out -> ObjectStreams.copyExactly(uri, content, length, out));
+    }
+
+    /** What a write puts into its temporary file. */
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes {@code content} to a new temporary file beside {@code target} and renames it into place under
+     * {@code condition}; the temporary file is removed when anything fails.
+     */
+    private ObjectInfo publish(StoreUri uri, Path target, WriteCondition condition, Content content) throws StoreException {
         DistributedFileSystem fs = client(uri);
         HdfsFiles files = files(fs, uri);
         Path temp = temporary(files, target);
         boolean moved = false;
         try {
-            writeNew(fs, temp, bytes);
+            writeNew(fs, temp, content);
             rename.publish(files, uri, temp, target, condition);
             moved = true;
         } catch (IOException | IllegalArgumentException e) {
@@ -251,11 +351,11 @@ final class HdfsCheckpointStore implements CheckpointStore {
     }
 
     /** Writes a new file; closed by hand for the reason {@link #transfer} gives. */
-    private static void writeNew(DistributedFileSystem fs, Path path, byte[] bytes) throws IOException {
+    private static void writeNew(DistributedFileSystem fs, Path path, Content content) throws IOException {
         FSDataOutputStream out = fs.create(path, false);
         try {
-            out.write(bytes);
-        } catch (IOException e) {
+            content.writeTo(out);
+        } catch (IOException | RuntimeException e) {
             closeQuietly(out, Optional.of(e));
             throw e;
         }
@@ -368,7 +468,7 @@ final class HdfsCheckpointStore implements CheckpointStore {
      * Closes {@code out}; its failure is returned when nothing failed before, otherwise added to that failure as
      * suppressed unless it is the very same exception (HDFS's stream throws its first failure again).
      */
-    private static Optional<Exception> closeQuietly(OutputStream out, Optional<Exception> earlier) {
+    private static Optional<Exception> closeQuietly(Closeable out, Optional<Exception> earlier) {
         try {
             out.close();
             return Optional.empty();

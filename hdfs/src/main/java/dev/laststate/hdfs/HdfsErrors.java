@@ -125,9 +125,12 @@ final class HdfsErrors {
                     || t instanceof SocketTimeoutException || t instanceof SocketException || t instanceof EOFException) {
                 return true;
             }
-            // A write pipeline with no DataNode left; Hadoop says so only in the message of a plain IOException.
+            // A write pipeline with no DataNode left, or a NameNode with none to take a new block (the client excluded
+            // the one that stopped; measured with a DataNode stopped mid-write); Hadoop says so only in the message of a
+            // plain IOException.
             String message = t.getMessage();
-            if (message != null && message.startsWith("All datanodes ") && message.contains(" are bad")) {
+            if (message != null && (message.startsWith("All datanodes ") && message.contains(" are bad")
+                    || message.contains(" could only be written to 0 of the "))) {
                 return true;
             }
         }

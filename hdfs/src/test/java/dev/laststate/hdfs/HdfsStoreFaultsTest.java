@@ -13,12 +13,17 @@ import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -34,7 +39,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Faults injected into a MiniDFSCluster while the store is mid-operation: a file deleted or rewritten under a
- * read or a copy, a DataNode or the NameNode stopped mid-copy, the NameNode in safe mode. The faults fire from
+ * read, a stream or a copy, a DataNode stopped mid-copy or mid-way through a streamed write, the NameNode stopped
+ * mid-copy, the NameNode in safe mode. The faults fire from
  * inside the read ({@link FaultInjectingFileSystem}), never after a sleep; every test leaves the cluster whole.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -105,11 +111,19 @@ class HdfsStoreFaultsTest {
     }
 
     @Test
-    void aFileDeletedUnderAReadIsNotFound() throws Exception {
-        StoreUri object = store.write(freshDir().resolve("object"), bytes(3 * MIB), WriteCondition.overwrite()).uri();
-        FaultInjectingFileSystem.arm(hdfsPath(object), () -> admin().delete(new Path(hdfsPath(object)), false));
+    void aFileDeletedUnderAReadOrAStreamIsNotFound() throws Exception {
+        StoreUri dir = freshDir();
+        StoreUri read = store.write(dir.resolve("read"), bytes(3 * MIB), WriteCondition.overwrite()).uri();
+        ObjectInfo streamed = store.write(dir.resolve("streamed"), bytes(3 * MIB), WriteCondition.overwrite());
 
-        assertFails(StoreNotFoundException.class, object, () -> store.read(object));
+        FaultInjectingFileSystem.arm(hdfsPath(read), () -> admin().delete(new Path(hdfsPath(read)), false));
+        assertFails(StoreNotFoundException.class, read, () -> store.read(read));
+        assertThat(FaultInjectingFileSystem.fired()).isTrue();
+
+        FaultInjectingFileSystem.arm(hdfsPath(streamed.uri()), () -> admin().delete(new Path(hdfsPath(streamed.uri())), false));
+        try (InputStream in = store.readStream(streamed.uri(), Optional.of(streamed.version()), 0, streamed.size())) {
+            assertFails(StoreNotFoundException.class, streamed.uri(), in::readAllBytes);
+        }
         assertThat(FaultInjectingFileSystem.fired()).isTrue();
     }
 
@@ -227,6 +241,68 @@ class HdfsStoreFaultsTest {
         // open, one create, one rename: the version check costs the two stats and nothing else.
         assertThat(FaultInjectingFileSystem.calls()).isEqualTo(Map.of("getFileStatus", 3, "open", 1, "create", 1, "rename", 1));
         assertThat(store.stat(copied.uri())).contains(copied);
+    }
+
+    @Test
+    void aFileReplacedUnderAStreamFailsTheStreamAsConditionFailed() throws Exception {
+        StoreUri object = freshDir().resolve("object");
+        ObjectInfo first = store.write(object, bytes(3 * MIB), WriteCondition.overwrite());
+        FaultInjectingFileSystem.arm(hdfsPath(object), () -> store.write(object, utf8("second"), WriteCondition.overwrite()));
+
+        // Not read again, as a whole read is: the bytes already served were the first version's.
+        try (InputStream in = store.readStream(object, Optional.empty(), MIB, first.size() - MIB)) {
+            assertFails(ConditionFailedException.class, object, in::readAllBytes);
+        }
+        assertThat(FaultInjectingFileSystem.fired()).isTrue();
+    }
+
+    @Test
+    void aDataNodeStoppedDuringAStreamedWriteIsUnavailableAndLeavesNothingAtThePath() throws Exception {
+        StoreUri dir = freshDir();
+        StoreUri target = dir.resolve("target");
+        ObjectInfo present = store.write(target, utf8("present"), WriteCondition.overwrite());
+        byte[] content = bytes(6 * MIB);
+        MiniDFSCluster cluster = hdfs.cluster();
+        MiniDFSCluster.DataNodeProperties[] stopped = new MiniDFSCluster.DataNodeProperties[1];
+        // The content stops the one DataNode once 2 MiB of it were taken: the pipeline of the temporary file breaks.
+        InputStream stopsTheDataNode = new SequenceInputStream(new ByteArrayInputStream(content, 0, 2 * MIB),
+                new SequenceInputStream(new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        if (stopped[0] == null) {
+                            stopped[0] = cluster.stopDataNode(0);
+                        }
+                        return -1;
+                    }
+                }, new ByteArrayInputStream(content, 2 * MIB, content.length - 2 * MIB)));
+        try {
+            long started = System.nanoTime();
+
+            assertFails(StoreUnavailableException.class, target, () -> store.writeStream(target, stopsTheDataNode, content.length));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+            assertThat(stopped[0]).as("the DataNode was stopped mid-write").isNotNull();
+            assertThat(store.stat(target)).as("the NameNode still answers").contains(present);
+            assertThat(rawNames(dir)).as("no temporary file left behind").containsExactly("target");
+        } finally {
+            restart(stopped[0]);
+        }
+        assertThat(text(target)).isEqualTo("present");
+        assertThat(store.writeStream(target, new ByteArrayInputStream(content), content.length).size()).isEqualTo(content.length);
+        assertThat(store.read(target).bytes()).isEqualTo(content);
+    }
+
+    @Test
+    void aStreamAsksForTheVersionBeforeAndAfterTheOpenAndAfterTheLastByteAndNothingMore() throws Exception {
+        ObjectInfo object = store.write(freshDir().resolve("object"), bytes(MIB), WriteCondition.overwrite());
+        FaultInjectingFileSystem.resetCalls();
+
+        try (InputStream in = store.readStream(object.uri(), Optional.of(object.version()), 10, MIB - 20)) {
+            assertThat(FaultInjectingFileSystem.calls()).as("before the first byte").isEqualTo(Map.of("getFileStatus", 2, "open", 1));
+            assertThat(in.readAllBytes()).hasSize(MIB - 20);
+        }
+
+        assertThat(FaultInjectingFileSystem.calls()).isEqualTo(Map.of("getFileStatus", 3, "open", 1));
     }
 
     // ---------------------------------------------------------------- helpers

@@ -8,11 +8,17 @@ import dev.laststate.store.Listing;
 import dev.laststate.store.NameLimit;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.ObjectStreams;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -29,8 +35,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -41,12 +49,14 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.CopyObjectResult;
 import software.amazon.awssdk.services.s3.model.CopyPartResult;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -61,6 +71,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * A checkpoint store on Amazon S3 or an S3-compatible store, for {@code s3://bucket/path} and
@@ -74,11 +85,20 @@ import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
  * once; every failure of a request (an SDK exception or anything its HTTP client lets escape) is
  * classified here, where it is thrown ({@link S3Errors}), and every field of an answer the store needs is
  * checked: a missing one is a {@link StoreException}, never a {@link NullPointerException}.
+ *
+ * <p>Streams ({@link Capability#BOUNDED_STREAMS}): a {@link #readStream} is one ranged {@code GetObject} whose body is
+ * read as it arrives; a {@link #writeStream} holds one part: {@value #PART_SIZE} bytes (8 MiB), grown for objects over
+ * 78 GiB so that S3's 10,000 parts suffice (about 524 MiB at S3's largest object, 5 TiB). A write no larger than a part
+ * is one {@code PutObject}; a larger one a multipart upload whose parts are read, one at a time, into one buffer.
  */
 final class S3CheckpointStore implements CheckpointStore {
 
     private static final int DELETE_BATCH = 1_000;
     private static final int MAX_PARTS = 10_000;
+    /** The part size of a streamed write, before it grows to keep within {@link #MAX_PARTS}. */
+    static final int PART_SIZE = 8 * 1024 * 1024;
+    /** S3's largest object. */
+    static final long MAX_OBJECT_BYTES = 5L * 1024 * 1024 * 1024 * 1024;
     private static final List<NameLimit> KEY_LIMIT = List.of(new NameLimit(NameLimit.Measure.NAME_BYTES, 1024));
 
     private final S3StoreConfig config;
@@ -155,7 +175,8 @@ final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY);
+        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY,
+                Capability.BOUNDED_STREAMS);
     }
 
     /** S3 refuses a key over 1,024 bytes of UTF-8 (KeyTooLongError). */
@@ -324,6 +345,106 @@ final class S3CheckpointStore implements CheckpointStore {
         return new ObjectContent(info(uri, "read", size, response.lastModified(), response.eTag()), content);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code GetObject} of {@code Range: bytes=offset-(offset+length-1)}, with {@code If-Match: version} when a
+     * version is given; the answer's ETag and {@code Content-Range} total are checked before this returns. The body is
+     * read from the connection as the caller reads (bounded: the HTTP client's buffer); closing the stream before its
+     * end aborts the connection rather than downloading the rest. A {@code length} of 0 sends nothing.
+     */
+    @Override
+    public InputStream readStream(StoreUri uri, Optional<String> version, long offset, long length) throws StoreException {
+        uri.requireObject(schemes(), nameLimits());
+        ObjectStreams.requireRange(uri, offset, length);
+        if (length == 0) {
+            return InputStream.nullInputStream();
+        }
+        long end = offset + length;
+        GetObjectRequest request = GetObjectRequest.builder().bucket(uri.authority()).key(uri.path())
+                .range("bytes=" + offset + "-" + (end - 1)).ifMatch(version.map(S3Errors::quote).orElse(null)).build();
+        ResponseInputStream<GetObjectResponse> answer = send(() -> s3.getObject(request),
+                e -> S3Errors.classifyRangedRead(e, uri, version, end));
+        knownBuckets.add(uri.authority());
+        try {
+            GetObjectResponse response = answer.response();
+            boolean partial = response.sdkHttpResponse().statusCode() == 206;
+            // A whole-object answer (the server may ignore a range) is the object from byte 0: skipped up to the range.
+            long size = partial
+                    ? ContentRange.totalSize(response.contentRange()).orElseThrow(() -> StoreException.malformedAnswer(uri, "read",
+                            "a partial answer without its Content-Range"))
+                    : Optional.ofNullable(response.contentLength()).orElseThrow(() -> StoreException.malformedAnswer(uri, "read",
+                            "no size (Content-Length)"));
+            ObjectStreams.requireVersionAndSize(uri, version, end, info(uri, "read", size, response.lastModified(), response.eTag()));
+            InputStream body = new AbortedWhenClosedEarly(answer, partial ? length : size);
+            if (!partial) {
+                skip(uri, body, offset);
+            }
+            return ObjectStreams.exactly(uri, length, body, e -> S3Errors.classifyBody(e, uri));
+        } catch (StoreException e) {
+            answer.abort();
+            throw e;
+        }
+    }
+
+    private static void skip(StoreUri uri, InputStream body, long bytes) throws StoreException {
+        try {
+            body.skipNBytes(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw S3Errors.classifyBody(e, uri);
+        }
+    }
+
+    /**
+     * A GET's body, aborted instead of closed when closed before its last byte: the HTTP client would otherwise read
+     * the rest of the range to keep the connection, which for a large range is most of it.
+     */
+    private static final class AbortedWhenClosedEarly extends FilterInputStream {
+        private final ResponseInputStream<?> answer;
+        private long remaining;
+
+        AbortedWhenClosedEarly(ResponseInputStream<?> answer, long bodyLength) {
+            super(answer);
+            this.answer = answer;
+            this.remaining = bodyLength;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            remaining = b < 0 ? 0 : remaining - 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            remaining = n < 0 ? 0 : remaining - n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            remaining -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (remaining <= 0) {
+                super.close();
+                return;
+            }
+            answer.abort();
+            try {
+                super.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the connection was just aborted: closing what is left of it has nothing to report
+            }
+        }
+    }
+
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
         uri.requireObject(schemes(), nameLimits());
@@ -335,12 +456,97 @@ final class S3CheckpointStore implements CheckpointStore {
             case IF_VERSION_MATCHES -> builder.ifMatch(S3Errors.quote(condition.expectedVersion().orElseThrow()));
         }
         PutObjectRequest request = builder.build();
-        PutObjectResponse response = send(() -> s3.putObject(request, RequestBody.fromBytes(bytes)),
+        PutObjectResponse response = send(() -> s3.putObject(request, unshared(bytes, bytes.length)),
                 e -> S3Errors.classifyWrite(e, uri, condition));
         knownBuckets.add(uri.authority());
         String version = S3Errors.unquote(response.eTag())
                 .orElseThrow(() -> S3Errors.unreadableAcknowledgement(uri, "the write of", "no ETag"));
         return new ObjectInfo(uri, bytes.length, serverTime(response.sdkHttpResponse()), version);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Up to one part ({@link #partSize}) the content is read into memory and sent as one {@code PutObject}, which
+     * the SDK can retry. Above it, a multipart upload: {@code CreateMultipartUpload}, one {@code UploadPart} per part,
+     * each read into the same buffer of the part size (the memory bound) and retried by the SDK from it, then
+     * {@code CompleteMultipartUpload}, which makes the object appear whole. On any failure, of the content or of S3,
+     * the upload is aborted (best effort) and nothing appears at {@code uri}. Each part carries a CRC32 checksum that
+     * S3 checks.
+     *
+     * @throws UnsupportedStoreOperationException for more than S3's largest object, 5 TiB, before anything is sent
+     */
+    @Override
+    public ObjectInfo writeStream(StoreUri uri, InputStream content, long length) throws StoreException {
+        uri.requireObject(schemes(), nameLimits());
+        ObjectStreams.requireRange(uri, 0, length);
+        if (length > MAX_OBJECT_BYTES) {
+            throw new UnsupportedStoreOperationException(uri, "cannot write " + length + " bytes to " + uri
+                    + ": S3 holds objects of at most " + MAX_OBJECT_BYTES + " bytes", null);
+        }
+        long partSize = partSize(length);
+        if (length <= partSize) {
+            return write(uri, ObjectStreams.readExactly(uri, content, length), WriteCondition.overwrite());
+        }
+        return writeInParts(uri, content, length, (int) partSize);
+    }
+
+    /** The part size of a streamed write of {@code length} bytes: {@link #PART_SIZE}, or more where 10,000 would not do. */
+    static long partSize(long length) {
+        return partSize(PART_SIZE, length);
+    }
+
+    /** At least {@code minimum}, and large enough that {@code length} bytes fit in {@link #MAX_PARTS} parts. */
+    private static long partSize(long minimum, long length) {
+        return Math.max(minimum, (length + MAX_PARTS - 1) / MAX_PARTS);
+    }
+
+    private ObjectInfo writeInParts(StoreUri uri, InputStream content, long length, int partSize) throws StoreException {
+        // Nothing at uri changes before the upload completes: a failure until then is a plain failure, never unknown.
+        String uploadId = createUpload(uri, "write", r -> r.checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                e -> S3Errors.classify(e, uri, "write", false));
+        byte[] buffer = new byte[partSize];
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (long offset = 0; offset < length; offset += partSize) {
+                int size = (int) Math.min(partSize, length - offset);
+                readPart(uri, content, buffer, size, offset, length);
+                int number = parts.size() + 1;
+                UploadPartResponse part = send(() -> s3.uploadPart(r -> r.bucket(uri.authority()).key(uri.path()).uploadId(uploadId)
+                                .partNumber(number).contentLength((long) size).checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                                unshared(buffer, size)),
+                        e -> S3Errors.classify(e, uri, "write", false));
+                String etag = Optional.ofNullable(part.eTag()).filter(t -> !t.isBlank())
+                        .orElseThrow(() -> StoreException.malformedAnswer(uri, "write", "an uploaded part without its ETag"));
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).checksumCRC32(part.checksumCRC32()).build());
+            }
+            return completeUpload(uri, uploadId, parts, length, "the write of", e -> S3Errors.classifyComplete(e, uri));
+        } catch (StoreException failure) {
+            abort(uri, uploadId, failure);
+            throw failure;
+        }
+    }
+
+    /** Reads the next {@code size} bytes of a streamed write's content into {@code buffer}. */
+    private static void readPart(StoreUri uri, InputStream content, byte[] buffer, int size, long offset, long length)
+            throws StoreException {
+        int read;
+        try {
+            read = content.readNBytes(buffer, 0, size);
+        } catch (IOException | RuntimeException e) {
+            throw ObjectStreams.contentFailed(uri, e);
+        }
+        if (read < size) {
+            throw ObjectStreams.contentEnded(uri, offset + read, length);
+        }
+    }
+
+    /**
+     * The first {@code size} bytes of {@code buffer} as a body the SDK can send again on a retry, without the copy
+     * {@link RequestBody#fromBytes} makes: the buffer is not touched until the request is answered.
+     */
+    private static RequestBody unshared(byte[] buffer, int size) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, size), size, "application/octet-stream");
     }
 
     /**
@@ -388,12 +594,9 @@ final class S3CheckpointStore implements CheckpointStore {
 
     private ObjectInfo copyInParts(ObjectInfo source, StoreUri target) throws StoreException {
         StoreUri from = source.uri();
-        long partSize = Math.max(config.multipartCopyThreshold(), (source.size() + MAX_PARTS - 1) / MAX_PARTS);
+        long partSize = partSize(config.multipartCopyThreshold(), source.size());
         String action = "copy " + from + " to";
-        CreateMultipartUploadResponse created = send(() -> s3.createMultipartUpload(r -> r.bucket(target.authority()).key(target.path())),
-                e -> S3Errors.classify(e, target, action, true));
-        String uploadId = Optional.ofNullable(created.uploadId()).filter(id -> !id.isEmpty())
-                .orElseThrow(() -> StoreException.malformedAnswer(target, action, "no UploadId"));
+        String uploadId = createUpload(target, action, r -> { }, e -> S3Errors.classify(e, target, action, true));
         try {
             List<CompletedPart> parts = new ArrayList<>();
             for (long offset = 0; offset < source.size(); offset += partSize) {
@@ -408,16 +611,30 @@ final class S3CheckpointStore implements CheckpointStore {
                         .orElseThrow(() -> StoreException.malformedAnswer(target, action, "a copied part without its ETag"));
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             }
-            CompleteMultipartUploadResponse done = send(() -> s3.completeMultipartUpload(r -> r.bucket(target.authority())
-                            .key(target.path()).uploadId(uploadId).multipartUpload(u -> u.parts(parts))),
-                    e -> copyFailure(e, source, target));
-            String version = S3Errors.unquote(done.eTag())
-                    .orElseThrow(() -> S3Errors.unreadableAcknowledgement(target, "the copy to", "no ETag"));
-            return new ObjectInfo(target, source.size(), serverTime(done.sdkHttpResponse()), version);
+            return completeUpload(target, uploadId, parts, source.size(), "the copy to", e -> copyFailure(e, source, target));
         } catch (StoreException failure) {
             abort(target, uploadId, failure);
             throw failure;
         }
+    }
+
+    /** Starts a multipart upload to {@code target}; its upload id. */
+    private String createUpload(StoreUri target, String action, Consumer<CreateMultipartUploadRequest.Builder> options,
+                                Classifier classifier) throws StoreException {
+        CreateMultipartUploadResponse created = send(() -> s3.createMultipartUpload(r -> options.accept(
+                r.bucket(target.authority()).key(target.path()))), classifier);
+        return Optional.ofNullable(created.uploadId()).filter(id -> !id.isEmpty())
+                .orElseThrow(() -> StoreException.malformedAnswer(target, action, "no UploadId"));
+    }
+
+    /** Completes a multipart upload of {@code size} bytes: the object appears at {@code target}, whole. */
+    private ObjectInfo completeUpload(StoreUri target, String uploadId, List<CompletedPart> parts, long size, String action,
+                                      Classifier classifier) throws StoreException {
+        CompleteMultipartUploadResponse done = send(() -> s3.completeMultipartUpload(r -> r.bucket(target.authority())
+                .key(target.path()).uploadId(uploadId).multipartUpload(u -> u.parts(parts))), classifier);
+        String version = S3Errors.unquote(done.eTag())
+                .orElseThrow(() -> S3Errors.unreadableAcknowledgement(target, action, "no ETag"));
+        return new ObjectInfo(target, size, serverTime(done.sdkHttpResponse()), version);
     }
 
     /** A failed copy request within one bucket, a missing bucket told apart from a missing source. */

@@ -12,6 +12,7 @@ import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -154,7 +155,7 @@ final class S3Errors {
      */
     static StoreException classifyWrite(RuntimeException e, StoreUri uri, WriteCondition condition) {
         StoreException failure = classify(e, uri, "write", true);
-        boolean retried = e instanceof SdkException sdk && sdk.numAttempts() != null && sdk.numAttempts() > 1;
+        boolean retried = retried(e);
         boolean missing = failure instanceof StoreNotFoundException && !(failure instanceof ContainerNotFoundException);
         return switch (condition.kind()) {
             case OVERWRITE -> failure;
@@ -202,6 +203,56 @@ final class S3Errors {
             return new StoreNotFoundException(from, "cannot copy " + from + ": no such object (" + detail((SdkException) e) + ")", e);
         }
         return failure;
+    }
+
+    /**
+     * A failed ranged {@code GetObject} of a stream, which carries {@code If-Match} when a version is given: a 412 is
+     * that version being gone, a 416 (the range starts at or past the end) the object being shorter than asked.
+     */
+    static StoreException classifyRangedRead(RuntimeException e, StoreUri uri, Optional<String> version, long end) {
+        StoreException failure = classify(e, uri, "read", false);
+        if (failure instanceof ConditionFailedException && version.isPresent()) {
+            return new ConditionFailedException(uri, "cannot read " + uri + ": it is no longer in version " + version.get()
+                    + ", the version listed (" + detail((SdkException) e) + ")", e);
+        }
+        if (status(e) == 416) {
+            return new ConditionFailedException(uri, "cannot read " + uri + " up to byte " + end + ": it is shorter ("
+                    + detail((SdkException) e) + ")", e);
+        }
+        return failure;
+    }
+
+    /**
+     * A failure while a GET's body is read, after its answer arrived: an {@link IOException} of the
+     * connection (a reset, a body cut short) or whatever the SDK's stream lets escape; the object is unchanged.
+     */
+    static StoreException classifyBody(Exception e, StoreUri uri) {
+        if (e instanceof RuntimeException unchecked) {
+            return classify(unchecked, uri, "read", false);
+        }
+        return classify(new UncheckedIOException(e instanceof IOException io ? io : new IOException(e)), uri, "read", false);
+    }
+
+    /**
+     * A failed {@code CompleteMultipartUpload} of a streamed write. After the SDK retried, a missing upload
+     * ({@code NoSuchUpload}) means an earlier attempt most likely completed it: the outcome is unknown, not "not found";
+     * on the first attempt it means the upload was aborted elsewhere (a lifecycle rule), so nothing was written.
+     */
+    static StoreException classifyComplete(RuntimeException e, StoreUri uri) {
+        StoreException failure = classify(e, uri, "write", true);
+        if (failure instanceof StoreNotFoundException && !(failure instanceof ContainerNotFoundException)) {
+            return retried(e)
+                    ? new OutcomeUnknownException(uri, "cannot tell whether " + uri + " was written: its upload is gone ("
+                            + detail((SdkException) e) + ") after the SDK retried, and the earlier attempt may have completed it", e)
+                    : new StoreException(uri, "cannot write " + uri + ": its upload was aborted before it completed ("
+                            + detail((SdkException) e) + "); nothing was written", e);
+        }
+        return failure;
+    }
+
+    /** Whether the SDK sent the request more than once before it gave up. */
+    private static boolean retried(RuntimeException e) {
+        return e instanceof SdkException sdk && sdk.numAttempts() != null && sdk.numAttempts() > 1;
     }
 
     /** One key's failure inside a DeleteObjects answer (HTTP 200 overall). */

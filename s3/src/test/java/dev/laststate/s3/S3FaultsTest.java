@@ -12,14 +12,21 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import dev.laststate.tck.faults.Fault;
 import dev.laststate.tck.faults.FaultProxy;
+import dev.laststate.tck.faults.Request;
 import dev.laststate.tck.faults.SeededObjects;
 import dev.laststate.tck.faults.StoreFailures.FaultedOperation;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,19 +34,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /**
  * Malformed and cut-off answers are store failures: with {@link FaultProxy} between the store and S3Proxy,
  * every operation meets a reset connection, a stall past the client's timeout, a 500 or 503, a body cut short
  * and answers without {@code Content-Length} or {@code ETag}, and fails with a {@link StoreException} subtype
  * naming its location (never an unchecked exception); where the fault kept the request from S3Proxy, the
- * storage behind is unchanged. Short client timeouts and two attempts keep it fast.
+ * storage behind is unchanged. A streamed write in parts that fails at a part, at its content or at the complete
+ * leaves nothing at its key and no multipart upload open. Short client timeouts and two attempts keep it fast.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class S3FaultsTest {
 
     private static final String BUCKET = "laststate-faults";
     private static final Duration TIMEOUT = Duration.ofMillis(400);
+    private static final int MIB = 1024 * 1024;
+    /** A streamed write in three parts. */
+    private static final int IN_PARTS = 2 * S3CheckpointStore.PART_SIZE + 3;
 
     @RegisterExtension
     static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
@@ -50,6 +63,8 @@ class S3FaultsTest {
     /** The same storage without faults, to set up and check. */
     private S3CheckpointStore direct;
     private SeededObjects seeded;
+    /** A plain client straight to S3Proxy, for what the store never asks (the multipart uploads left open). */
+    private S3Client admin;
 
     @BeforeAll
     void start() throws Exception {
@@ -59,11 +74,14 @@ class S3FaultsTest {
         environment.put("AWS_MAX_ATTEMPTS", "2");
         faulty = S3.store(config, S3Environment.from(environment, config).withTimeouts(TIMEOUT, TIMEOUT), List.of());
         direct = S3.store(Map.of(), List.of());
+        admin = S3.server().admin();
     }
 
     @AfterAll
     void stopProxy() throws Exception {
-        proxy.close();
+        try (S3Client closing = admin) {
+            proxy.close();
+        }
     }
 
     /** Each test starts without a fault, on objects seeded under a root named after it. */
@@ -90,6 +108,15 @@ class S3FaultsTest {
                 FaultedOperation.changing("write if absent", () -> faulty.write(fresh, utf8("new"), WriteCondition.ifAbsent()), fresh),
                 FaultedOperation.changing("replace a version", () -> faulty.write(other.uri(), utf8("replaced"),
                         WriteCondition.ifVersionMatches(other.version())), other.uri()),
+                FaultedOperation.reading("read a stream", () -> {
+                    try (InputStream in = faulty.readStream(source.uri(), Optional.of(source.version()), 4, source.size() - 4)) {
+                        return in.readAllBytes();
+                    }
+                }, source.uri()),
+                FaultedOperation.changing("write a stream", () -> faulty.writeStream(other.uri(),
+                        new ByteArrayInputStream(utf8("replaced")), 8), other.uri()),
+                FaultedOperation.changing("write a stream in parts", () -> faulty.writeStream(fresh,
+                        new ByteArrayInputStream(bytes(IN_PARTS)), IN_PARTS), fresh),
                 FaultedOperation.changing("copy", () -> faulty.copy(source, target), source.uri(), target),
                 FaultedOperation.changing("delete", () -> {
                     faulty.delete(other.uri());
@@ -125,7 +152,7 @@ class S3FaultsTest {
     @Test
     void aBodyCutShortIsAStoreFailure() throws Exception {
         proxy.inject(Fault.cutBody());
-        for (String name : List.of("list", "read", "read a prefix")) {
+        for (String name : List.of("list", "read", "read a prefix", "read a stream")) {
             assertThat(failsNamingItsLocation(operations().get(name))).as(name).isInstanceOf(StoreUnavailableException.class);
         }
         // The copy reached S3Proxy and its answer was cut: done or not, the store cannot tell.
@@ -149,7 +176,7 @@ class S3FaultsTest {
                 t -> assertThat(t).isInstanceOf(StoreException.class));
 
         proxy.inject(Fault.dropHeader("ETag"));
-        for (String name : List.of("stat", "read", "read a prefix")) {
+        for (String name : List.of("stat", "read", "read a prefix", "read a stream")) {
             assertThat(failsNamingItsLocation(operations().get(name))).as(name).hasMessageContaining("ETag");
         }
         // The PUT took effect, but without its ETag the version written is unknown: read before assuming.
@@ -158,6 +185,95 @@ class S3FaultsTest {
                 .isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.uri()).isEqualTo(written));
         proxy.clear();
         assertThat(direct.read(written).bytes()).isEqualTo(utf8("w"));
+    }
+
+    @Test
+    void aStreamWhoseBodyIsCutOffMidwayFailsFromTheStreamAsUnavailable() throws Exception {
+        byte[] content = bytes(4 * MIB);
+        ObjectInfo large = direct.write(seeded.root().resolve("large"), content, WriteCondition.overwrite());
+        proxy.inject(Request.method("GET"), Fault.cutBody());
+
+        // The answer's head arrives whole, so the stream opens; its body breaks off half-way.
+        try (InputStream in = faulty.readStream(large.uri(), Optional.of(large.version()), 0, large.size())) {
+            assertThat(catchThrowable(in::readAllBytes)).isInstanceOfSatisfying(StoreUnavailableException.class,
+                    e -> assertThat(e.uri()).isEqualTo(large.uri()));
+        }
+        assertThat(proxy.faultedExchanges()).as("a body is not retried").isEqualTo(1);
+    }
+
+    @Test
+    void aResetDuringAnUploadPartAbortsTheUploadAndWritesNothing() throws Exception {
+        proxy.inject(request -> request.method().equals("PUT") && request.hasQuery("partNumber=2"), Fault.reset());
+
+        for (StoreUri uri : List.of(seeded.other().uri(), seeded.fresh())) {
+            assertThat(catchThrowable(() -> faulty.writeStream(uri, new ByteArrayInputStream(bytes(IN_PARTS)), IN_PARTS)))
+                    .as("write to %s", uri).isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.uri()).isEqualTo(uri));
+        }
+
+        assertThat(proxy.faultedExchanges()).as("the SDK's two attempts of part 2, for each write").isEqualTo(4);
+        assertThat(proxy.requests()).as("one abort per write").filteredOn(request -> request.method().equals("DELETE")
+                && request.hasQuery("uploadId=")).hasSize(2);
+        proxy.clear();
+        assertUnchanged();
+        assertThat(openUploads()).isEmpty();
+    }
+
+    @Test
+    void contentThatFailsAfterAPartAbortsTheUploadAndWritesNothing() throws Exception {
+        InputStream failing = new SequenceInputStream(new ByteArrayInputStream(bytes(S3CheckpointStore.PART_SIZE + 1)),
+                new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("the source broke off");
+                    }
+                });
+
+        assertThat(catchThrowable(() -> faulty.writeStream(seeded.fresh(), failing, IN_PARTS)))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e).hasRootCauseMessage("the source broke off"));
+
+        assertThat(proxy.requests()).as("part 1 went out, part 2 was never whole").extracting(Request::method)
+                .containsExactly("POST", "PUT", "DELETE");
+        assertUnchanged();
+        assertThat(openUploads()).isEmpty();
+    }
+
+    @Test
+    void aServerErrorOnCompleteAbortsTheUploadAndWritesNothing() throws Exception {
+        // The listing sees an upload left open: so an empty one below means the store's was aborted.
+        String left = admin.createMultipartUpload(r -> r.bucket(BUCKET).key(seeded.root().path() + "/left")).uploadId();
+        assertThat(openUploads()).containsExactly(seeded.root().path() + "/left");
+        admin.abortMultipartUpload(r -> r.bucket(BUCKET).key(seeded.root().path() + "/left").uploadId(left));
+        proxy.inject(request -> request.method().equals("POST") && request.hasQuery("uploadId="), Fault.status(500));
+
+        for (StoreUri uri : List.of(seeded.other().uri(), seeded.fresh())) {
+            assertThat(catchThrowable(() -> faulty.writeStream(uri, new ByteArrayInputStream(bytes(IN_PARTS)), IN_PARTS)))
+                    .as("write to %s", uri).isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.uri()).isEqualTo(uri));
+        }
+
+        assertThat(proxy.faultedExchanges()).as("the SDK's two attempts of each complete").isEqualTo(4);
+        proxy.clear();
+        assertUnchanged();
+        assertThat(openUploads()).isEmpty();
+    }
+
+    @Test
+    void aLostAnswerToCompleteIsSuccessOrAnUnknownOutcomeAndTheObjectIsWhole() throws Exception {
+        byte[] content = bytes(IN_PARTS);
+        proxy.inject(request -> request.method().equals("POST") && request.hasQuery("uploadId="), Fault.loseAnswer(), 1);
+
+        // S3Proxy completed the upload; the SDK's second attempt finds it gone (or completed: S3 may answer it again).
+        Throwable failure = catchThrowable(() -> faulty.writeStream(seeded.fresh(), new ByteArrayInputStream(content), IN_PARTS));
+
+        assertThat(failure).satisfiesAnyOf(t -> assertThat(t).isNull(), t -> assertThat(t)
+                .isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.uri()).isEqualTo(seeded.fresh())));
+        assertThat(direct.read(seeded.fresh()).bytes()).isEqualTo(content);
+        assertThat(openUploads()).isEmpty();
+    }
+
+    /** The keys of multipart uploads begun below this test's root and neither completed nor aborted. */
+    private List<String> openUploads() {
+        return admin.listMultipartUploads(r -> r.bucket(BUCKET).prefix(seeded.root().path() + "/")).uploads().stream()
+                .map(MultipartUpload::key).toList();
     }
 
     /** Injects {@code fault}, runs every operation, and checks each failed as a store failure naming its location. */
@@ -184,5 +300,11 @@ class S3FaultsTest {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
     }
 }

@@ -12,11 +12,15 @@ import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,8 +38,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
-/** What the TCK cannot say about S3: requests sent, schemes, buckets, credentials, ambiguous retries. */
+/** What the TCK cannot say about S3: requests sent, schemes, buckets, credentials, ambiguous retries, part sizes. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class S3StoreTest {
 
@@ -193,6 +198,84 @@ class S3StoreTest {
             assertThat(o.version()).isEqualTo(small.version());
             assertThat(o.size()).isEqualTo(small.size());
         });
+    }
+
+    @Test
+    void aStreamedWriteOfNPartsSendsCreateThePartsAndCompleteAndNoMore() throws Exception {
+        int partSize = S3CheckpointStore.PART_SIZE;
+        byte[] large = new byte[2 * partSize + 3];
+        new Random(11).nextBytes(large);
+        StoreUri uri = root.resolve("streamed/large");
+
+        ObjectInfo written = store.writeStream(uri, new ByteArrayInputStream(large), large.length);
+
+        assertThat(counter.counts()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "CreateMultipartUpload", 1L, "UploadPart", 3L, "CompleteMultipartUpload", 1L));
+        assertThat(counter.sent()).filteredOn(sent -> sent.operation().equals("UploadPart"))
+                .extracting(sent -> ((UploadPartRequest) sent.request()).contentLength())
+                .as("two whole parts and the rest").containsExactly((long) partSize, (long) partSize, 3L);
+        assertThat(written.size()).isEqualTo(large.length);
+        assertThat(store.stat(uri)).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(written.version()));
+        assertThat(store.read(uri).bytes()).isEqualTo(large);
+        counter.reset();
+
+        store.writeStream(root.resolve("streamed/one-part"), new ByteArrayInputStream(large), partSize);
+
+        assertThat(counter.counts()).as("one part's worth is one PUT").containsExactlyInAnyOrderEntriesOf(Map.of("PutObject", 1L));
+    }
+
+    @Test
+    void aStreamIsOneRangedGetPinnedToTheVersionAndAnEmptyOneSendsNothing() throws Exception {
+        ObjectInfo object = store.write(root.resolve("object"), utf8("0123456789abcdefghij"), WriteCondition.overwrite());
+        counter.reset();
+
+        try (InputStream in = store.readStream(object.uri(), Optional.of(object.version()), 5, 10)) {
+            assertThat(in.readAllBytes()).isEqualTo(utf8("56789abcde"));
+        }
+        try (InputStream in = store.readStream(object.uri(), Optional.of(object.version()), 3, 0)) {
+            assertThat(in.read()).isEqualTo(-1);
+        }
+
+        assertThat(counter.sent()).singleElement().satisfies(sent -> {
+            assertThat(sent.operation()).isEqualTo("GetObject");
+            assertThat(sent.http().firstMatchingHeader("Range")).contains("bytes=5-14");
+            assertThat(sent.http().firstMatchingHeader("If-Match")).contains("\"" + object.version() + "\"");
+        });
+    }
+
+    @Test
+    void aStreamClosedEarlyLeavesTheStoreWorking() throws Exception {
+        byte[] large = new byte[12 * MIB];
+        new Random(13).nextBytes(large);
+        ObjectInfo object = store.write(root.resolve("large"), large, WriteCondition.overwrite());
+
+        // Closed after one byte of 12 MiB: the connection is aborted, not drained, and the pool hands out another.
+        for (int i = 0; i < 3; i++) {
+            try (InputStream in = store.readStream(object.uri(), Optional.empty(), 0, large.length)) {
+                assertThat(in.read()).isEqualTo(large[0] & 0xff);
+            }
+        }
+        try (InputStream in = store.readStream(object.uri(), Optional.empty(), large.length - 2, 2)) {
+            assertThat(in.readAllBytes()).containsExactly(large[large.length - 2], large[large.length - 1]);
+        }
+    }
+
+    @Test
+    void thePartSizeIs8MiBUntil10000PartsWouldNotHoldTheObject() {
+        long part = S3CheckpointStore.PART_SIZE;
+        assertThat(S3CheckpointStore.partSize(0)).isEqualTo(part);
+        assertThat(S3CheckpointStore.partSize(part * 10_000)).isEqualTo(part);
+        assertThat(S3CheckpointStore.partSize(part * 10_000 + 1)).isEqualTo(part + 1);
+        long largest = S3CheckpointStore.MAX_OBJECT_BYTES;
+        assertThat(S3CheckpointStore.partSize(largest)).isEqualTo((largest + 9_999) / 10_000)
+                .isLessThan(Integer.MAX_VALUE).isLessThan(5L * 1024 * MIB);
+    }
+
+    @Test
+    void aStreamedWriteLargerThanS3HoldsIsRefusedBeforeAnythingIsSent() {
+        assertThatThrownBy(() -> store.writeStream(root.resolve("huge"), InputStream.nullInputStream(),
+                S3CheckpointStore.MAX_OBJECT_BYTES + 1)).isInstanceOf(UnsupportedStoreOperationException.class);
+        assertThat(counter.sent()).isEmpty();
     }
 
     @Test
