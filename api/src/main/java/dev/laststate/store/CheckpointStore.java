@@ -138,7 +138,10 @@ public interface CheckpointStore extends AutoCloseable {
      * @throws StoreNotFoundException when there is no object at {@code uri}
      * @throws ConditionFailedException when {@code version} is given and the object has another, or when the object
      *     is shorter than {@code offset + length}
-     * @throws IllegalArgumentException for a negative {@code offset} or {@code length}
+     * @throws IllegalArgumentException for a negative {@code offset} or {@code length}, or an end beyond
+     *     {@link Long#MAX_VALUE}
+     * @throws UnsupportedStoreOperationException without {@link Capability#BOUNDED_STREAMS}, for a range beyond
+     *     {@link #MAX_IN_MEMORY_STREAM_BYTES}, before anything is sent
      */
     default InputStream readStream(StoreUri uri, Optional<String> version, long offset, long length) throws StoreException {
         ObjectStreams.requireRange(uri, offset, length);
@@ -169,6 +172,8 @@ public interface CheckpointStore extends AutoCloseable {
      * @return the object as written
      * @throws OutcomeUnknownException when the store cannot tell whether the write took effect
      * @throws IllegalArgumentException for a negative {@code length}
+     * @throws UnsupportedStoreOperationException without {@link Capability#BOUNDED_STREAMS}, for a length beyond
+     *     {@link #MAX_IN_MEMORY_STREAM_BYTES}, before anything is read or sent
      */
     default ObjectInfo writeStream(StoreUri uri, InputStream content, long length) throws StoreException {
         ObjectStreams.requireRange(uri, 0, length);

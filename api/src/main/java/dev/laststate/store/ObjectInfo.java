@@ -33,11 +33,16 @@ public record ObjectInfo(StoreUri uri, long size, Instant lastModified, String v
      * @throws ConditionFailedException when it has another version
      */
     public void requireCurrent(Optional<String> current) throws StoreNotFoundException, ConditionFailedException {
+        requireCurrent(current, "copy");
+    }
+
+    /** As {@link #requireCurrent(Optional)}, for another {@code action} than a copy (as in "cannot read ..."). */
+    public void requireCurrent(Optional<String> current, String action) throws StoreNotFoundException, ConditionFailedException {
         if (current.isEmpty()) {
-            throw StoreNotFoundException.noSuchObject(uri, "copy");
+            throw StoreNotFoundException.noSuchObject(uri, action);
         }
         if (!current.get().equals(version)) {
-            throw new ConditionFailedException(uri, "cannot copy " + uri + ": it changed since it was listed (version "
+            throw new ConditionFailedException(uri, "cannot " + action + " " + uri + ": it changed since it was listed (version "
                     + current.get() + ", not " + version + ")", null);
         }
     }

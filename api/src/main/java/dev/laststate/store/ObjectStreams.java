@@ -27,10 +27,10 @@ public final class ObjectStreams {
         void atEnd() throws StoreException;
     }
 
-    /** Refuses a negative range. */
+    /** Refuses a negative range, and one whose end is beyond what a {@code long} counts. */
     public static void requireRange(StoreUri uri, long offset, long length) {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("negative range " + offset + "+" + length + " of " + uri);
+        if (offset < 0 || length < 0 || offset > Long.MAX_VALUE - length) {
+            throw new IllegalArgumentException("not a range: " + offset + "+" + length + " of " + uri);
         }
     }
 

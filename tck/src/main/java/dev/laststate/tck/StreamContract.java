@@ -9,12 +9,14 @@ import dev.laststate.flink.Promoter;
 import dev.laststate.flink.PromotionRequest;
 import dev.laststate.flink.PromotionResult;
 import dev.laststate.flink.PromotionStatus;
+import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
 import dev.laststate.store.file.FileCheckpointStore;
 import dev.laststate.tck.RecordingCheckpointStore.Operation;
@@ -94,6 +96,8 @@ public interface StreamContract extends TckSupport {
                 .as("a range starting at its end").isInstanceOf(ConditionFailedException.class);
         assertThatThrownBy(() -> store().readStream(object.uri(), Optional.empty(), -1, 1))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store().readStream(object.uri(), Optional.empty(), Long.MAX_VALUE, 1))
+                .as("an end beyond what a long counts").isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store().writeStream(root().resolve("w"), InputStream.nullInputStream(), -1))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(store().list(root()).objects()).extracting(ObjectInfo::uri).containsExactly(object.uri());
@@ -156,6 +160,38 @@ public interface StreamContract extends TckSupport {
         assertThat(store().stat(before.uri()).orElseThrow().version()).isEqualTo(before.version());
         assertThat(store().stat(fresh)).as("nothing, not a part").isEmpty();
         assertThat(objectsBelow(root())).containsOnlyKeys("kept");
+    }
+
+    @Test
+    @RequiresCapability(Capability.BOUNDED_STREAMS)
+    default void aStoreThatStreamsInBoundedMemoryTakesAStreamLargerThanAnyArray() throws Exception {
+        long huge = CheckpointStore.MAX_IN_MEMORY_STREAM_BYTES + 1;
+        StoreUri uri = root().resolve("huge");
+        PatternStream content = PatternStream.failingAt(huge, 3L * 1024 * 1024);
+
+        assertThatThrownBy(() -> store().writeStream(uri, content, huge)).as("not refused: it fails where its content does")
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(causes(e))
+                        .anyMatch(c -> String.valueOf(c.getMessage()).contains("injected by the TCK")))
+                .isNotInstanceOf(UnsupportedStoreOperationException.class);
+        assertThat(store().stat(uri)).isEmpty();
+        ObjectInfo small = put("small", "small");
+        assertThatThrownBy(() -> store().readStream(small.uri(), Optional.empty(), 0, huge).close())
+                .as("a range that long of a small object is beyond its end").isInstanceOf(ConditionFailedException.class);
+    }
+
+    @Test
+    @RequiresMissingCapability(Capability.BOUNDED_STREAMS)
+    default void aStoreThatPassesStreamsThroughMemoryRefusesOneLargerThanAnyArrayBeforeReadingIt() throws Exception {
+        long huge = CheckpointStore.MAX_IN_MEMORY_STREAM_BYTES + 1;
+        StoreUri uri = root().resolve("huge");
+        PatternStream content = PatternStream.of(huge);
+
+        assertThatThrownBy(() -> store().writeStream(uri, content, huge)).isInstanceOf(UnsupportedStoreOperationException.class);
+        assertThat(content.bytesRead()).isZero();
+        assertThat(store().stat(uri)).isEmpty();
+        ObjectInfo small = put("small", "small");
+        assertThatThrownBy(() -> store().readStream(small.uri(), Optional.empty(), 0, huge))
+                .isInstanceOf(UnsupportedStoreOperationException.class);
     }
 
     private static Stream<Throwable> causes(Throwable e) {

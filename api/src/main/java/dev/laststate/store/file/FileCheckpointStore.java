@@ -329,7 +329,8 @@ public final class FileCheckpointStore implements CheckpointStore {
     /** The version after the last byte of a stream, against the one it was opened at. */
     private static void requireUnchanged(ObjectInfo opened, Path path) throws StoreException {
         try {
-            opened.requireCurrent(attributesOf(path).filter(BasicFileAttributes::isRegularFile).map(FileCheckpointStore::version));
+            opened.requireCurrent(attributesOf(path).filter(BasicFileAttributes::isRegularFile).map(FileCheckpointStore::version),
+                    "read");
         } catch (IOException e) {
             throw classify(e, opened.uri(), "read");
         }
