@@ -59,7 +59,8 @@ import java.util.function.Function;
  * failures are retried by the SDK (its defaults: idempotent calls only, which includes writes with a
  * precondition), never again here. A write is a resumable upload whose session answers a retry with the
  * object it made, so a 412 is always the precondition failing; a write that got no answer at all is an
- * {@link OutcomeUnknownException}.
+ * {@link OutcomeUnknownException}. Streamed reads and writes hold a chunk, not the object ({@link #readStream},
+ * {@link #writeStream}).
  */
 final class GcsCheckpointStore implements CheckpointStore {
 
