@@ -41,8 +41,13 @@ import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
+import com.azure.storage.blob.options.BlobInputStreamOptions;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
+import com.azure.storage.blob.specialized.BlobInputStream;
+import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
@@ -58,26 +63,34 @@ import dev.laststate.store.NameLimit;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.ObjectStreams;
 import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreAccessDeniedException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
 import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
+import dev.laststate.store.UnsupportedStoreOperationException;
 import dev.laststate.store.WriteCondition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,8 +101,8 @@ import reactor.core.Exceptions;
  * locations; accounts with a hierarchical namespace (ADLS Gen2) work the same way, their directory
  * entries are skipped.
  *
- * <p>Listing is by hierarchy with {@code /} as delimiter, every page. Writes are single Put Blob requests,
- * so a blob appears whole; "only if absent" is {@code If-None-Match: *}, "only if the version matches" is
+ * <p>Listing is by hierarchy with {@code /} as delimiter, every page. Writes are single Put Blob requests (a
+ * streamed write over one block: staged blocks and one Put Block List), so a blob appears whole; "only if absent" is {@code If-None-Match: *}, "only if the version matches" is
  * {@code If-Match} with the ETag, which is the version. Copies run in the service: Copy Blob From URL up
  * to {@link AzureStoreConfig#syncCopyMaxBytes()}, an asynchronous Copy Blob polled until done above it.
  * Transient failures are retried by the SDK's retry policy, once, nowhere else.
@@ -104,6 +117,13 @@ final class AzureCheckpointStore implements CheckpointStore {
     /** Four tries with exponential backoff from 1 s; each try may take five minutes (a large synchronous copy). */
     static final RequestRetryOptions DEFAULT_RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4, Duration.ofMinutes(5),
             Duration.ofSeconds(1), Duration.ofSeconds(30), null);
+    /**
+     * A streamed read's chunk and a streamed write's block: what {@link #readStream} holds (the SDK's buffer) and
+     * {@link #writeStream} holds (one reused buffer, besides {@link ObjectStreams#COPY_BUFFER_BYTES}), whatever the length.
+     */
+    static final int STREAM_BLOCK = 4 * 1024 * 1024;
+    /** The most blocks the service commits into one blob. */
+    private static final int MAX_BLOCKS = 50_000;
     /** The service's largest page. */
     static final int LIST_PAGE_SIZE = 5_000;
     private static final List<NameLimit> BLOB_NAME_LIMITS = List.of(
@@ -149,7 +169,8 @@ final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY);
+        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY,
+                Capability.BOUNDED_STREAMS);
     }
 
     /** Blob Storage refuses a blob name over 1,024 characters or of more than 254 segments. */
@@ -294,7 +315,12 @@ final class AzureCheckpointStore implements CheckpointStore {
     @Override
     public ObjectInfo write(StoreUri uri, byte[] bytes, WriteCondition condition) throws StoreException {
         uri.requireObject(schemes(), nameLimits());
-        AzureLocation location = AzureLocation.of(uri);
+        return upload(uri, AzureLocation.of(uri), BinaryData.fromBytes(bytes), bytes.length, condition);
+    }
+
+    /** One Put Blob of {@code data}, {@code size} bytes: the blob appears whole. */
+    private ObjectInfo upload(StoreUri uri, AzureLocation location, BinaryData data, long size, WriteCondition condition)
+            throws StoreException {
         BlobRequestConditions conditions = switch (condition.kind()) {
             case OVERWRITE -> null;
             case IF_ABSENT -> new BlobRequestConditions().setIfNoneMatch("*");
@@ -304,7 +330,7 @@ final class AzureCheckpointStore implements CheckpointStore {
         Response<BlockBlobItem> response;
         try {
             response = blob(location).getBlockBlobClient().uploadWithResponse(
-                    new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes)).setRequestConditions(conditions),
+                    new BlockBlobSimpleUploadOptions(data).setRequestConditions(conditions),
                     null, AttemptCounter.counting(attempts));
         } catch (BlobStorageException e) {
             int status = e.getStatusCode();
@@ -325,6 +351,11 @@ final class AzureCheckpointStore implements CheckpointStore {
         } catch (RuntimeException e) {
             throw writeFailure(e, uri, location, attempts);
         }
+        return written(uri, response, size);
+    }
+
+    /** The blob a Put Blob or Put Block List made, as its answer describes it. */
+    private static ObjectInfo written(StoreUri uri, Response<BlockBlobItem> response, long size) throws OutcomeUnknownException {
         // The service said it wrote; without its version the caller cannot build on the write, so it must read.
         Optional<String> etag = Optional.ofNullable(response.getHeaders().getValue(HttpHeaderName.ETAG));
         Optional<OffsetDateTime> lastModified = Optional.ofNullable(response.getValue()).map(BlockBlobItem::getLastModified);
@@ -332,7 +363,160 @@ final class AzureCheckpointStore implements CheckpointStore {
             throw new OutcomeUnknownException(uri, "cannot tell which version of " + uri + " was written: the service accepted the write "
                     + "but its answer has no " + (etag.isEmpty() ? "ETag" : "Last-Modified") + " header (malformed or cut off)", null);
         }
-        return new ObjectInfo(uri, bytes.length, instant(lastModified.get()), etag.get());
+        return new ObjectInfo(uri, size, instant(lastModified.get()), etag.get());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A ranged download of exactly one ETag through the SDK's blob input stream: its first chunk is downloaded
+     * before this returns (with {@code If-Match} on {@code version} when given, so the service answers 412 for another
+     * version, 404 for none, 416 for a range that starts at or after the end), and its answer's size is checked against
+     * the range; every later chunk carries {@code If-Match} on the ETag of that first answer. Memory: one chunk of
+     * {@value #STREAM_BLOCK} bytes, whatever {@code length} is.
+     */
+    @Override
+    public InputStream readStream(StoreUri uri, Optional<String> version, long offset, long length) throws StoreException {
+        ObjectStreams.requireRange(uri, offset, length);
+        uri.requireObject(schemes(), nameLimits());
+        AzureLocation location = AzureLocation.of(uri);
+        if (length == 0) {
+            return InputStream.nullInputStream();
+        }
+        long end = offset + length;
+        BlobInputStreamOptions options = new BlobInputStreamOptions().setRange(new BlobRange(offset, length)).setBlockSize(STREAM_BLOCK)
+                .setRequestConditions(version.map(v -> new BlobRequestConditions().setIfMatch(v)).orElse(null));
+        BlobInputStream in;
+        try {
+            in = blob(location).openInputStream(options, Context.NONE);
+        } catch (RuntimeException e) {
+            throw streamFailure(e, uri, location, end);
+        }
+        try {
+            BlobProperties properties = required(in.getProperties(), uri, "read", "properties");
+            if (isFolder(properties.getMetadata())) {
+                throw StoreNotFoundException.noSuchObject(uri, "read");
+            }
+            if (properties.getBlobSize() < end) {
+                throw new ConditionFailedException(uri, "cannot read " + uri + " up to byte " + end + ": it is "
+                        + properties.getBlobSize() + " bytes", null);
+            }
+        } catch (StoreException e) {
+            in.close(); // releases its buffer; throws nothing
+            throw e;
+        }
+        return ObjectStreams.exactly(uri, length, in, e -> streamFailure(e, uri, location, end));
+    }
+
+    /** A failure of a streamed read up to byte {@code end}, thrown by the SDK or by its stream (wrapped in an IOException). */
+    private StoreException streamFailure(Exception thrown, StoreUri uri, AzureLocation location, long end) {
+        Throwable e = Exceptions.unwrap(thrown instanceof IOException && thrown.getCause() != null ? thrown.getCause() : thrown);
+        if (e instanceof BlobStorageException b && b.getStatusCode() == 416) {
+            return new ConditionFailedException(uri, "cannot read " + uri + " up to byte " + end + ": the range starts at or after its end ("
+                    + detail(b) + ")", thrown);
+        }
+        if (e instanceof BlobStorageException b && isBlobNotFound(b)) {
+            return new StoreNotFoundException(uri, "cannot read " + uri + ": no such object", thrown);
+        }
+        RuntimeException failure = e instanceof RuntimeException r ? r
+                : new UncheckedIOException(thrown instanceof IOException io ? io : new IOException(thrown));
+        return classify(failure, uri, location, "read");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Blocks of {@value #STREAM_BLOCK} bytes staged from one reused buffer (Put Block, with ids of this write's
+     * own), then one Put Block List without conditions: the blob appears, whole, when the list is committed. When
+     * {@code content} fails or ends early, or a block cannot be staged, nothing is committed, so the blob is as it
+     * was; the service garbage-collects uncommitted blocks (after a week). Content of at most one block is a single
+     * Put Blob from the buffer. Memory: {@value #STREAM_BLOCK} bytes and {@link ObjectStreams#COPY_BUFFER_BYTES},
+     * whatever {@code length} is; at most {@value #MAX_BLOCKS} blocks (about 195 GiB).
+     *
+     * @throws UnsupportedStoreOperationException for a length beyond {@value #MAX_BLOCKS} blocks, before anything is sent
+     */
+    @Override
+    public ObjectInfo writeStream(StoreUri uri, InputStream content, long length) throws StoreException {
+        ObjectStreams.requireRange(uri, 0, length);
+        uri.requireObject(schemes(), nameLimits());
+        AzureLocation location = AzureLocation.of(uri);
+        if (length > (long) MAX_BLOCKS * STREAM_BLOCK) {
+            throw new UnsupportedStoreOperationException(uri, "cannot write " + length + " bytes to " + uri + ": the service commits"
+                    + " at most " + MAX_BLOCKS + " blocks, of " + STREAM_BLOCK + " bytes here", null);
+        }
+        BlockUpload upload;
+        try {
+            upload = new BlockUpload(blob(location).getBlockBlobClient(), (int) Math.min(STREAM_BLOCK, Math.max(length, 1)));
+            ObjectStreams.copyExactly(uri, content, length, upload);
+        } catch (StoreException contentFailed) {
+            throw contentFailed;
+        } catch (IOException | RuntimeException e) {
+            // A block could not be staged: nothing was committed.
+            throw classify(e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e), uri, location, "write");
+        }
+        if (upload.staged.isEmpty()) {
+            return upload(uri, location, BinaryData.fromByteBuffer(ByteBuffer.wrap(upload.block, 0, upload.filled)), length,
+                    WriteCondition.overwrite());
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        Response<BlockBlobItem> response;
+        try {
+            upload.stageFilled();
+            response = upload.blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(upload.staged), null,
+                    AttemptCounter.counting(attempts));
+        } catch (RuntimeException e) {
+            throw writeFailure(e, uri, location, attempts);
+        }
+        return written(uri, response, length);
+    }
+
+    /**
+     * The blocks of one streamed write: bytes gather in one buffer, and a full one is staged when more bytes come,
+     * so content of one block or less is never staged at all.
+     */
+    private static final class BlockUpload extends OutputStream {
+        final BlockBlobClient blob;
+        final byte[] block;
+        final List<String> staged = new ArrayList<>();
+        /** Every id of a blob has the same length; this write's own, so racing writers never commit each other's blocks. */
+        private final String prefix = UUID.randomUUID().toString();
+        int filled;
+
+        BlockUpload(BlockBlobClient blob, int blockBytes) {
+            this.blob = blob;
+            this.block = new byte[blockBytes];
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            while (length > 0) {
+                if (filled == block.length) {
+                    stageFilled();
+                }
+                int n = Math.min(length, block.length - filled);
+                System.arraycopy(bytes, offset, block, filled, n);
+                filled += n;
+                offset += n;
+                length -= n;
+            }
+        }
+
+        /** Stages what the buffer holds, if anything, as the next block. */
+        void stageFilled() {
+            if (filled == 0) {
+                return;
+            }
+            String id = Base64.getEncoder().encodeToString(String.format("%s-%05d", prefix, staged.size()).getBytes(StandardCharsets.US_ASCII));
+            blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, BinaryData.fromByteBuffer(ByteBuffer.wrap(block, 0, filled))),
+                    null, Context.NONE);
+            staged.add(id);
+            filled = 0;
+        }
     }
 
     private StoreException writeFailure(RuntimeException e, StoreUri uri, AzureLocation location, AtomicInteger attempts) {

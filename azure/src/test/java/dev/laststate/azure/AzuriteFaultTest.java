@@ -2,6 +2,7 @@ package dev.laststate.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
@@ -11,17 +12,23 @@ import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreException;
+import dev.laststate.store.StoreUnavailableException;
 import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import dev.laststate.tck.faults.Fault;
 import dev.laststate.tck.faults.FaultProxy;
 import dev.laststate.tck.faults.Request;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -222,6 +229,101 @@ class AzuriteFaultTest {
             }
         });
         assertThat(proxy.requests()).filteredOn(operation.sends()).as("the operation's requests reached the proxy").isNotEmpty();
+    }
+
+    // ---------------------------------------------------------------- streamed reads and writes
+
+    /** Two whole blocks and part of a third. */
+    private static final int LARGE = 2 * AzureCheckpointStore.STREAM_BLOCK + 1_234_567;
+    private static final Predicate<Request> STAGE_BLOCK = r -> r.method().equals("PUT") && r.hasQuery("comp=block&")
+            || r.method().equals("PUT") && r.target().endsWith("comp=block");
+    private static final Predicate<Request> COMMIT_BLOCKS = r -> r.method().equals("PUT") && r.hasQuery("comp=blocklist");
+
+    @Test
+    void aStreamedWriteStagesItsBlocksAndCommitsTheirListOnceAndASmallOneIsOnePutBlob() throws Exception {
+        StoreUri uri = freshRoot().resolve("large");
+        byte[] bytes = random(LARGE);
+
+        ObjectInfo written = store.writeStream(uri, new ByteArrayInputStream(bytes), LARGE);
+
+        assertThat(proxy.requests()).filteredOn(r -> r.method().equals("PUT")).extracting(r -> COMMIT_BLOCKS.test(r) ? "commit" : "stage")
+                .containsExactly("stage", "stage", "stage", "commit");
+        assertThat(proxy.requests()).filteredOn(COMMIT_BLOCKS).singleElement()
+                .satisfies(r -> assertThat(r.header("If-Match").or(() -> r.header("If-None-Match"))).as("overwrite").isEmpty());
+        assertThat(store.stat(uri).orElseThrow().version()).isEqualTo(written.version());
+        try (InputStream in = store.readStream(uri, Optional.of(written.version()), 0, LARGE)) {
+            assertThat(in.readAllBytes()).isEqualTo(bytes);
+        }
+
+        proxy.clear();
+        store.writeStream(uri, new ByteArrayInputStream(bytes), AzureCheckpointStore.STREAM_BLOCK);
+        assertThat(proxy.requests()).filteredOn(r -> r.method().equals("PUT")).singleElement().matches(PUT_BLOB);
+    }
+
+    @Test
+    void aStreamedReadCutOffHalfWayIsResumedAtItsETagOrFailsTheStream() throws Exception {
+        StoreUri uri = freshRoot().resolve("large");
+        byte[] bytes = random(LARGE);
+        ObjectInfo written = store.writeStream(uri, new ByteArrayInputStream(bytes), LARGE);
+        proxy.clear();
+        proxy.inject(GET_BLOB, Fault.cutBody(), 1);
+
+        try (InputStream in = store.readStream(uri, Optional.empty(), 0, LARGE)) {
+            assertThat(in.readAllBytes()).isEqualTo(bytes);
+        }
+        List<Request> downloads = proxy.requests().stream().filter(GET_BLOB).toList();
+        assertThat(downloads.get(0).header("x-ms-range")).as("the first block").contains("bytes=0-" + (AzureCheckpointStore.STREAM_BLOCK - 1));
+        assertThat(downloads).as("the resumption of the cut block, and two more blocks").hasSize(4);
+        assertThat(downloads.subList(1, downloads.size())).as("every later download carries the ETag of the first answer")
+                .allSatisfy(r -> assertThat(r.header("If-Match")).contains(written.version()));
+
+        proxy.clear();
+        InputStream in = store.readStream(uri, Optional.of(written.version()), 0, LARGE);
+        proxy.inject(GET_BLOB, serverError(503));
+        Throwable failure = catchThrowable(in::readAllBytes);
+        in.close();
+        assertThat(failure).isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.uri()).isEqualTo(uri));
+    }
+
+    @Test
+    void aBlockListThatCannotBeCommittedLeavesTheOldBlob() throws Exception {
+        StoreUri uri = freshRoot().resolve("object");
+        ObjectInfo before = store.write(uri, utf8("the old bytes"), WriteCondition.overwrite());
+        proxy.inject(COMMIT_BLOCKS, serverError(500));
+
+        Throwable failure = catchThrowable(() -> store.writeStream(uri, new ByteArrayInputStream(random(LARGE)), LARGE));
+
+        assertThat(failure).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.uri()).isEqualTo(uri));
+        proxy.clear();
+        assertThat(store.stat(uri).orElseThrow().version()).isEqualTo(before.version());
+        assertThat(store.read(uri).bytes()).isEqualTo(utf8("the old bytes"));
+    }
+
+    @Test
+    void aStreamedWriteWhoseContentBreaksOffCommitsNothing() throws Exception {
+        StoreUri uri = freshRoot().resolve("fresh");
+        byte[] bytes = random(LARGE);
+        InputStream breaking = new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                if (pos >= AzureCheckpointStore.STREAM_BLOCK + 1) {
+                    throw new UncheckedIOException(new IOException("the content broke off"));
+                }
+                return super.read(b, off, Math.min(len, AzureCheckpointStore.STREAM_BLOCK + 1 - pos));
+            }
+        };
+
+        assertThatThrownBy(() -> store.writeStream(uri, breaking, LARGE)).isInstanceOf(StoreException.class)
+                .hasRootCauseMessage("the content broke off");
+        assertThat(proxy.requests()).filteredOn(r -> r.method().equals("PUT")).as("one block staged, no list committed").hasSize(1)
+                .noneMatch(COMMIT_BLOCKS);
+        assertThat(store.stat(uri)).isEmpty();
+    }
+
+    private static byte[] random(int length) {
+        byte[] bytes = new byte[length];
+        new Random(length).nextBytes(bytes);
+        return bytes;
     }
 
     /** Answers {@code status} with a storage error body in Azurite's place (ServerBusy for 503), without forwarding. */

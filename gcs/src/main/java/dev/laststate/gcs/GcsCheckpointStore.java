@@ -4,13 +4,17 @@ import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.BlobWriteSession;
+import com.google.cloud.storage.BlobWriteSessionConfigs;
 import com.google.cloud.storage.CopyWriter;
+import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobListOption;
 import com.google.cloud.storage.Storage.BlobSourceOption;
 import com.google.cloud.storage.Storage.BlobWriteOption;
 import com.google.cloud.storage.Storage.CopyRequest;
 import com.google.cloud.storage.StorageException;
+import com.google.cloud.storage.StorageOptions;
 import dev.laststate.store.Capability;
 import dev.laststate.store.CheckpointStore;
 import dev.laststate.store.ConditionFailedException;
@@ -19,6 +23,7 @@ import dev.laststate.store.NameLimit;
 import dev.laststate.store.ObjectAlreadyExistsException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
+import dev.laststate.store.ObjectStreams;
 import dev.laststate.store.OutcomeUnknownException;
 import dev.laststate.store.StoreException;
 import dev.laststate.store.StoreNotFoundException;
@@ -27,7 +32,12 @@ import dev.laststate.store.StoreUri;
 import dev.laststate.store.WriteCondition;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +46,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 /**
@@ -48,7 +59,8 @@ import java.util.function.Function;
  * failures are retried by the SDK (its defaults: idempotent calls only, which includes writes with a
  * precondition), never again here. A write is a resumable upload whose session answers a retry with the
  * object it made, so a 412 is always the precondition failing; a write that got no answer at all is an
- * {@link OutcomeUnknownException}.
+ * {@link OutcomeUnknownException}. Streamed reads and writes hold a chunk, not the object ({@link #readStream},
+ * {@link #writeStream}).
  */
 final class GcsCheckpointStore implements CheckpointStore {
 
@@ -56,8 +68,16 @@ final class GcsCheckpointStore implements CheckpointStore {
     private static final int MAX_REWRITE_CALLS = 100_000;
     /** A read that races with writers retries the version it sees, a few times. */
     private static final int READ_ATTEMPTS = 5;
-    /** Each read of an object larger than this goes through a channel with a limit. */
+    /**
+     * Each read of an object larger than this goes through a channel with a limit; a streamed range up to this is
+     * read whole at once, a longer one through the client's buffer of this size.
+     */
     private static final int READ_CHUNK = 2 * 1024 * 1024;
+    /**
+     * The chunk of a streamed write's resumable upload: the client's buffer, so what a {@link #writeStream} holds
+     * (with {@link ObjectStreams#COPY_BUFFER_BYTES}), whatever the length; a multiple of the protocol's granule.
+     */
+    static final int STREAM_CHUNK = 8 * 1024 * 1024;
     /** Upload chunks are multiples of this (the resumable protocol's granularity). */
     private static final int UPLOAD_GRANULE = 256 * 1024;
     /** The client's own default buffer and chunk: larger objects are uploaded in chunks of this size. */
@@ -76,6 +96,14 @@ final class GcsCheckpointStore implements CheckpointStore {
         this.rewriteMegabytesPerCall = rewriteMegabytesPerCall;
     }
 
+    /**
+     * The settings of every client this store is given: streamed writes go through the client's write session,
+     * which buffers one chunk of {@link #STREAM_CHUNK} (the client's default is 16 MiB).
+     */
+    static HttpStorageOptions.Builder clientOptions() {
+        return StorageOptions.http().setBlobWriteSessionConfig(BlobWriteSessionConfigs.getDefault().withChunkSize(STREAM_CHUNK));
+    }
+
     /** The client, or the failure to create one, raised with the location of the first operation. */
     @FunctionalInterface
     interface StorageAccess {
@@ -89,7 +117,8 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY);
+        return EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY,
+                Capability.BOUNDED_STREAMS);
     }
 
     /** GCS refuses an object name over 1,024 bytes of UTF-8. */
@@ -175,7 +204,7 @@ final class GcsCheckpointStore implements CheckpointStore {
             BlobId generation = BlobId.of(uri.authority(), uri.path(), Long.parseLong(info.version()));
             long length = Math.min(maxBytes, info.size());
             try {
-                byte[] bytes = readBytes(storage, generation, length);
+                byte[] bytes = readBytes(storage, generation, 0, length);
                 if (bytes.length != length) {
                     // A generation never changes, so fewer bytes than it holds is an answer cut short.
                     throw new StoreUnavailableException(uri, "cannot read " + uri + ": the answer ended after " + bytes.length
@@ -199,7 +228,9 @@ final class GcsCheckpointStore implements CheckpointStore {
         throw new StoreException(uri, "cannot read " + uri + ": it kept changing while being read", null);
     }
 
-    private static byte[] readBytes(Storage storage, BlobId generation, long length) throws IOException {
+    /** Up to {@code length} bytes from {@code offset} of {@code blob}: fewer when it ends before. */
+    private static byte[] readBytes(Storage storage, BlobId blob, long offset, long length, BlobSourceOption... options)
+            throws IOException {
         if (length == 0) {
             return new byte[0];
         }
@@ -208,9 +239,10 @@ final class GcsCheckpointStore implements CheckpointStore {
         }
         byte[] bytes = new byte[(int) length];
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        try (ReadChannel channel = storage.reader(generation)) {
+        try (ReadChannel channel = storage.reader(blob, options)) {
             channel.setChunkSize((int) Math.min(length, READ_CHUNK));
-            channel.limit(length);
+            channel.seek(offset);
+            channel.limit(offset + length);
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer) < 0) {
                     break;
@@ -218,6 +250,169 @@ final class GcsCheckpointStore implements CheckpointStore {
             }
         }
         return buffer.hasRemaining() ? Arrays.copyOf(bytes, buffer.position()) : bytes;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A ranged media download ({@code Range: bytes=offset-last}) of one generation. A range of up to
+     * {@value #READ_CHUNK} bytes is read whole before this returns, in one request: with a version it carries
+     * {@code ifGenerationMatch}, so GCS itself answers 412 for another generation and 404 for none, and a body
+     * that ends early (or a 416) is an object too short; without one, every byte comes from that one answer. A
+     * longer range is checked by a stat first (the client tells no caller the size or generation of a download
+     * before its last byte) and read at the generation the stat names, its first byte before this returns; the
+     * client resumes an interrupted body at that generation. Memory: {@value #READ_CHUNK} bytes (the range, or the
+     * client's buffer), whatever {@code length} is.
+     */
+    @Override
+    public InputStream readStream(StoreUri uri, Optional<String> version, long offset, long length) throws StoreException {
+        ObjectStreams.requireRange(uri, offset, length);
+        Storage storage = storage(uri.requireObject(schemes(), nameLimits()));
+        if (length == 0) {
+            return InputStream.nullInputStream();
+        }
+        long end = offset + length;
+        if (length <= READ_CHUNK) {
+            BlobSourceOption[] options = version.isEmpty() ? new BlobSourceOption[0]
+                    : new BlobSourceOption[] {BlobSourceOption.generationMatch(requireGeneration(uri, version.get(), "read"))};
+            byte[] bytes;
+            try {
+                bytes = readBytes(storage, blobId(uri), offset, length, options);
+            } catch (IOException | RuntimeException e) {
+                if (isNotFound(e)) {
+                    requireBucket(storage, uri, "read");
+                    throw StoreNotFoundException.noSuchObject(uri, "read");
+                }
+                throw downloadFailure(e, uri, end);
+            }
+            if (bytes.length < length) {
+                // One answer of one generation: a body that ends before the range is an object that does.
+                throw new ConditionFailedException(uri, "cannot read " + uri + " up to byte " + end + ": it ends at byte "
+                        + (offset + bytes.length), null);
+            }
+            return new ByteArrayInputStream(bytes);
+        }
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            ObjectInfo info = stat(uri).orElseThrow(() -> StoreNotFoundException.noSuchObject(uri, "read"));
+            ObjectStreams.requireVersionAndSize(uri, version, end, info);
+            ReadChannel channel = storage.reader(BlobId.of(uri.authority(), uri.path(), Long.parseLong(info.version())));
+            try {
+                channel.setChunkSize(READ_CHUNK);
+                channel.seek(offset);
+                channel.limit(end);
+                PushbackInputStream body = new PushbackInputStream(Channels.newInputStream(channel), 1);
+                int first = body.read();
+                if (first < 0) {
+                    throw StoreException.malformedAnswer(uri, "read", "generation " + info.version() + " of " + info.size()
+                            + " bytes answered no byte at " + offset);
+                }
+                body.unread(first);
+                return ObjectStreams.exactly(uri, length, body, e -> downloadFailure(e, uri, end));
+            } catch (StoreException e) {
+                channel.close();
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                if (!isNotFound(e)) {
+                    throw downloadFailure(e, uri, end);
+                }
+                // That generation was replaced or deleted since the stat: the next stat tells which.
+            }
+        }
+        throw new StoreException(uri, "cannot read " + uri + ": it kept changing while being opened", null);
+    }
+
+    /** The SDK's failure of a download, thrown as it is or as the cause of the channel's {@link IOException}. */
+    private static Optional<StorageException> storageFailure(Throwable e) {
+        return e instanceof StorageException s ? Optional.of(s)
+                : e.getCause() instanceof StorageException s ? Optional.of(s) : Optional.empty();
+    }
+
+    private static boolean isNotFound(Throwable e) {
+        return storageFailure(e).filter(s -> s.getCode() == 404 && !GcsErrors.isMissingBucket(s)).isPresent();
+    }
+
+    /** A failure of a ranged download of {@code uri} up to byte {@code end}, before or after the stream was returned. */
+    private static StoreException downloadFailure(Exception e, StoreUri uri, long end) {
+        Optional<StorageException> failure = storageFailure(e);
+        if (failure.isPresent()) {
+            StorageException s = failure.get();
+            if (s.getCode() == 412) {
+                return new ConditionFailedException(uri, "cannot read " + uri + ": it changed since the version asked for"
+                        + " was listed (ifGenerationMatch failed)", s);
+            }
+            if (s.getCode() == 416) {
+                return new ConditionFailedException(uri, "cannot read " + uri + " up to byte " + end + ": the range starts"
+                        + " at or after its end", s);
+            }
+            return GcsErrors.classify(s, uri, "read");
+        }
+        return e instanceof IOException io ? GcsErrors.classify(new UncheckedIOException(io), uri, "read", false)
+                : GcsErrors.classify((RuntimeException) e, uri, "read", false);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A resumable upload through the client's write session: the session starts, the bytes go up in chunks of
+     * {@value #STREAM_CHUNK} bytes (each answered 308), and the object appears only when closing the channel
+     * finalizes the upload with its total. When {@code content} fails or ends early, or a chunk fails after the
+     * client's retries, the channel is never closed, since closing it would finalize a short object: the client
+     * offers no way to cancel the session (GCS takes a DELETE of its URI, which the client keeps to itself), and a
+     * session never finalized makes no object and expires after a week. A failed chunk is retried by the client,
+     * which asks the session how much it holds and resends the rest of the chunk it buffers. Memory:
+     * {@value #STREAM_CHUNK} bytes (the client's buffer) and {@link ObjectStreams#COPY_BUFFER_BYTES}, whatever
+     * {@code length} is.
+     */
+    @Override
+    public ObjectInfo writeStream(StoreUri uri, InputStream content, long length) throws StoreException {
+        ObjectStreams.requireRange(uri, 0, length);
+        Storage storage = storage(uri.requireObject(schemes(), nameLimits()));
+        BlobWriteSession session;
+        WritableByteChannel channel;
+        try {
+            session = storage.blobWriteSession(BlobInfo.newBuilder(blobId(uri)).build());
+            channel = session.open();
+        } catch (IOException | RuntimeException e) {
+            throw uploadFailure(e, uri, false);
+        }
+        try {
+            ObjectStreams.copyExactly(uri, content, length, Channels.newOutputStream(channel));
+        } catch (StoreException contentFailed) {
+            throw contentFailed;
+        } catch (IOException | RuntimeException e) {
+            throw uploadFailure(e, uri, false);
+        }
+        BlobInfo written;
+        try {
+            channel.close();
+            written = session.getResult().get();
+        } catch (ExecutionException e) {
+            throw uploadFailure(e.getCause() instanceof Exception cause ? cause : e, uri, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutcomeUnknownException(uri, "interrupted while " + uri + " was being finalized: it may or may not"
+                    + " have been written", e);
+        } catch (IOException | RuntimeException e) {
+            throw uploadFailure(e, uri, true);
+        }
+        if (written == null) {
+            throw GcsErrors.unreadableAcknowledgement(uri, "writing", "no object");
+        }
+        return info(uri, written, missing -> GcsErrors.unreadableAcknowledgement(uri, "writing", "the object written has " + missing));
+    }
+
+    /**
+     * A failed streamed upload, after the client's retries: before the finalizing request nothing can have been
+     * written; a finalization without an answer may have been applied.
+     */
+    private static StoreException uploadFailure(Exception e, StoreUri uri, boolean finalizing) {
+        Optional<StorageException> failure = storageFailure(e);
+        if (failure.isPresent()) {
+            return finalizing ? writeFailed(uri, WriteCondition.overwrite(), failure.get()) : GcsErrors.classify(failure.get(), uri, "write");
+        }
+        return e instanceof RuntimeException r ? GcsErrors.classify(r, uri, "write", finalizing)
+                : GcsErrors.classify(new UncheckedIOException(e instanceof IOException io ? io : new IOException(e)), uri, "write", finalizing);
     }
 
     @Override
@@ -235,13 +430,7 @@ final class GcsCheckpointStore implements CheckpointStore {
                 options = new BlobWriteOption[] {BlobWriteOption.doesNotExist()};
             }
             case IF_VERSION_MATCHES -> {
-                Optional<Long> generation = generation(condition.expectedVersion().orElseThrow());
-                if (generation.isEmpty()) {
-                    // Not a generation, so not the version of any GCS object.
-                    throw new ConditionFailedException(uri, "cannot write " + uri + ": version '"
-                            + condition.expectedVersion().orElseThrow() + "' is not a generation of it", null);
-                }
-                id = BlobId.of(uri.authority(), uri.path(), generation.get());
+                id = BlobId.of(uri.authority(), uri.path(), requireGeneration(uri, condition.expectedVersion().orElseThrow(), "write"));
                 options = new BlobWriteOption[] {BlobWriteOption.generationMatch()};
             }
             default -> throw new IllegalStateException("unknown condition " + condition.kind());
@@ -286,6 +475,10 @@ final class GcsCheckpointStore implements CheckpointStore {
                     : new ConditionFailedException(uri, "cannot replace " + uri + ": it changed since version "
                             + condition.expectedVersion().orElse("?") + " was read, or is gone", e);
         }
+        if (e.getCode() == 0 && !(e.getCause() instanceof IOException)) {
+            // The client refused the answer (an object without the size sent, say): it may be the finalization's.
+            return GcsErrors.outcomeUnknown(uri, GcsErrors.classify(e, uri, "write"), e);
+        }
         // A network error or 5xx on every attempt: the upload may have been finalized before its answer was lost.
         return GcsErrors.classify(e, uri, "write", true);
     }
@@ -301,14 +494,9 @@ final class GcsCheckpointStore implements CheckpointStore {
         StoreUri source = listed.uri();
         source.requireCopyTo(target, schemes(), nameLimits());
         Storage storage = storage(source);
-        Optional<Long> generation = generation(listed.version());
-        if (generation.isEmpty()) {
-            throw new ConditionFailedException(source, "cannot copy " + source + ": version '" + listed.version()
-                    + "' is not a generation of it", null);
-        }
         CopyRequest.Builder request = CopyRequest.newBuilder()
                 .setSource(blobId(source))
-                .setSourceOptions(BlobSourceOption.generationMatch(generation.get()))
+                .setSourceOptions(BlobSourceOption.generationMatch(requireGeneration(source, listed.version(), "copy")))
                 .setTarget(blobId(target));
         rewriteMegabytesPerCall.ifPresent(request::setMegabytesCopiedPerChunk);
         try {
@@ -423,6 +611,12 @@ final class GcsCheckpointStore implements CheckpointStore {
 
     private static BlobId blobId(StoreUri uri) {
         return BlobId.of(uri.authority(), uri.path());
+    }
+
+    /** The generation {@code version} names; one that names none is not the version of any GCS object. */
+    private static long requireGeneration(StoreUri uri, String version, String action) throws ConditionFailedException {
+        return generation(version).orElseThrow(() -> new ConditionFailedException(uri, "cannot " + action + " " + uri
+                + ": version '" + version + "' is not a generation of it", null));
     }
 
     static Optional<Long> generation(String version) {

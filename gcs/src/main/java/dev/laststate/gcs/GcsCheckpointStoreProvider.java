@@ -49,7 +49,7 @@ public final class GcsCheckpointStoreProvider implements CheckpointStoreProvider
         private Client() {}
 
         static CheckpointStore open(GcsStoreConfig config) {
-            StorageOptions.Builder builder = StorageOptions.http();
+            StorageOptions.Builder builder = GcsCheckpointStore.clientOptions();
             config.endpoint().ifPresent(endpoint -> builder.setHost(endpoint.toString()));
             config.project().ifPresent(builder::setProjectId);
             if (config.emulator()) {

@@ -4,7 +4,6 @@ import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.StorageOptions;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -33,7 +32,7 @@ final class EmulatorStore {
                 .build();
         HttpTransportOptions transport = HttpTransportOptions.newBuilder()
                 .setConnectTimeout((int) timeout.toMillis()).setReadTimeout((int) timeout.toMillis()).build();
-        Storage storage = StorageOptions.http().setHost(endpoint).setProjectId("laststate-test")
+        Storage storage = GcsCheckpointStore.clientOptions().setHost(endpoint).setProjectId("laststate-test")
                 .setCredentials(NoCredentials.getInstance()).setTransportOptions(transport).setRetrySettings(retries)
                 .build().getService();
         return new GcsCheckpointStore(uri -> storage, Optional.empty());

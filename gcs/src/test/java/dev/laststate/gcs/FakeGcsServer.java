@@ -586,7 +586,9 @@ final class FakeGcsServer implements AutoCloseable {
             bucket(bucketName);
             uploads.put(id, new Upload(bucketName, name, contentType, Map.copyOf(preconditions)));
         }
-        exchange.getResponseHeaders().set("Location", endpoint + "/upload/storage/v1/b/" + encodeSegment(bucketName)
+        // The session URI on the host the client addressed (GCS answers with its own), so a proxy in between sees the chunks too.
+        String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host")).map(h -> "http://" + h).orElse(endpoint);
+        exchange.getResponseHeaders().set("Location", host + "/upload/storage/v1/b/" + encodeSegment(bucketName)
                 + "/o?uploadType=resumable&upload_id=" + id);
         exchange.sendResponseHeaders(200, -1);
     }

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The parts of {@link FakeGcsServer}'s GCS semantics that the store's client does not reach in the TCK,
  * checked on the wire: error bodies, tokens from another listing, ranges past the end, preconditions of
- * every kind, an upload invisible until it is finalized.
+ * every kind, an upload invisible until it is finalized, a session's status and a chunk sent again, a range of one
+ * generation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FakeGcsServerTest {
@@ -118,6 +120,51 @@ class FakeGcsServerTest {
                 .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(last.statusCode()).isEqualTo(412);
         assertThat(JSON.readTree(get("/storage/v1/b/b/o/u%2Flate").body()).path("size").asText()).isEqualTo("1");
+    }
+
+    @Test
+    void aSessionAnswersStatusQueriesAndSkipsBytesItHoldsAlready() throws Exception {
+        HttpResponse<String> start = http.send(request("/upload/storage/v1/b/b/o?uploadType=resumable&name=u/resumed")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        // On the host the client addressed (its Host header), as GCS answers: a proxy in between sees every chunk.
+        URI session = URI.create(start.headers().firstValue("Location").orElseThrow());
+        assertThat(session.toString()).startsWith(server.endpoint() + "/upload/");
+        byte[] bytes = new byte[512 * 1024];
+        Arrays.fill(bytes, (byte) 7);
+
+        assertThat(http.send(HttpRequest.newBuilder(session).header("Content-Range", "bytes 0-262143/*")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, 0, 262144)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(308);
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(session).header("Content-Range", "bytes */*")
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).isEqualTo(308);
+        assertThat(status.headers().firstValue("Range")).contains("bytes=0-262143");
+
+        // The whole object again from byte 0, as a client whose answer was lost resends: what the session holds is skipped.
+        HttpResponse<String> last = http.send(HttpRequest.newBuilder(session).header("Content-Range", "bytes 0-524287/524288")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(last.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(last.body()).path("size").asText()).isEqualTo("524288");
+        HttpResponse<String> again = http.send(HttpRequest.newBuilder(session).header("Content-Range", "bytes */*")
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).as("a finalized session answers with its object").isEqualTo(200);
+        assertThat(JSON.readTree(again.body()).path("generation").asText()).isEqualTo(JSON.readTree(last.body()).path("generation").asText());
+    }
+
+    @Test
+    void aRangeOfOneGenerationIsServedAndAnotherGenerationIs404() throws Exception {
+        long generation = server.generation("b", "d/e/y").orElseThrow();
+        HttpResponse<String> part = http.send(request("/download/storage/v1/b/b/o/d%2Fe%2Fy?alt=media&generation=" + generation)
+                .header("Range", "bytes=2-3").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.body()).isEqualTo("e/");
+        assertThat(part.headers().firstValue("x-goog-generation")).contains(Long.toString(generation));
+        assertThat(part.headers().firstValue("x-goog-stored-content-length")).contains("5");
+
+        assertThat(http.send(request("/download/storage/v1/b/b/o/d%2Fe%2Fy?alt=media&generation=" + (generation + 1))
+                .header("Range", "bytes=2-3").build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(http.send(request("/download/storage/v1/b/b/o/d%2Fe%2Fy?alt=media&ifGenerationMatch=" + (generation + 1))
+                .header("Range", "bytes=2-3").build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(412);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

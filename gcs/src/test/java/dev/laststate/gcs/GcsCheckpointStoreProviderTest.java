@@ -48,7 +48,8 @@ class GcsCheckpointStoreProviderTest {
         try (CheckpointStore store = new GcsCheckpointStoreProvider().open(Map.of(),
                 Map.of("STORAGE_EMULATOR_HOST", "127.0.0.1:1"))) {
             assertThat(store.schemes()).containsExactly("gs");
-            assertThat(store.capabilities()).containsExactlyInAnyOrder(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE, Capability.SERVER_SIDE_COPY);
+            assertThat(store.capabilities()).containsExactlyInAnyOrder(Capability.CONDITIONAL_CREATE, Capability.CONDITIONAL_REPLACE,
+                    Capability.SERVER_SIDE_COPY, Capability.BOUNDED_STREAMS);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.laststate.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.laststate.store.ConditionFailedException;
 import dev.laststate.store.ObjectContent;
 import dev.laststate.store.ObjectInfo;
 import dev.laststate.store.OutcomeUnknownException;
@@ -17,11 +18,16 @@ import dev.laststate.tck.faults.SeededObjects;
 import dev.laststate.tck.faults.StoreFailures;
 import dev.laststate.tck.faults.StoreFailures.Call;
 import dev.laststate.tck.faults.StoreFailures.FaultedOperation;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -48,12 +54,16 @@ class GcsFaultsTest {
 
     private static final String BUCKET = "laststate-faults";
     private static final Duration TIMEOUT = Duration.ofMillis(300);
+    private static final Duration LARGE_TIMEOUT = Duration.ofSeconds(10);
     private FakeGcsServer server;
     private FaultProxy proxy;
     /** The store under test, through the proxy. */
     private GcsCheckpointStore faulty;
     /** The same storage without faults, to set up and check. */
     private GcsCheckpointStore direct;
+    /** The two stores with a time-out for answers about tens of MiB (a finalization hashes the whole object). */
+    private GcsCheckpointStore faultyLarge;
+    private GcsCheckpointStore directLarge;
     private final AtomicInteger roots = new AtomicInteger();
     private SeededObjects seeded;
 
@@ -64,6 +74,8 @@ class GcsFaultsTest {
         proxy = FaultProxy.start(URI.create(server.endpoint()));
         faulty = EmulatorStore.open(proxy.endpoint().toString(), 2, TIMEOUT);
         direct = EmulatorStore.open(server.endpoint(), 2, TIMEOUT);
+        faultyLarge = EmulatorStore.open(proxy.endpoint().toString(), 2, LARGE_TIMEOUT);
+        directLarge = EmulatorStore.open(server.endpoint(), 2, LARGE_TIMEOUT);
     }
 
     @AfterAll
@@ -242,6 +254,186 @@ class GcsFaultsTest {
                         t -> assertThat(t).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.uri()).isEqualTo(source.uri())));
             }
         }
+    }
+
+    // ---------------------------------------------------------------- streamed reads and writes
+
+    /** Larger than the store's read chunk, and than two of its upload chunks: three chunks, the last partial. */
+    private static final int LARGE = 2 * GcsCheckpointStore.STREAM_CHUNK + 1_234_567;
+
+    @Test
+    void aShortStreamedRangeIsOneRangedDownloadCarryingTheVersionAsItsCondition() throws Exception {
+        ObjectInfo source = seeded.source();
+        byte[] bytes = utf8(text(source));
+
+        try (InputStream in = faultyLarge.readStream(source.uri(), Optional.of(source.version()), 2, 5)) {
+            assertThat(proxy.requests()).as("sent before the stream is returned").singleElement().satisfies(request -> {
+                assertThat(request.method()).isEqualTo("GET");
+                assertThat(request.hasQuery("alt=media")).isTrue();
+                assertThat(request.hasQuery("ifGenerationMatch=" + source.version())).isTrue();
+                assertThat(request.header("Range")).contains("bytes=2-6");
+            });
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, 2, 7));
+        }
+        assertThat(proxy.requests()).hasSize(1);
+    }
+
+    @Test
+    void aLongStreamedRangeIsAStatAndOneRangedDownloadOfTheGenerationItNames() throws Exception {
+        byte[] bytes = random(LARGE);
+        ObjectInfo large = directLarge.writeStream(seeded.root().resolve("large"), new ByteArrayInputStream(bytes), LARGE);
+        long offset = 3 * 1024 * 1024 + 5;
+        int length = 9 * 1024 * 1024;
+
+        try (InputStream in = faultyLarge.readStream(large.uri(), Optional.empty(), offset, length)) {
+            assertThat(proxy.requests()).as("sent before the stream is returned").hasSize(2);
+            assertThat(proxy.requests().get(0).hasQuery("alt=media")).as("a stat").isFalse();
+            Request download = proxy.requests().get(1);
+            assertThat(download.hasQuery("alt=media")).isTrue();
+            assertThat(download.hasQuery("generation=" + large.version())).isTrue();
+            assertThat(download.header("Range")).contains("bytes=" + offset + "-" + (offset + length - 1));
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, (int) offset, (int) offset + length));
+        }
+        assertThat(proxy.requests()).as("the range in one answer").hasSize(2);
+    }
+
+    @Test
+    void aDownloadCutOffMidStreamIsResumedAtTheSameGenerationOrFailsTheStream() throws Exception {
+        byte[] bytes = random(LARGE);
+        ObjectInfo large = directLarge.writeStream(seeded.root().resolve("large"), new ByteArrayInputStream(bytes), LARGE);
+        proxy.inject(media(), Fault.cutBody(), 1);
+
+        try (InputStream in = faultyLarge.readStream(large.uri(), Optional.of(large.version()), 0, LARGE)) {
+            assertThat(in.readAllBytes()).isEqualTo(bytes);
+        }
+        List<Request> downloads = proxy.requests().stream().filter(media()).toList();
+        assertThat(downloads).as("the cut answer and the resumption").hasSize(2);
+        assertThat(downloads.get(1).hasQuery("generation=" + large.version())).isTrue();
+        assertThat(downloads.get(1).header("Range").orElseThrow()).isNotEqualTo("bytes=0-" + (LARGE - 1)).startsWith("bytes=");
+
+        proxy.clear();
+        proxy.inject(media(), Fault.cutBody(), 1);
+        InputStream in = faultyLarge.readStream(large.uri(), Optional.of(large.version()), 0, LARGE);
+        // The first answer is cut half-way; every resumption fails.
+        proxy.inject(media(), GcsFaults.status(503));
+        Throwable failure = catchThrowable(in::readAllBytes);
+        in.close();
+        assertThat(failure).isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.uri()).isEqualTo(large.uri()));
+    }
+
+    @Test
+    void aStreamedRangeOfAVersionReplacedBeforeTheDownloadIsConditionFailed() throws Exception {
+        ObjectInfo other = seeded.other();
+        directLarge.write(other.uri(), utf8("replaced"), WriteCondition.overwrite());
+
+        assertThat(catchThrowable(() -> faultyLarge.readStream(other.uri(), Optional.of(other.version()), 0, 3)))
+                .isInstanceOf(ConditionFailedException.class);
+        assertThat(proxy.requests()).as("one conditional download, no stat").hasSize(1);
+    }
+
+    @Test
+    void aStreamedWriteIsAResumableUploadInChunksFinalizedByTheLast() throws Exception {
+        byte[] bytes = random(LARGE);
+        StoreUri uri = seeded.fresh();
+
+        ObjectInfo written = faultyLarge.writeStream(uri, new ByteArrayInputStream(bytes), LARGE);
+
+        int chunk = GcsCheckpointStore.STREAM_CHUNK;
+        assertThat(proxy.requests()).extracting(r -> r.method() + " " + r.header("Content-Range").orElse("")).containsExactly(
+                "POST ", "PUT bytes 0-" + (chunk - 1) + "/*", "PUT bytes " + chunk + "-" + (2 * chunk - 1) + "/*",
+                "PUT bytes " + 2 * chunk + "-" + (LARGE - 1) + "/" + LARGE);
+        assertThat(proxy.requests().get(0).hasQuery("uploadType=resumable")).isTrue();
+        assertThat(written.size()).isEqualTo(LARGE);
+        assertThat(directLarge.read(uri).bytes()).isEqualTo(bytes);
+        assertThat(directLarge.stat(uri).orElseThrow().version()).isEqualTo(written.version());
+    }
+
+    static Stream<Fault> chunkFaults() {
+        return Stream.of(Fault.reset(), Fault.loseAnswer(), GcsFaults.status(503));
+    }
+
+    /**
+     * The client's default retry strategy retries an upload's requests only when the upload has a precondition (it
+     * then counts as idempotent); an unconditional streamed write sends each once. A chunk that fails fails the write
+     * before anything is finalized: unavailable, not an unknown outcome, and what was there stays.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chunkFaults")
+    void aChunkThatFailsFailsTheStreamedWriteBeforeAnythingIsFinalized(Fault fault) throws Exception {
+        ObjectInfo other = seeded.other();
+        proxy.inject(chunkFrom(GcsCheckpointStore.STREAM_CHUNK), fault);
+
+        Throwable failure = catchThrowable(() -> faultyLarge.writeStream(other.uri(), new ByteArrayInputStream(random(LARGE)), LARGE));
+
+        assertThat(failure).isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.uri()).isEqualTo(other.uri()));
+        assertThat(proxy.requests().stream().filter(chunkFrom(GcsCheckpointStore.STREAM_CHUNK))).as("sent once").hasSize(1);
+        assertThat(proxy.requests()).noneMatch(finalizing());
+        proxy.clear();
+        assertUnchanged();
+    }
+
+    @Test
+    void aFinalizationThatFailsOrWhoseAnswerIsLostIsAnUnknownOutcome() throws Exception {
+        byte[] bytes = random(LARGE);
+        ObjectInfo other = seeded.other();
+        proxy.inject(finalizing(), GcsFaults.status(503));
+
+        Throwable refused = catchThrowable(() -> faultyLarge.writeStream(other.uri(), new ByteArrayInputStream(bytes), LARGE));
+        assertThat(refused).isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.uri()).isEqualTo(other.uri()));
+        proxy.clear();
+        assertUnchanged();
+
+        proxy.inject(finalizing(), Fault.loseAnswer(), 1);
+        Throwable lost = catchThrowable(() -> faultyLarge.writeStream(other.uri(), new ByteArrayInputStream(bytes), LARGE));
+        assertThat(lost).isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.uri()).isEqualTo(other.uri()));
+        assertThat(directLarge.read(other.uri()).bytes()).as("finalized before the answer was lost").isEqualTo(bytes);
+    }
+
+    @Test
+    void aStreamedWriteWhoseContentFailsAfterAChunkNeverFinalizesItsUpload() throws Exception {
+        StoreUri uri = seeded.fresh();
+        long failsAt = GcsCheckpointStore.STREAM_CHUNK + 1024 * 1024 + 1;
+
+        Throwable failure = catchThrowable(() -> faultyLarge.writeStream(uri, failingAt(random(LARGE), failsAt), LARGE));
+
+        assertThat(failure).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.uri()).isEqualTo(uri))
+                .hasRootCauseMessage("the content broke off");
+        assertThat(proxy.requests()).extracting(Request::method).as("the session and its first chunk").containsExactly("POST", "PUT");
+        assertThat(proxy.requests()).noneMatch(finalizing());
+        assertThat(directLarge.stat(uri)).isEmpty();
+    }
+
+    private static Predicate<Request> media() {
+        return r -> r.method().equals("GET") && r.hasQuery("alt=media");
+    }
+
+    /** The chunk of an upload that starts at byte {@code first}. */
+    private static Predicate<Request> chunkFrom(long first) {
+        return r -> r.method().equals("PUT") && r.header("Content-Range").filter(range -> range.startsWith("bytes " + first + "-")).isPresent();
+    }
+
+    /** The request that declares the upload's total: the last chunk, or a finalization without bytes. */
+    private static Predicate<Request> finalizing() {
+        return r -> r.method().equals("PUT") && r.header("Content-Range").filter(range -> range.matches("bytes \\S+/\\d+")).isPresent();
+    }
+
+    private static byte[] random(int length) {
+        byte[] bytes = new byte[length];
+        new Random(length).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** {@code bytes}, failing with an {@link IOException} at {@code position}. */
+    private static InputStream failingAt(byte[] bytes, long position) {
+        return new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                if (pos >= position) {
+                    throw new java.io.UncheckedIOException(new IOException("the content broke off"));
+                }
+                return super.read(b, off, (int) Math.min(len, position - pos));
+            }
+        };
     }
 
     private static Predicate<Request> listing() {
