@@ -124,8 +124,9 @@ public interface CheckpointStore extends AutoCloseable {
      * from one version: {@code version}'s when given (what the caller listed or stat'ed), otherwise the one
      * current when the request is answered.
      *
-     * <p>Existence, version and size are checked before this returns (one request where the service allows:
-     * S3 {@code If-Match} on a ranged {@code GET}, a GCS generation, an Azure ETag). The stream returns exactly
+     * <p>Existence, version and size are checked before this returns, in one request where the service and its
+     * client allow (S3 {@code If-Match} on a ranged {@code GET}, an Azure ETag; GCS's Java client up to one chunk, a stat
+     * first beyond it). The stream returns exactly
      * {@code length} bytes and then {@code -1}, never more; a failure while reading, or a body that ends early, is a
      * {@link StoreException} thrown by the stream (a {@code StoreException} is an {@code IOException}), never an
      * unchecked exception. A {@code length} of 0 is an empty stream; the store may then send nothing, so nothing is
