@@ -23,7 +23,7 @@ import java.util.Map;
  * time, its throughput and its peak RSS ({@code /usr/bin/time}), and each target must then verify restorable and
  * self-contained.
  *
- * <p>Run: {@code java -Xmx8g -jar bench/target/laststate-bench.jar across [repo] [SSTs x MiB, default 4x512]
+ * <p>Run: {@code java -Xmx8g -jar bench/target/laststate-bench.jar across [repo] [SSTs x MiB, default 4x384]
  * [promoter heap, default 128m]}, after {@code mvn -q -DskipTests package}. Not a test: nothing runs it during
  * {@code mvn verify}.
  */
@@ -41,7 +41,7 @@ public final class AcrossStoresBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args.length > 0 ? args[0] : ".").toRealPath();
-        String[] shape = (args.length > 1 ? args[1] : "4x512").toLowerCase().split("x");
+        String[] shape = (args.length > 1 ? args[1] : "4x384").toLowerCase().split("x");
         int ssts = Integer.parseInt(shape[0]);
         int sstBytes = Math.toIntExact(Long.parseLong(shape[1]) * 1024 * 1024);
         String heap = args.length > 2 ? args[2] : "128m";
@@ -72,6 +72,8 @@ public final class AcrossStoresBenchmark {
                         List.of("promote", "--store", s3Checkpoints.toString(), "-o", endpoint, "--target", localTarget.toString()),
                         files, localTarget));
 
+                // S3Proxy's transient store is bounded (4 GiB): the first direction's objects make room for the second's.
+                proxy.deleteAll(BUCKET, "");
                 StoreUri localCheckpoints = StoreUri.ofLocalPath(scratch.resolve("checkpoints").toString());
                 SyntheticRocksDbJob local = new SyntheticRocksDbJob(files, localCheckpoints, JOB);
                 System.err.printf("writing %d SSTs of %d MiB to the local file system ...%n", ssts, sstBytes >> 20);
@@ -108,6 +110,9 @@ public final class AcrossStoresBenchmark {
         command.addAll(arguments);
         ColdStartBenchmark.Run run = ColdStartBenchmark.run(command, env, scratch, Duration.ofMinutes(30));
         System.err.println("  " + run.output().strip().replace("\n", "\n  "));
+        if (run.exitCode() != 0) {
+            return new Row(direction, stateBytes, ssts, run.millis(), run.rssKib(), run.exitCode(), false, false, run.output().strip());
+        }
         Verification verification = new SnapshotVerifier(targetStore).verify(target);
         boolean selfContained = verification.files().stream().allMatch(f -> target.contains(f.uri()));
         return new Row(direction, stateBytes, ssts, run.millis(), run.rssKib(), run.exitCode(), verification.restorable(), selfContained,
