@@ -150,17 +150,16 @@ class DeploymentPatternsTest {
     private Process laststate(List<String> args, Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>(List.of(bin.resolve("laststate").toString()));
         args.forEach(arg -> command.add(arg.replace("/laststate/", volume + "/")));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().clear();
-        builder.environment().put("PATH", bin + ":/usr/bin:/bin");
-        builder.environment().put("HOME", dir.toString());
-        builder.environment().putAll(env);
-        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        return builder.start();
+        return start(command, env);
     }
 
     private Process sh(String script, Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script.replace("/laststate/", volume + "/"));
+        return start(List.of("sh", "-c", script.replace("/laststate/", volume + "/")), env);
+    }
+
+    /** A container's process: an environment of its own, {@code laststate} on the PATH, nothing on stdin. */
+    private Process start(List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().put("PATH", bin + ":/usr/bin:/bin");
         builder.environment().put("HOME", dir.toString());

@@ -60,7 +60,7 @@ class ImageIT {
             Files.createDirectories(root.resolve(dir));
         }
         data = Files.createDirectories(work.resolve("data"));
-        copy(Path.of(System.getProperty("examples.checkpoints")), data.resolve("checkpoints"));
+        Trees.copy(Path.of(System.getProperty("examples.checkpoints")), data.resolve("checkpoints"));
         exec("chown", "-R", user(), data.toString());
         s3 = S3ProxyServer.start();
         s3.createBucket(BUCKET);
@@ -261,18 +261,5 @@ class ImageIT {
     private static void exec(String... command) throws Exception {
         Process process = new ProcessBuilder(command).inheritIO().start();
         assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
-        }
     }
 }
