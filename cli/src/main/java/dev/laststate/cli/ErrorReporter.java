@@ -33,7 +33,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         String message = message(ex) + " (see '" + command.getCommandSpec().qualifiedName() + " --help')";
         // Parsing stopped at the error, perhaps before --output: the raw arguments say what was asked for.
         boolean json = OutputOptions.declared(command.getCommandSpec()) && OutputOptions.requested(this.args, env) == OutputFormat.JSON;
-        report(command.getOut(), command.getErr(), json, ExitCodes.USAGE, message, Optional.empty());
+        report(command.getOut(), command.getErr(), json, ExitCodes.USAGE, ExitCodes.USAGE, message, Optional.empty());
         return ExitCodes.USAGE;
     }
 
@@ -45,25 +45,31 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
             message = "internal error: " + ex.getClass().getName() + ": " + message
                     + (verbose.getAsBoolean() ? "" : " (rerun with --verbose for the stack trace)");
         }
+        // --allow-nothing: nothing (new) at a managed target is still said, but is not a failure.
+        int exitCode = code == ExitCodes.NOTHING_TO_PROMOTE && NothingOption.allowed(command.getCommandSpec()) ? ExitCodes.OK : code;
         report(command.getOut(), command.getErr(), OutputOptions.parsed(command.getCommandSpec()) == OutputFormat.JSON,
-                code, message, Optional.of(ex));
-        return code;
+                code, exitCode, message, Optional.of(ex));
+        return exitCode;
     }
 
     /** For failures that escape picocli (errors such as a linkage error from a broken class path). */
     int handleUncaught(Throwable failure, PrintWriter out, PrintWriter err) {
         // Which command failed is not known here: the arguments and the environment decide.
         boolean json = OutputOptions.requested(args, env) == OutputFormat.JSON;
-        report(out, err, json, ExitCodes.INTERNAL_ERROR,
+        report(out, err, json, ExitCodes.INTERNAL_ERROR, ExitCodes.INTERNAL_ERROR,
                 "internal error: " + failure.getClass().getName() + ": " + message(failure), Optional.of(failure));
         return ExitCodes.INTERNAL_ERROR;
     }
 
-    /** One line on stderr, whatever line breaks the message had; the JSON object first; the trace last. */
-    private void report(PrintWriter out, PrintWriter err, boolean json, int code, String message, Optional<Throwable> failure) {
+    /**
+     * One line on stderr, whatever line breaks the message had; the JSON object first; the trace last. {@code code}
+     * names the failure, {@code exitCode} is the process's (they differ only with {@code --allow-nothing}).
+     */
+    private void report(PrintWriter out, PrintWriter err, boolean json, int code, int exitCode, String message,
+                        Optional<Throwable> failure) {
         String line = message.strip().replaceAll("\\s*\\R\\s*", " ");
         if (json) {
-            Json.print(out, Json.error(code, line));
+            Json.print(out, Json.error(code, exitCode, line));
         }
         err.println("laststate: " + line);
         if (verbose.getAsBoolean()) {

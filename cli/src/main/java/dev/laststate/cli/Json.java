@@ -46,8 +46,13 @@ final class Json {
      * {@code exitCode}, the process's.
      */
     static ObjectNode error(int exitCode, String message) {
+        return error(exitCode, exitCode, message);
+    }
+
+    /** A failure whose process exits {@code exitCode} although it is of the kind of {@code code} ({@code --allow-nothing}). */
+    static ObjectNode error(int code, int exitCode, String message) {
         ObjectNode node = object();
-        node.put("error", errorKind(exitCode));
+        node.put("error", errorKind(code));
         node.put("message", message);
         node.put("exitCode", exitCode);
         return node;

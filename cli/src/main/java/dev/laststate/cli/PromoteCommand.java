@@ -60,6 +60,9 @@ final class PromoteCommand extends StoreCommand {
     private PromotionOptions promotion;
 
     @Mixin
+    private NothingOption nothing;
+
+    @Mixin
     private JobManagerOptions jobManager;
 
     @Mixin

@@ -22,15 +22,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README's init-container pattern, its exact shell lines read from README.md and run through {@code sh -c} with a
- * {@code laststate} on the PATH that runs this build's CLI (as {@code bin/laststate} runs the jar). Only the
- * shared volume ({@code /laststate/}) and Flink's entry point ({@code /docker-entrypoint.sh}, here {@code echo})
- * are replaced. A typo fails the pod; a first deployment after {@code laststate init} starts without a restore
+ * README's init-container pattern: the two init containers' exact arguments read from README.md and run by a
+ * {@code laststate} that runs this build's CLI (as the image's entrypoint runs the jar), then the main container's
+ * shell lines through {@code sh -c}. Only the shared volume ({@code /laststate/}) and Flink's entry point
+ * ({@code /docker-entrypoint.sh}, here {@code echo}) are replaced. A typo fails the pod; a first deployment after {@code laststate init} starts without a restore
  * path; the next deployment restores from {@code last-state}.
  */
 class DeploymentPatternsTest {
 
-    private static final String INIT_CONTAINER_FIRST_LINE = "laststate promote --verify; rc=$?";
+    private static final String PROMOTE_ARGS = "args: [\"promote\", \"--verify\", \"--allow-nothing\"]";
+    private static final String RESOLVE_ARGS = "args: [\"resolve\", \"--allow-nothing\", \"--output-file\", \"/laststate/restore-path\"]";
     private static final String MAIN_CONTAINER_FIRST_LINE = "p=$(cat /laststate/restore-path)";
 
     @TempDir
@@ -116,24 +117,49 @@ class DeploymentPatternsTest {
         return bytes.toByteArray();
     }
 
-    /** Runs the init container's lines with LASTSTATE_STORE={@code store}, then, if they exit 0, the main container's. */
+    /** Runs the init containers with LASTSTATE_STORE={@code store}, one after the other, then, if both exit 0, the main container's lines. */
     private Pod deploy(Path store) throws Exception {
         Files.deleteIfExists(volume.resolve("restore-path"));
-        Process init = sh(block(INIT_CONTAINER_FIRST_LINE), Map.of("LASTSTATE_STORE", store.toString()));
-        String initErr = new String(init.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(init.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        if (init.exitValue() != 0) {
-            return new Pod(init.exitValue(), initErr, "");
+        StringBuilder initErr = new StringBuilder();
+        for (String args : List.of(PROMOTE_ARGS, RESOLVE_ARGS)) {
+            Process init = laststate(arguments(args), Map.of("LASTSTATE_STORE", store.toString()));
+            initErr.append(new String(init.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertThat(init.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            if (init.exitValue() != 0) {
+                return new Pod(init.exitValue(), initErr.toString(), "");
+            }
         }
         Process main = sh(block(MAIN_CONTAINER_FIRST_LINE).replace("/docker-entrypoint.sh", "echo"), Map.of());
         String started = new String(main.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(main.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(main.exitValue()).isZero();
-        return new Pod(0, initErr, started);
+        return new Pod(0, initErr.toString(), started);
+    }
+
+    /** The arguments of the one README.md line {@code line} (an {@code args: [...]} of YAML's flow style). */
+    private static List<String> arguments(String line) throws IOException {
+        String found = readme().stream().map(String::strip).filter(line::equals).reduce((a, b) -> {
+            throw new AssertionError("README.md holds '" + line + "' more than once");
+        }).orElseThrow(() -> new AssertionError("README.md holds '" + line + "'"));
+        List<String> args = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(found.substring("args: ".length()))
+                .forEach(arg -> args.add(arg.asText()));
+        return args;
+    }
+
+    private Process laststate(List<String> args, Map<String, String> env) throws IOException {
+        List<String> command = new ArrayList<>(List.of(bin.resolve("laststate").toString()));
+        args.forEach(arg -> command.add(arg.replace("/laststate/", volume + "/")));
+        return start(command, env);
     }
 
     private Process sh(String script, Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script.replace("/laststate/", volume + "/"));
+        return start(List.of("sh", "-c", script.replace("/laststate/", volume + "/")), env);
+    }
+
+    /** A container's process: an environment of its own, {@code laststate} on the PATH, nothing on stdin. */
+    private Process start(List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().put("PATH", bin + ":/usr/bin:/bin");
         builder.environment().put("HOME", dir.toString());
@@ -142,14 +168,17 @@ class DeploymentPatternsTest {
         return builder.start();
     }
 
-    /** The literal block of README.md that starts with {@code firstLine}: its lines at that indentation. */
-    private static String block(String firstLine) {
-        List<String> readme;
+    private static List<String> readme() {
         try {
-            readme = Files.readAllLines(Path.of(System.getProperty("readme", "../README.md")));
+            return Files.readAllLines(Path.of(System.getProperty("readme", "../README.md")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The literal block of README.md that starts with {@code firstLine}: its lines at that indentation. */
+    private static String block(String firstLine) {
+        List<String> readme = readme();
         int start = -1;
         for (int i = 0; i < readme.size(); i++) {
             if (readme.get(i).strip().equals(firstLine)) {

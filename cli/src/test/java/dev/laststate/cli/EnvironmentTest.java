@@ -127,6 +127,6 @@ class EnvironmentTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(20 + 4 + 3 + 2 + 18 + 3 + 3); // promote, list, status, resolve, savepoint, verify, init
+        assertThat(checked).isEqualTo(21 + 4 + 3 + 4 + 18 + 3 + 3); // promote, list, status, resolve, savepoint, verify, init
     }
 }
